@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/** A cluster id is a DNS-1123 label: it appears in URLs, Redis keys, Helm values and kubeconfigs. */
+export const clusterIdSchema = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, {
+    message: 'cluster id must be a DNS-1123 label: lowercase letters, digits and "-", 1-63 chars, e.g. "prod-eu"',
+  });
+
+/** Command, session and audit ids are opaque; generated ids are UUIDs, but any safe token is accepted. */
+export const idSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._:-]+$/, { message: 'id may contain only letters, digits, ".", "_", ":" and "-"' });
+
+/** A Kubernetes namespace name (DNS-1123 label). */
+export const namespaceSchema = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, { message: 'namespace must be a DNS-1123 label' });
+
+export const isoDateSchema = z.iso.datetime({ offset: true });
+
+export const policyModes = ['readOnly', 'extendedReadOnly', 'fullAccess'] as const;
+export const policyModeSchema = z.enum(policyModes);
+export type PolicyMode = z.infer<typeof policyModeSchema>;
+
+export const roles = ['admin', 'operator', 'viewer'] as const;
+export const roleSchema = z.enum(roles);
+export type Role = z.infer<typeof roleSchema>;

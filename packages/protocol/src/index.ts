@@ -1,0 +1,84 @@
+export { auditListSchema, auditOutcomes, auditQuerySchema, auditRecordSchema } from './audit.js';
+export type { AuditList, AuditQuery, AuditRecord } from './audit.js';
+export {
+  clusterInfoSchema,
+  clusterListSchema,
+  clusterTokenResponseSchema,
+  createClusterRequestSchema,
+} from './clusters.js';
+export type { ClusterInfo, ClusterList, ClusterTokenResponse, CreateClusterRequest } from './clusters.js';
+export {
+  commandFailureCodes,
+  commandFailureSchema,
+  commandLimits,
+  commandRequestSchema,
+  commandResponseSchema,
+  commandResultSchema,
+  commandSchema,
+  commandStatusSchema,
+  commandStatuses,
+  resultAckSchema,
+} from './command.js';
+export type {
+  Command,
+  CommandFailure,
+  CommandRequest,
+  CommandResponse,
+  CommandResult,
+  CommandStatus,
+  ResultAck,
+} from './command.js';
+export { errorBodySchema, errorCodeSchema, errorCodes } from './errors.js';
+export type { ErrorBody, ErrorCode } from './errors.js';
+export {
+  commandFrameSchema,
+  connectedFrameSchema,
+  executorCapabilitiesSchema,
+  executorFrameSchema,
+  longPollResponseSchema,
+  sessionEndedFrameSchema,
+  sessionStartedFrameSchema,
+  streamDefaults,
+} from './executor-link.js';
+export type {
+  CommandFrame,
+  ConnectedFrame,
+  ExecutorCapabilities,
+  ExecutorFrame,
+  LongPollResponse,
+  SessionEndedFrame,
+  SessionStartedFrame,
+} from './executor-link.js';
+export { headers } from './headers.js';
+export { healthSchema } from './health.js';
+export type { Health } from './health.js';
+export {
+  clusterIdSchema,
+  idSchema,
+  isoDateSchema,
+  namespaceSchema,
+  policyModeSchema,
+  policyModes,
+  roleSchema,
+  roles,
+} from './identifiers.js';
+export type { PolicyMode, Role } from './identifiers.js';
+export {
+  seedCommandFrameSchema,
+  seedCommandResultSchema,
+  seedCommandTypes,
+  seedExecuteRequestSchema,
+  seedExecuteResponseSchema,
+  seedSessionRequestSchema,
+  seedSessionResponseSchema,
+} from './seed-compat.js';
+export type {
+  SeedCommandFrame,
+  SeedCommandResult,
+  SeedExecuteRequest,
+  SeedExecuteResponse,
+  SeedSessionRequest,
+  SeedSessionResponse,
+} from './seed-compat.js';
+export { createSessionRequestSchema, sessionLimits, sessionSchema } from './sessions.js';
+export type { CreateSessionRequest, Session } from './sessions.js';
