@@ -8,6 +8,7 @@ const here = (path: string): string => fileURLToPath(new URL(path, import.meta.u
 const alias = {
   '@kubently/protocol': here('./packages/protocol/src/index.ts'),
   '@kubently/policy': here('./packages/policy/src/index.ts'),
+  '@kubently/diagnosis': here('./packages/diagnosis/src/index.ts'),
   '@kubently/server': here('./apps/server/src/index.ts'),
   '@kubently/executor': here('./apps/executor/src/index.ts'),
   '@kubently/cli': here('./apps/cli/src/index.ts'),
@@ -22,7 +23,11 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
-          include: ['{packages,apps,testbed}/*/test/**/*.test.ts', 'testbed/test/**/*.test.ts'],
+          include: [
+            '{packages,apps}/*/test/**/*.test.ts',
+            'testbed/test/**/*.test.ts',
+            'test/unit/**/*.test.ts',
+          ],
           exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'],
         },
       },

@@ -52,7 +52,12 @@ export type Command = z.infer<typeof commandSchema>;
  * Why a command produced no kubectl exit code of its own. A kubectl non-zero exit is not a failure
  * kind: it is a normal result with `exitCode` set.
  */
-export const commandFailureCodes = ['policy_denied', 'command_timeout', 'spawn_failed', 'executor_error'] as const;
+export const commandFailureCodes = [
+  'policy_denied',
+  'command_timeout',
+  'spawn_failed',
+  'executor_error',
+] as const;
 export const commandFailureSchema = z.object({
   code: z.enum(commandFailureCodes),
   message: z.string(),

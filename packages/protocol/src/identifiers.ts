@@ -6,7 +6,8 @@ export const clusterIdSchema = z
   .min(1)
   .max(63)
   .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, {
-    message: 'cluster id must be a DNS-1123 label: lowercase letters, digits and "-", 1-63 chars, e.g. "prod-eu"',
+    message:
+      'cluster id must be a DNS-1123 label: lowercase letters, digits and "-", 1-63 chars, e.g. "prod-eu"',
   });
 
 /** Command, session and audit ids are opaque; generated ids are UUIDs, but any safe token is accepted. */
