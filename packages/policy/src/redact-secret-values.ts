@@ -1,0 +1,92 @@
+const lastAppliedAnnotation = 'kubectl.kubernetes.io/last-applied-configuration';
+
+type JsonObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Byte length of a base64 value once decoded; invalid base64 counts its text length (still redacted). */
+function decodedLength(value: unknown): number {
+  if (typeof value !== 'string') return 0;
+  const compact = value.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return utf8Length(value);
+  const padding = compact.endsWith('==') ? 2 : compact.endsWith('=') ? 1 : 0;
+  return Math.floor(((compact.length - padding) * 3) / 4);
+}
+
+const encoder = new TextEncoder();
+
+function utf8Length(text: string): number {
+  return encoder.encode(text).length;
+}
+
+export function redactionMarker(bytes: number): string {
+  return `<redacted: ${bytes} bytes>`;
+}
+
+function redactMap(
+  secret: JsonObject,
+  field: 'data' | 'stringData',
+  measure: (value: unknown) => number,
+): number {
+  const map = secret[field];
+  if (map === undefined || map === null) return 0;
+  if (!isObject(map)) {
+    // Not the shape a Secret has: withhold the whole field rather than guess.
+    secret[field] = '<redacted>';
+    return 1;
+  }
+  let count = 0;
+  for (const key of Object.keys(map)) {
+    map[key] = redactionMarker(measure(map[key]));
+    count += 1;
+  }
+  return count;
+}
+
+function redactLastApplied(object: JsonObject, isSecret: boolean): number {
+  const metadata = object['metadata'];
+  if (!isObject(metadata)) return 0;
+  const annotations = metadata['annotations'];
+  if (!isObject(annotations)) return 0;
+  const text = annotations[lastAppliedAnnotation];
+  if (typeof text !== 'string') return 0;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    if (!isSecret) return 0;
+    annotations[lastAppliedAnnotation] = '<redacted: unparseable last-applied-configuration>';
+    return 1;
+  }
+  const count = redactSecretValues(parsed);
+  if (count > 0) annotations[lastAppliedAnnotation] = `${JSON.stringify(parsed)}\n`;
+  return count;
+}
+
+/**
+ * Replaces, in place, every `data` and `stringData` value of every object of kind Secret found
+ * anywhere in `value` (single objects, Lists, watch events) with `<redacted: N bytes>`, keeping keys;
+ * also redacts Secrets inside the last-applied-configuration annotation. Returns the count.
+ */
+export function redactSecretValues(value: unknown): number {
+  if (Array.isArray(value)) {
+    let count = 0;
+    for (const item of value) count += redactSecretValues(item);
+    return count;
+  }
+  if (!isObject(value)) return 0;
+  const isSecret = value['kind'] === 'Secret';
+  let count = 0;
+  if (isSecret) {
+    count += redactMap(value, 'data', decodedLength);
+    count += redactMap(value, 'stringData', (text) => (typeof text === 'string' ? utf8Length(text) : 0));
+  }
+  count += redactLastApplied(value, isSecret);
+  for (const [key, child] of Object.entries(value)) {
+    if (isSecret && (key === 'data' || key === 'stringData')) continue;
+    if (typeof child === 'object' && child !== null) count += redactSecretValues(child);
+  }
+  return count;
+}
