@@ -1,0 +1,241 @@
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+
+import { parsePolicyConfig, PolicyConfigError } from '@kubently/policy';
+import type { PolicyConfig } from '@kubently/policy';
+import { clusterIdSchema, policyModeSchema } from '@kubently/protocol';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+import { KubentlyError } from './executor-error.js';
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+/**
+ * Variables passed to kubectl. Everything else (above all KUBENTLY_TOKEN) is scrubbed: kubectl gets
+ * what it needs to find its kubeconfig or in-cluster service account, reach the API server through
+ * a proxy, and nothing more.
+ */
+export const kubectlEnvironmentAllowlist = [
+  'PATH',
+  'HOME',
+  'KUBECONFIG',
+  'KUBERNETES_SERVICE_HOST',
+  'KUBERNETES_SERVICE_PORT',
+  'HTTPS_PROXY',
+  'HTTP_PROXY',
+  'NO_PROXY',
+  'https_proxy',
+  'http_proxy',
+  'no_proxy',
+  'LANG',
+  'LC_ALL',
+  'TZ',
+  'TMPDIR',
+] as const;
+
+const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
+const booleanString = z.union([
+  z.boolean(),
+  z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
+]);
+
+/**
+ * Everything that configures an executor, from flags (the CLI) or environment variables. Values
+ * may be strings (they are coerced). Only apiUrl, clusterId and token are required.
+ */
+export const executorOptionsSchema = z.object({
+  apiUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. http://127.0.0.1:8080' }),
+  clusterId: clusterIdSchema,
+  token: z.string().min(1, 'must not be empty: use the token printed by `kubently clusters add <id>`'),
+  logLevel: z
+    .string()
+    .transform((v) => v.toLowerCase())
+    .pipe(z.enum(logLevels))
+    .default('info'),
+  kubectl: z.string().min(1).default('kubectl'),
+  policyMode: policyModeSchema.optional(),
+  policyFile: z.string().min(1).optional(),
+  fullAccessAcknowledged: booleanString.default(false),
+  transport: z.enum(['sse', 'poll']).default('sse'),
+  maxConcurrency: positiveInt(256).default(4),
+  maxOutputBytes: positiveInt(64 * 1024 * 1024).default(1024 * 1024),
+  healthPort: z.coerce.number().int().min(0).max(65_535).optional(),
+  healthHost: z.string().min(1).default('127.0.0.1'),
+  kubeconfig: z.string().min(1).optional(),
+  /** Extra variable names passed to kubectl, e.g. for exec credential plugins (AWS_PROFILE). */
+  kubectlEnv: z
+    .union([z.array(z.string()), z.string().transform((v) => v.split(',').map((s) => s.trim()))])
+    .pipe(
+      z.array(
+        z.string().regex(/^(?!KUBENTLY_)[A-Za-z_][A-Za-z0-9_]*$/, 'must be variable names, never KUBENTLY_*'),
+      ),
+    )
+    .default([]),
+  watchdogSeconds: positiveInt(3600).default(45),
+  pollWaitSeconds: positiveInt(30).default(20),
+  maxBackoffSeconds: positiveInt(3600).default(30),
+});
+export type ExecutorOptions = z.input<typeof executorOptionsSchema>;
+
+/** Frozen executor configuration: the only input of `start`. */
+export interface ExecutorConfig {
+  readonly apiUrl: string;
+  readonly clusterId: string;
+  readonly token: string;
+  readonly logLevel: LogLevel;
+  readonly kubectl: string;
+  readonly policy: PolicyConfig;
+  readonly transport: 'sse' | 'poll';
+  readonly maxConcurrency: number;
+  readonly maxOutputBytes: number;
+  readonly health: { readonly host: string; readonly port: number } | null;
+  /** The complete environment kubectl runs with. */
+  readonly kubectlEnvironment: Readonly<Record<string, string>>;
+  readonly watchdogMs: number;
+  readonly pollWaitSeconds: number;
+  readonly maxBackoffMs: number;
+}
+
+const environmentNames: Readonly<Record<keyof ExecutorOptions, string>> = {
+  apiUrl: 'KUBENTLY_API_URL',
+  clusterId: 'CLUSTER_ID',
+  token: 'KUBENTLY_TOKEN',
+  logLevel: 'LOG_LEVEL',
+  kubectl: 'KUBENTLY_KUBECTL',
+  policyMode: 'KUBENTLY_POLICY_MODE',
+  policyFile: 'KUBENTLY_POLICY_FILE',
+  fullAccessAcknowledged: 'KUBENTLY_POLICY_FULL_ACCESS_ACKNOWLEDGED',
+  transport: 'KUBENTLY_TRANSPORT',
+  maxConcurrency: 'KUBENTLY_MAX_CONCURRENCY',
+  maxOutputBytes: 'KUBENTLY_MAX_OUTPUT_BYTES',
+  healthPort: 'KUBENTLY_HEALTH_PORT',
+  healthHost: 'KUBENTLY_HEALTH_HOST',
+  kubeconfig: 'KUBECONFIG',
+  kubectlEnv: 'KUBENTLY_KUBECTL_ENV',
+  watchdogSeconds: 'KUBENTLY_WATCHDOG_SECONDS',
+  pollWaitSeconds: 'KUBENTLY_POLL_WAIT_SECONDS',
+  maxBackoffSeconds: 'KUBENTLY_MAX_BACKOFF_SECONDS',
+};
+
+/** Reads the options the environment sets (empty values count as unset). */
+export function executorOptionsFromEnvironment(
+  env: Environment,
+): Partial<Record<keyof ExecutorOptions, string>> {
+  const options: Partial<Record<keyof ExecutorOptions, string>> = {};
+  for (const [key, name] of Object.entries(environmentNames) as [keyof ExecutorOptions, string][]) {
+    const value = env[name];
+    if (value !== undefined && value !== '') options[key] = value;
+  }
+  return options;
+}
+
+/**
+ * Validates options (from flags or the environment) into a frozen config. `env` supplies only the
+ * variables kubectl may inherit. Throws KubentlyError('validation_failed') naming the variable and
+ * the fix; an invalid policy file refuses to start (fail closed).
+ */
+export function buildExecutorConfig(
+  options: ExecutorOptions | Record<string, unknown>,
+  env: Environment,
+): ExecutorConfig {
+  const parsed = executorOptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '');
+      const name =
+        key in environmentNames ? `${environmentNames[key as keyof ExecutorOptions]} (${key})` : key;
+      return `${name}: ${issue.message}`;
+    });
+    throw new KubentlyError('validation_failed', `invalid executor configuration: ${problems.join('; ')}`, {
+      details: { problems },
+    });
+  }
+  const o = parsed.data;
+  const kubectlEnvironment: Record<string, string> = {};
+  for (const name of [...kubectlEnvironmentAllowlist, ...o.kubectlEnv]) {
+    const value = env[name];
+    if (value !== undefined) kubectlEnvironment[name] = value;
+  }
+  if (o.kubeconfig !== undefined) kubectlEnvironment.KUBECONFIG = o.kubeconfig;
+  return Object.freeze({
+    apiUrl: o.apiUrl.replace(/\/+$/, ''),
+    clusterId: o.clusterId,
+    token: o.token,
+    logLevel: o.logLevel,
+    kubectl: o.kubectl,
+    policy: loadPolicy(o.policyFile, o.policyMode, o.fullAccessAcknowledged),
+    transport: o.transport,
+    maxConcurrency: o.maxConcurrency,
+    maxOutputBytes: o.maxOutputBytes,
+    health: o.healthPort === undefined ? null : Object.freeze({ host: o.healthHost, port: o.healthPort }),
+    kubectlEnvironment: Object.freeze(kubectlEnvironment),
+    watchdogMs: o.watchdogSeconds * 1000,
+    pollWaitSeconds: o.pollWaitSeconds,
+    maxBackoffMs: o.maxBackoffSeconds * 1000,
+  });
+}
+
+/** The seed's variables (KUBENTLY_API_URL, CLUSTER_ID, KUBENTLY_TOKEN, LOG_LEVEL) plus KUBENTLY_*. */
+export function parseExecutorConfig(env: Environment): ExecutorConfig {
+  return buildExecutorConfig(executorOptionsFromEnvironment(env), env);
+}
+
+/** For main.ts: the one place that reads the process environment. */
+export function readExecutorConfig(): ExecutorConfig {
+  return parseExecutorConfig(process.env);
+}
+
+function loadPolicy(file: string | undefined, mode: string | undefined, acknowledged: boolean): PolicyConfig {
+  let input: Record<string, unknown> = {};
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (cause) {
+      throw new KubentlyError(
+        'validation_failed',
+        `KUBENTLY_POLICY_FILE: cannot read ${file}: ${String(cause)}`,
+        {
+          cause,
+        },
+      );
+    }
+    let document: unknown;
+    try {
+      document = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+    } catch (cause) {
+      throw new KubentlyError(
+        'validation_failed',
+        `KUBENTLY_POLICY_FILE: ${file} is not valid JSON/YAML: ${String(cause)}`,
+        {
+          cause,
+        },
+      );
+    }
+    if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+      throw new KubentlyError(
+        'validation_failed',
+        `KUBENTLY_POLICY_FILE: ${file} must hold an object, e.g. {"mode":"readOnly"}`,
+      );
+    }
+    input = { ...(document as Record<string, unknown>) };
+  }
+  if (mode !== undefined) input.mode = mode;
+  if (acknowledged) input.fullAccessAcknowledged = true;
+  try {
+    return parsePolicyConfig(input);
+  } catch (cause) {
+    if (cause instanceof PolicyConfigError) {
+      const source = file === undefined ? 'KUBENTLY_POLICY_MODE' : `KUBENTLY_POLICY_FILE (${file})`;
+      throw new KubentlyError('validation_failed', `${source}: ${cause.message}`, {
+        cause,
+        details: { field: cause.field },
+      });
+    }
+    throw cause;
+  }
+}

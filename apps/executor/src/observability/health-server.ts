@@ -1,0 +1,71 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type { Health } from '@kubently/protocol';
+
+import type { ExecutorMetrics } from './executor-metrics.js';
+
+export interface HealthServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Local `GET /healthz` (liveness: 200 while the process runs; the link state is a check) and
+ * `GET /metrics` (Prometheus text).
+ */
+export async function startHealthServer(options: {
+  host: string;
+  port: number;
+  version: string;
+  metrics: ExecutorMetrics;
+}): Promise<HealthServer> {
+  const server: Server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (path === '/healthz') {
+      const isConnected = options.metrics.isConnected;
+      const body: Health = {
+        status: 'ok',
+        version: options.version,
+        checks: { link: isConnected ? { ok: true } : { ok: false, message: 'not connected to the server' } },
+      };
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      return;
+    }
+    if (path === '/metrics') {
+      response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(options.metrics.render());
+      return;
+    }
+    response
+      .writeHead(404, { 'content-type': 'application/json' })
+      .end(
+        JSON.stringify({
+          error: { code: 'not_found', message: 'only GET /healthz and GET /metrics exist here' },
+        }),
+      );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,148 @@
+import { constants } from 'node:os';
+
+import { redactOutput } from '@kubently/policy';
+import type { PolicyDecision } from '@kubently/policy';
+import type { Command, CommandFailure, CommandResult } from '@kubently/protocol';
+
+import type { CommandOutcome } from '../observability/executor-metrics.js';
+import type { ProcessOutcome } from './run-process.js';
+
+export interface BuiltResult {
+  readonly result: CommandResult;
+  readonly outcome: CommandOutcome;
+}
+
+interface ResultContext {
+  readonly command: Command;
+  readonly executorId: string;
+  readonly durationMs: number;
+  readonly finishedAt: string;
+}
+
+/** Exit code of a command the executor refused (as a shell does for "cannot execute"). */
+export const policyDeniedExitCode = 126;
+/** Exit code of a command the executor killed at its deadline (as `timeout(1)` does). */
+export const timeoutExitCode = 124;
+/** Exit code when kubectl could not be started (as a shell does for "not found"). */
+export const spawnFailedExitCode = 127;
+
+export function failureResult(
+  context: ResultContext,
+  failure: CommandFailure,
+  exitCode: number,
+  outcome: CommandOutcome,
+): BuiltResult {
+  return {
+    outcome,
+    result: {
+      commandId: context.command.id,
+      exitCode,
+      stdout: '',
+      stderr: failure.message,
+      durationMs: context.durationMs,
+      truncated: false,
+      redactions: 0,
+      failure,
+      executorId: context.executorId,
+      finishedAt: context.finishedAt,
+    },
+  };
+}
+
+/**
+ * Turns a finished kubectl process into a result. Secret values are redacted before anything leaves
+ * the executor; output that needed redaction but was cut short is withheld (it may not parse, and a
+ * partial document must not leak values).
+ */
+export function processResult(
+  context: ResultContext,
+  decision: PolicyDecision,
+  process: ProcessOutcome,
+  maxOutputBytes: number,
+): BuiltResult {
+  const base = {
+    commandId: context.command.id,
+    executorId: context.executorId,
+    finishedAt: context.finishedAt,
+  };
+  if (process.spawnError !== null && process.exitCode === null && process.exitSignal === null) {
+    return failureResult(
+      context,
+      {
+        code: 'spawn_failed',
+        message: `cannot start kubectl: ${process.spawnError.message}; check KUBENTLY_KUBECTL`,
+      },
+      spawnFailedExitCode,
+      'spawn_failed',
+    );
+  }
+  let stdout = process.stdout.toString('utf8');
+  let stderr = process.stderr.toString('utf8');
+  let redactions = 0;
+  if (decision.needsRedaction) {
+    if (process.truncated) {
+      stdout = '';
+      stderr += `\nkubently: the output exceeded ${maxOutputBytes} bytes and may hold Secret values, so it was withheld; narrow the query (a name, a label selector or -o jsonpath on keys)`;
+    } else {
+      try {
+        const redacted = redactOutput(decision, stdout);
+        stdout = redacted.output;
+        redactions = redacted.redactions;
+      } catch (error) {
+        stdout = '';
+        stderr += `\nkubently: the output could not be redacted (${error instanceof Error ? error.message : String(error)}), so it was withheld`;
+      }
+    }
+  }
+  const output = { stdout, stderr, durationMs: context.durationMs, truncated: process.truncated, redactions };
+  switch (process.killedFor) {
+    case 'timeout': {
+      const failure: CommandFailure = {
+        code: 'command_timeout',
+        message: `kubectl did not finish within ${context.command.timeoutSeconds} s; its process group was killed`,
+      };
+      return {
+        outcome: 'command_timeout',
+        result: {
+          ...base,
+          ...output,
+          exitCode: timeoutExitCode,
+          stderr: joinLines(stderr, failure.message),
+          failure,
+        },
+      };
+    }
+    case 'abort': {
+      const failure: CommandFailure = {
+        code: 'executor_error',
+        message: 'the executor shut down while kubectl was running; it was killed',
+      };
+      return {
+        outcome: 'executor_error',
+        result: {
+          ...base,
+          ...output,
+          exitCode: exitCodeOf(process),
+          stderr: joinLines(stderr, failure.message),
+          failure,
+        },
+      };
+    }
+    case 'output':
+    case null: {
+      const exitCode = exitCodeOf(process);
+      return { outcome: exitCode === 0 ? 'succeeded' : 'failed', result: { ...base, ...output, exitCode } };
+    }
+  }
+}
+
+/** A signal death reads as 128 + the signal number, as in a shell. */
+function exitCodeOf(process: ProcessOutcome): number {
+  if (process.exitCode !== null) return process.exitCode;
+  const signalNumber = process.exitSignal === null ? undefined : constants.signals[process.exitSignal];
+  return 128 + (signalNumber ?? 1);
+}
+
+function joinLines(first: string, second: string): string {
+  return first === '' || first.endsWith('\n') ? `${first}${second}` : `${first}\n${second}`;
+}

@@ -1,0 +1,185 @@
+import { applyNamespace, evaluate, PolicyInputError } from '@kubently/policy';
+import type { PolicyConfig } from '@kubently/policy';
+import type { Command, CommandResult } from '@kubently/protocol';
+
+import type { Logger } from '../logger.js';
+import type { ExecutorMetrics } from '../observability/executor-metrics.js';
+import { failureResult, policyDeniedExitCode, processResult } from './build-result.js';
+import type { BuiltResult } from './build-result.js';
+import { RecentCommands } from './recent-commands.js';
+import { runProcess } from './run-process.js';
+
+export interface CommandRunnerOptions {
+  readonly kubectl: string;
+  readonly policy: PolicyConfig;
+  readonly maxConcurrency: number;
+  readonly maxOutputBytes: number;
+  readonly kubectlEnvironment: Readonly<Record<string, string>>;
+  readonly executorId: string;
+  /** Delivers a result to the server (retrying until acked); must not throw. */
+  readonly publish: (result: CommandResult) => Promise<void>;
+  readonly metrics: ExecutorMetrics;
+  readonly logger: Logger;
+  readonly now: () => number;
+  readonly killGraceMs?: number;
+}
+
+/**
+ * Runs commands received from the server: at most `maxConcurrency` at once (the rest wait in
+ * order), each id at most once. The policy is enforced again here because the executor is the
+ * security boundary: a denied command never reaches kubectl.
+ */
+export class CommandRunner {
+  readonly #options: CommandRunnerOptions;
+  readonly #recent = new RecentCommands({ maxIds: 10_000, maxResults: 256 });
+  readonly #queue: Command[] = [];
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly #shutdown = new AbortController();
+  #running = 0;
+
+  constructor(options: CommandRunnerOptions) {
+    this.#options = options;
+  }
+
+  submit(command: Command): void {
+    const { logger } = this.#options;
+    const known = this.#recent.get(command.id);
+    if (known?.type === 'running') {
+      logger.info({ commandId: command.id }, 'command redelivered while running; ignoring the copy');
+      return;
+    }
+    if (known?.type === 'finished') {
+      logger.info({ commandId: command.id }, 'command redelivered after it ran; re-posting its result');
+      const result =
+        known.result ??
+        failureResult(
+          this.#context(command, 0),
+          {
+            code: 'executor_error',
+            message: 'the command already ran on this executor; its result is no longer held',
+          },
+          1,
+          'executor_error',
+        ).result;
+      this.#track(this.#options.publish(result));
+      return;
+    }
+    if (this.#shutdown.signal.aborted) return;
+    this.#recent.markRunning(command.id);
+    this.#queue.push(command);
+    this.#pump();
+  }
+
+  /** Stops taking work, kills running kubectl processes and waits until every result is published. */
+  async close(): Promise<void> {
+    this.#shutdown.abort();
+    for (const command of this.#queue.splice(0)) {
+      const built = failureResult(
+        this.#context(command, 0),
+        { code: 'executor_error', message: 'the executor shut down before running the command' },
+        1,
+        'executor_error',
+      );
+      this.#track(this.#finish(command, built));
+    }
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  }
+
+  #pump(): void {
+    while (this.#running < this.#options.maxConcurrency && !this.#shutdown.signal.aborted) {
+      const command = this.#queue.shift();
+      if (command === undefined) return;
+      this.#running += 1;
+      this.#options.metrics.setRunning(this.#running);
+      this.#track(
+        this.#execute(command).finally(() => {
+          this.#running -= 1;
+          this.#options.metrics.setRunning(this.#running);
+          this.#pump();
+        }),
+      );
+    }
+  }
+
+  #track(work: Promise<void>): void {
+    const tracked = work.catch((error: unknown) => {
+      this.#options.logger.error({ err: error }, 'unexpected error handling a command');
+    });
+    this.#inFlight.add(tracked);
+    void tracked.finally(() => this.#inFlight.delete(tracked));
+  }
+
+  async #execute(command: Command): Promise<void> {
+    const { logger, now } = this.#options;
+    const startedAt = now();
+    let args: string[];
+    try {
+      args = applyNamespace(command.args, command.namespace);
+    } catch (error) {
+      if (!(error instanceof PolicyInputError)) throw error;
+      await this.#finish(command, this.#denied(command, startedAt, error.message));
+      return;
+    }
+    const decision = evaluate(args, this.#options.policy);
+    if (!decision.allowed) {
+      logger.warn(
+        { commandId: command.id, args: command.args, reason: decision.reason },
+        'policy denied the command',
+      );
+      await this.#finish(command, this.#denied(command, startedAt, decision.reason));
+      return;
+    }
+    logger.debug({ commandId: command.id, argv: decision.argv }, 'running kubectl');
+    const outcome = await runProcess({
+      file: this.#options.kubectl,
+      args: decision.argv,
+      env: this.#options.kubectlEnvironment,
+      timeoutMs: command.timeoutSeconds * 1000,
+      maxOutputBytes: this.#options.maxOutputBytes,
+      killGraceMs: this.#options.killGraceMs ?? 2000,
+      signal: this.#shutdown.signal,
+    });
+    const built = processResult(
+      this.#context(command, now() - startedAt),
+      decision,
+      outcome,
+      this.#options.maxOutputBytes,
+    );
+    await this.#finish(command, built);
+  }
+
+  #denied(command: Command, startedAt: number, reason: string): BuiltResult {
+    return failureResult(
+      this.#context(command, this.#options.now() - startedAt),
+      { code: 'policy_denied', message: `denied by the executor's policy: ${reason}` },
+      policyDeniedExitCode,
+      'policy_denied',
+    );
+  }
+
+  #context(command: Command, durationMs: number): Parameters<typeof failureResult>[0] {
+    return {
+      command,
+      executorId: this.#options.executorId,
+      durationMs,
+      finishedAt: new Date(this.#options.now()).toISOString(),
+    };
+  }
+
+  async #finish(command: Command, built: BuiltResult): Promise<void> {
+    this.#recent.markFinished(command.id, built.result);
+    this.#options.metrics.commandFinished(built.outcome, built.result.durationMs / 1000);
+    this.#options.logger.info(
+      {
+        commandId: command.id,
+        correlationId: command.correlationId,
+        outcome: built.outcome,
+        exitCode: built.result.exitCode,
+        durationMs: built.result.durationMs,
+        bytes: built.result.stdout.length + built.result.stderr.length,
+      },
+      'command finished',
+    );
+    await this.#options.publish(built.result);
+  }
+}

@@ -1,0 +1,69 @@
+import type { CommandResult } from '@kubently/protocol';
+
+import { backoffDelayMs } from '../link/backoff.js';
+import { describe, RetryableError } from '../link/server-client.js';
+import type { ServerClient } from '../link/server-client.js';
+import type { Logger } from '../logger.js';
+
+export interface ResultPosterOptions {
+  readonly client: ServerClient;
+  readonly logger: Logger;
+  readonly maxBackoffMs: number;
+  /** Give up after this long: the server has dropped the command by then (result TTL). */
+  readonly giveUpAfterMs: number;
+  readonly now: () => number;
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly random: () => number;
+}
+
+export type PostOutcome = 'acked' | 'duplicate' | 'rejected' | 'gave_up' | 'aborted';
+
+/**
+ * Posts a result until the server acks it. Network errors and 5xx are retried with backoff; a 404
+ * (the server no longer knows the command) or another refusal ends the attempt.
+ */
+export async function postResultUntilAcked(
+  options: ResultPosterOptions,
+  result: CommandResult,
+  signal: AbortSignal,
+): Promise<PostOutcome> {
+  const deadline = options.now() + options.giveUpAfterMs;
+  for (let attempt = 0; ; attempt += 1) {
+    if (signal.aborted) return 'aborted';
+    try {
+      const outcome = await options.client.postResult(result, signal);
+      if (outcome.type === 'acked') return outcome.ack.duplicate ? 'duplicate' : 'acked';
+      options.logger.warn(
+        { commandId: result.commandId, status: outcome.status, answer: outcome.body },
+        'server refused the result; not retrying',
+      );
+      return 'rejected';
+    } catch (error) {
+      if (signal.aborted) return 'aborted';
+      if (!(error instanceof RetryableError)) {
+        options.logger.error(
+          { commandId: result.commandId, err: describe(error) },
+          'posting the result failed',
+        );
+        return 'rejected';
+      }
+      const delayMs = backoffDelayMs(attempt, {
+        baseMs: 200,
+        capMs: options.maxBackoffMs,
+        random: options.random,
+      });
+      if (options.now() + delayMs > deadline) {
+        options.logger.error(
+          { commandId: result.commandId, err: error.message },
+          'giving up posting the result',
+        );
+        return 'gave_up';
+      }
+      options.logger.warn(
+        { commandId: result.commandId, err: error.message, delayMs },
+        'result not acked; retrying',
+      );
+      await options.sleep(delayMs, signal).catch(() => undefined);
+    }
+  }
+}

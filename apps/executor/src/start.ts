@@ -1,0 +1,202 @@
+import type { ExecutorCapabilities, ExecutorFrame } from '@kubently/protocol';
+
+import { detectKubectlVersions } from './capabilities/detect-kubectl-versions.js';
+import type { KubectlVersions } from './capabilities/detect-kubectl-versions.js';
+import type { ExecutorConfig } from './config.js';
+import { defaultDependencies } from './dependencies.js';
+import type { ExecutorDependencies } from './dependencies.js';
+import type { LinkHandlers } from './link/link-handlers.js';
+import { runPollLink } from './link/poll-link.js';
+import { describe, ServerClient } from './link/server-client.js';
+import { runSseLink } from './link/sse-link.js';
+import { createLogger } from './logger.js';
+import type { Logger } from './logger.js';
+import { ExecutorMetrics } from './observability/executor-metrics.js';
+import { startHealthServer } from './observability/health-server.js';
+import type { HealthServer } from './observability/health-server.js';
+import { CommandRunner } from './runner/command-runner.js';
+import { postResultUntilAcked } from './runner/result-poster.js';
+import { executorVersion } from './version.js';
+
+export interface StartOverrides extends Partial<ExecutorDependencies> {
+  readonly logger?: Logger;
+}
+
+export interface RunningExecutor {
+  /** Generated once per process; sent as X-Executor-ID. */
+  readonly executorId: string;
+  /** Base URL of the local health/metrics server, or null when no health port is configured. */
+  readonly healthUrl: string | null;
+  readonly metrics: ExecutorMetrics;
+  /** Stops the link, kills running kubectl processes, posts their results (bounded) and returns. */
+  close(): Promise<void>;
+}
+
+/** How long close() keeps trying to deliver the last results before giving up. */
+const drainMs = 5000;
+const versionProbeTimeoutMs = 5000;
+const resultGiveUpMs = 10 * 60 * 1000;
+
+/** Starts an executor: the link to the server, the runner and the optional health server. */
+export async function start(
+  config: ExecutorConfig,
+  overrides: StartOverrides = {},
+): Promise<RunningExecutor> {
+  const deps: ExecutorDependencies = { ...defaultDependencies, ...overrides };
+  const executorId = deps.newId();
+  const logger =
+    overrides.logger ?? createLogger(config.logLevel, { clusterId: config.clusterId, executorId });
+  const metrics = new ExecutorMetrics();
+  const linkAbort = new AbortController();
+  const postAbort = new AbortController();
+  const client = new ServerClient({
+    apiUrl: config.apiUrl,
+    clusterId: config.clusterId,
+    token: config.token,
+    executorId,
+    fetch: deps.fetch,
+  });
+
+  let health: HealthServer | null = null;
+  if (config.health !== null) {
+    health = await startHealthServer({ ...config.health, version: executorVersion, metrics });
+  }
+
+  const versions: Promise<KubectlVersions> = detectKubectlVersions({
+    kubectl: config.kubectl,
+    env: config.kubectlEnvironment,
+    timeoutMs: versionProbeTimeoutMs,
+    signal: linkAbort.signal,
+  });
+
+  const runner = new CommandRunner({
+    kubectl: config.kubectl,
+    policy: config.policy,
+    maxConcurrency: config.maxConcurrency,
+    maxOutputBytes: config.maxOutputBytes,
+    kubectlEnvironment: config.kubectlEnvironment,
+    executorId,
+    metrics,
+    logger,
+    now: deps.now,
+    publish: async (result) => {
+      const outcome = await postResultUntilAcked(
+        {
+          client,
+          logger,
+          maxBackoffMs: config.maxBackoffMs,
+          giveUpAfterMs: resultGiveUpMs,
+          now: deps.now,
+          sleep: deps.sleep,
+          random: deps.random,
+        },
+        result,
+        postAbort.signal,
+      );
+      logger.debug({ commandId: result.commandId, outcome }, 'result delivery ended');
+    },
+  });
+
+  const reportCapabilities = async (): Promise<void> => {
+    const known = await versions;
+    const capabilities: ExecutorCapabilities = {
+      executorId,
+      executorVersion,
+      mode: config.policy.mode,
+      kubectlVersion: known.kubectlVersion,
+      kubernetesVersion: known.kubernetesVersion,
+      maxConcurrency: config.maxConcurrency,
+      transport: config.transport,
+    };
+    await client.postCapabilities(capabilities, linkAbort.signal);
+  };
+
+  let hasConnected = false;
+  const handlers: LinkHandlers = {
+    onConnected: () => {
+      if (hasConnected) metrics.reconnected();
+      hasConnected = true;
+      metrics.setConnected(true);
+      logger.info({ apiUrl: config.apiUrl, transport: config.transport }, 'connected to the server');
+      reportCapabilities().catch((error: unknown) => {
+        if (!linkAbort.signal.aborted) logger.warn({ err: describe(error) }, 'could not report capabilities');
+      });
+    },
+    onFrame: (frame: ExecutorFrame) => {
+      switch (frame.type) {
+        case 'connected':
+          logger.debug({ serverVersion: frame.serverVersion }, 'server confirmed the stream');
+          return;
+        case 'command':
+          if (frame.command.clusterId !== config.clusterId) {
+            logger.error(
+              { commandId: frame.command.id, clusterId: frame.command.clusterId },
+              'ignoring a command for another cluster',
+            );
+            return;
+          }
+          runner.submit(frame.command);
+          return;
+        case 'session-started':
+          logger.info({ sessionId: frame.sessionId, expiresAt: frame.expiresAt }, 'session started');
+          return;
+        case 'session-ended':
+          logger.info({ sessionId: frame.sessionId, reason: frame.reason }, 'session ended');
+          return;
+      }
+    },
+    onDisconnected: (reason) => {
+      metrics.setConnected(false);
+      logger.warn({ reason }, 'disconnected from the server');
+    },
+  };
+
+  const linkOptions = {
+    client,
+    handlers,
+    logger,
+    maxBackoffMs: config.maxBackoffMs,
+    sleep: deps.sleep,
+    random: deps.random,
+    signal: linkAbort.signal,
+  };
+  const link =
+    config.transport === 'sse'
+      ? runSseLink({ ...linkOptions, watchdogMs: config.watchdogMs })
+      : runPollLink({ ...linkOptions, waitSeconds: config.pollWaitSeconds });
+  const linkDone = link.catch((error: unknown) => {
+    logger.error({ err: describe(error) }, 'the server link stopped unexpectedly');
+  });
+  logger.info(
+    {
+      executorId,
+      apiUrl: config.apiUrl,
+      transport: config.transport,
+      mode: config.policy.mode,
+      healthUrl: health?.url,
+    },
+    'executor started',
+  );
+
+  let closing: Promise<void> | null = null;
+  const close = async (): Promise<void> => {
+    linkAbort.abort(new Error('executor closing'));
+    const drained = runner.close();
+    const timer = setTimeout(() => {
+      postAbort.abort();
+    }, drainMs);
+    await drained;
+    clearTimeout(timer);
+    postAbort.abort();
+    await linkDone;
+    await versions.catch(() => undefined);
+    await health?.close();
+    logger.info('executor stopped');
+  };
+  return {
+    executorId,
+    healthUrl: health?.url ?? null,
+    metrics,
+    close: () => (closing ??= close()),
+  };
+}
