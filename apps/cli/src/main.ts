@@ -1,5 +1,39 @@
+import { randomBytes } from 'node:crypto';
+
+import type { CliIo } from './cli-io.js';
+import { run } from './run.js';
+
+/**
+ * The only place that touches `process`: argv, env, streams, signals and the exit code. The first
+ * Ctrl-C / SIGTERM aborts `io.signal` so long-running commands shut down cleanly; a second one
+ * exits at once.
+ */
 export async function main(): Promise<void> {
-  await Promise.resolve();
-  process.stderr.write('kubently: not built yet\n');
-  process.exitCode = 2;
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) {
+      process.stderr.write(`kubently: ${signal} again, exiting now\n`);
+      process.exit(130);
+    }
+    controller.abort(new Error(`received ${signal}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const io: CliIo = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    signal: controller.signal,
+    fetch: (input, init) => fetch(input, init),
+    now: () => new Date(),
+    randomBytes: (size) => randomBytes(size),
+  };
+  try {
+    process.exitCode = await run(process.argv.slice(2), io);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }

@@ -1,0 +1,118 @@
+import {
+  auditListSchema,
+  clusterListSchema,
+  clusterTokenResponseSchema,
+  commandResponseSchema,
+  errorBodySchema,
+  headers,
+  healthSchema,
+} from '@kubently/protocol';
+import type {
+  AuditList,
+  ClusterList,
+  ClusterTokenResponse,
+  CommandRequest,
+  CommandResponse,
+  Health,
+} from '@kubently/protocol';
+import type { z } from 'zod';
+
+import type { Connection } from '../config/index.js';
+import { KubentlyError } from '../kubently-error.js';
+import { describeHttpError } from './describe-http-error.js';
+import { describeNetworkError } from './describe-network-error.js';
+
+export interface AuditFilter {
+  readonly clusterId?: string | undefined;
+  readonly since?: string | undefined;
+  readonly limit?: number | undefined;
+}
+
+/** The REST calls the CLI makes; every answer is parsed with the protocol schema. */
+export interface ApiClient {
+  readonly url: string;
+  health(): Promise<Health>;
+  createCluster(id: string): Promise<ClusterTokenResponse>;
+  listClusters(): Promise<ClusterList>;
+  deleteCluster(id: string): Promise<void>;
+  rotateClusterToken(id: string): Promise<ClusterTokenResponse>;
+  runCommand(request: CommandRequest): Promise<CommandResponse>;
+  listAudit(filter: AuditFilter): Promise<AuditList>;
+}
+
+export interface ApiClientOptions {
+  readonly connection: Connection;
+  readonly fetch: typeof fetch;
+  readonly signal: AbortSignal;
+}
+
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const { connection } = options;
+
+  async function request<S extends z.ZodType>(
+    method: string,
+    path: string,
+    schema: S | null,
+    body?: unknown,
+  ): Promise<z.infer<S>> {
+    const requestHeaders: Record<string, string> = { accept: 'application/json' };
+    if (connection.apiKey !== undefined) requestHeaders[headers.apiKey] = connection.apiKey;
+    if (body !== undefined) requestHeaders['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await options.fetch(`${connection.url}${path}`, {
+        method,
+        headers: requestHeaders,
+        signal: options.signal,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (error) {
+      if (options.signal.aborted) throw error;
+      throw describeNetworkError(connection, error);
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      const parsed = errorBodySchema.safeParse(safeJson(text));
+      throw describeHttpError(connection, response.status, parsed.success ? parsed.data : null, text);
+    }
+    if (schema === null) return undefined as z.infer<S>;
+    const parsed = schema.safeParse(safeJson(text));
+    if (!parsed.success) {
+      throw new KubentlyError(
+        'internal',
+        `unexpected answer from ${connection.url}${path} (HTTP ${response.status}): is ${connection.urlSource} pointing at a Kubently server?`,
+        { cause: parsed.error },
+      );
+    }
+    return parsed.data;
+  }
+
+  const segment = encodeURIComponent;
+  return {
+    url: connection.url,
+    health: () => request('GET', '/healthz', healthSchema),
+    createCluster: (id) => request('POST', '/v1/clusters', clusterTokenResponseSchema, { id }),
+    listClusters: () => request('GET', '/v1/clusters', clusterListSchema),
+    deleteCluster: async (id) => {
+      await request('DELETE', `/v1/clusters/${segment(id)}`, null);
+    },
+    rotateClusterToken: (id) => request('POST', `/v1/clusters/${segment(id)}/token`, clusterTokenResponseSchema),
+    runCommand: (command) => request('POST', '/v1/commands', commandResponseSchema, command),
+    listAudit: (filter) => {
+      const query = new URLSearchParams();
+      if (filter.clusterId !== undefined) query.set('clusterId', filter.clusterId);
+      if (filter.since !== undefined) query.set('since', filter.since);
+      if (filter.limit !== undefined) query.set('limit', String(filter.limit));
+      const suffix = query.size === 0 ? '' : `?${query.toString()}`;
+      return request('GET', `/v1/audit${suffix}`, auditListSchema);
+    },
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,17 @@
+import type { Connection } from '../config/index.js';
+import { KubentlyError } from '../kubently-error.js';
+
+/** fetch rejects with a TypeError whose `cause` carries the socket error code. */
+export function describeNetworkError(connection: Connection, error: unknown): KubentlyError {
+  const cause = error instanceof Error ? error.cause : undefined;
+  const code =
+    cause !== null && typeof cause === 'object' && 'code' in cause && typeof cause.code === 'string'
+      ? cause.code
+      : undefined;
+  const reason = code ?? (error instanceof Error ? error.message : String(error));
+  return new KubentlyError(
+    'server_unreachable',
+    `no Kubently server at ${connection.url} (${reason}, URL from ${connection.urlSource}): start one with \`kubently up\`, or point --api-url / KUBENTLY_API_URL at yours`,
+    { cause: error, details: { url: connection.url } },
+  );
+}

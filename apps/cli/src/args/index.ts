@@ -1,0 +1,4 @@
+export { connectionHelp, connectionOptions } from './connection-options.js';
+export type { ConnectionFlags } from './connection-options.js';
+export { parseCommandArgs, parseIntegerFlag, requirePositionals } from './parse-command-args.js';
+export type { ParsedCommandArgs } from './parse-command-args.js';

@@ -1,0 +1,45 @@
+import { openApiClient } from '../api/index.js';
+import { connectionHelp, connectionOptions, parseCommandArgs, requirePositionals } from '../args/index.js';
+import type { CommandSpec } from '../command-spec.js';
+import { exitCodes } from '../exit-codes.js';
+import { outputOption, parseOutputFormat, renderTable } from '../format/index.js';
+
+const usage = 'kubently clusters list [-o table|json]';
+
+export const clustersListCommand: CommandSpec = {
+  path: ['clusters', 'list'],
+  summary: 'List registered clusters and whether an executor is connected',
+  help: `Usage: ${usage}
+
+Flags:
+  -o, --output FORMAT   table (default) or json
+${connectionHelp}`,
+  run: async (argv, io) => {
+    const { values, positionals } = parseCommandArgs(argv, { ...connectionOptions, ...outputOption }, usage);
+    requirePositionals(positionals, [], usage);
+    const format = parseOutputFormat(values.output);
+    const client = await openApiClient(values, io);
+    const { clusters } = await client.listClusters();
+    if (format === 'json') {
+      io.stdout.write(`${JSON.stringify({ clusters }, null, 2)}\n`);
+      return exitCodes.ok;
+    }
+    if (clusters.length === 0) {
+      io.stdout.write(`No clusters registered on ${client.url}. Add one with \`kubently clusters add <cluster>\`.\n`);
+      return exitCodes.ok;
+    }
+    const rows = clusters.map((cluster) => [
+      cluster.id,
+      cluster.connected ? 'yes' : 'no',
+      String(cluster.executors),
+      cluster.mode ?? '-',
+      cluster.lastSeenAt ?? '-',
+      cluster.kubernetesVersion ?? '-',
+      cluster.executorVersion ?? '-',
+    ]);
+    io.stdout.write(
+      renderTable(['CLUSTER', 'CONNECTED', 'EXECUTORS', 'MODE', 'LAST SEEN', 'KUBERNETES', 'EXECUTOR'], rows),
+    );
+    return exitCodes.ok;
+  },
+};

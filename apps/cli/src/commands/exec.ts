@@ -1,0 +1,117 @@
+import { commandLimits } from '@kubently/protocol';
+import type { CommandResponse } from '@kubently/protocol';
+
+import { openApiClient } from '../api/index.js';
+import { connectionHelp, connectionOptions, parseCommandArgs, parseIntegerFlag } from '../args/index.js';
+import type { CliIo } from '../cli-io.js';
+import type { CommandSpec } from '../command-spec.js';
+import { exitCodes, exitCodesHelp } from '../exit-codes.js';
+import { KubentlyError } from '../kubently-error.js';
+
+const usage = 'kubently exec <cluster> [-n NAMESPACE] [--timeout SECONDS] -- <kubectl args...>';
+
+export const execCommand: CommandSpec = {
+  path: ['exec'],
+  summary: 'Run a read-only kubectl command on a cluster through its executor',
+  help: `Usage: ${usage}
+
+Sends the kubectl arguments to the server, which checks them against the command policy and relays
+them to the cluster's executor. kubectl's stdout and stderr are printed as they came back and
+kubently exits with kubectl's exit code.
+
+Flags:
+  -n, --namespace NS    namespace (added as --namespace unless the args already name one)
+  --timeout SECONDS     how long to wait for the result (default ${commandLimits.defaultTimeoutSeconds}, max ${commandLimits.maxTimeoutSeconds})
+${connectionHelp}
+
+${exitCodesHelp}
+
+Examples:
+  kubently exec prod -- get pods -A
+  kubently exec prod -n kube-system -- logs deploy/coredns --tail 20`,
+  run: async (argv, io) => {
+    const { values, positionals, passthrough } = parseCommandArgs(
+      argv,
+      { ...connectionOptions, namespace: { type: 'string', short: 'n' }, timeout: { type: 'string' } },
+      usage,
+    );
+    const [clusterId, ...rest] = positionals;
+    if (clusterId === undefined) throw new KubentlyError('usage', `missing <cluster>\n  usage: ${usage}`);
+    // Without `--`, plain words after the cluster are accepted (`kubently exec prod get pods`).
+    const args = [...rest, ...(passthrough ?? [])];
+    if (args.length === 0) throw new KubentlyError('usage', `no kubectl arguments given\n  usage: ${usage}`);
+    const timeoutSeconds = parseIntegerFlag('timeout', values.timeout, { min: 1, max: commandLimits.maxTimeoutSeconds });
+    const client = await openApiClient(values, io);
+    let response: CommandResponse;
+    try {
+      response = await client.runCommand({
+        clusterId,
+        args,
+        ...(values.namespace === undefined ? {} : { namespace: values.namespace }),
+        ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
+      });
+    } catch (error) {
+      throw explain(error, clusterId, client.url, timeoutSeconds ?? commandLimits.defaultTimeoutSeconds);
+    }
+    return printResult(response, io, clusterId, client.url);
+  },
+};
+
+function printResult(response: CommandResponse, io: CliIo, clusterId: string, url: string): number {
+  if (response.stdout !== undefined) io.stdout.write(response.stdout);
+  if (response.stderr !== undefined) io.stderr.write(response.stderr);
+  if (response.truncated === true) io.stderr.write('kubently: output was truncated by the executor (size cap)\n');
+  if (response.redactions !== undefined && response.redactions > 0) {
+    io.stderr.write(`kubently: ${response.redactions} secret value(s) redacted\n`);
+  }
+  const failure = response.failure;
+  if (failure !== undefined) {
+    switch (failure.code) {
+      case 'policy_denied':
+        io.stderr.write(`kubently: denied by the executor's policy: ${failure.message}\n`);
+        return exitCodes.policyDenied;
+      case 'command_timeout':
+        io.stderr.write(
+          `kubently: the command timed out on the executor: ${failure.message}\n  raise --timeout (max ${commandLimits.maxTimeoutSeconds}) or narrow the command\n`,
+        );
+        return exitCodes.timeout;
+      case 'spawn_failed':
+        io.stderr.write(
+          `kubently: the executor of "${clusterId}" could not start kubectl: ${failure.message}\n  fix the executor's kubectl path (--kubectl / KUBENTLY_KUBECTL) and restart it\n`,
+        );
+        return exitCodes.executorUnavailable;
+      case 'executor_error':
+        io.stderr.write(
+          `kubently: the executor of "${clusterId}" failed: ${failure.message}\n  check it with \`kubently clusters list --api-url ${url}\` and retry\n`,
+        );
+        return exitCodes.executorUnavailable;
+    }
+  }
+  if (response.status === 'queued' || response.status === 'running') {
+    io.stderr.write(`kubently: command ${response.id} is still ${response.status}\n`);
+    return exitCodes.timeout;
+  }
+  return response.exitCode ?? exitCodes.error;
+}
+
+function explain(error: unknown, clusterId: string, url: string, timeoutSeconds: number): unknown {
+  if (!(error instanceof KubentlyError)) return error;
+  const again = (message: string): KubentlyError =>
+    new KubentlyError(error.code, message, { cause: error, details: error.details });
+  switch (error.code) {
+    case 'policy_denied':
+      return again(`denied by policy: ${error.message}`);
+    case 'executor_unavailable':
+      return again(
+        `no executor is connected for cluster "${clusterId}" (${error.message})\n  start one: kubently executor --api-url ${url} --cluster ${clusterId} --token <cluster token>\n  lost the token? kubently clusters rotate-token ${clusterId}`,
+      );
+    case 'command_timeout':
+      return again(
+        `no result within ${timeoutSeconds}s (${error.message})\n  raise --timeout (max ${commandLimits.maxTimeoutSeconds}), or check the executor with \`kubently clusters list\``,
+      );
+    case 'cluster_not_found':
+      return again(`cluster "${clusterId}" is not registered on ${url}: add it with \`kubently clusters add ${clusterId}\``);
+    default:
+      return error;
+  }
+}

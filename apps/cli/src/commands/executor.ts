@@ -1,0 +1,74 @@
+import { buildExecutorConfig, executorOptionsFromEnvironment, start as startExecutor } from '@kubently/executor';
+import type { ExecutorConfig } from '@kubently/executor';
+
+import { parseCommandArgs, requirePositionals } from '../args/index.js';
+import { fromAppError } from '../apps/app-error.js';
+import { waitForAbort } from '../apps/wait-for-abort.js';
+import type { CommandSpec } from '../command-spec.js';
+import { exitCodes } from '../exit-codes.js';
+
+const usage =
+  'kubently executor --api-url URL --cluster ID --token TOKEN [--kubectl PATH] [--mode MODE] [--policy-file FILE] [--transport sse|poll]';
+
+/** Flag name → executor option name; env names are the executor's (the seed's) variables. */
+const flagToOption = {
+  'api-url': 'apiUrl',
+  cluster: 'clusterId',
+  token: 'token',
+  kubectl: 'kubectl',
+  mode: 'policyMode',
+  'policy-file': 'policyFile',
+  transport: 'transport',
+  'log-level': 'logLevel',
+  'health-port': 'healthPort',
+  'max-concurrency': 'maxConcurrency',
+  kubeconfig: 'kubeconfig',
+} as const;
+
+export const executorCommand: CommandSpec = {
+  path: ['executor'],
+  summary: 'Run an executor for one cluster: dials out to the server and runs its commands',
+  help: `Usage: ${usage}
+
+Connects out to the server (SSE, or long-poll with --transport poll), runs the commands the server
+relays with the local kubectl after checking them against the command policy again, and posts the
+results. Runs until Ctrl-C. Flags override the environment variables in brackets (the seed
+executor's variables keep working).
+
+Flags:
+  --api-url URL          server URL (KUBENTLY_API_URL)
+  --cluster ID           cluster id registered with \`kubently clusters add\` (CLUSTER_ID)
+  --token TOKEN          the executor token printed by \`clusters add\` (KUBENTLY_TOKEN)
+  --kubectl PATH         kubectl binary (KUBENTLY_KUBECTL, default kubectl)
+  --kubeconfig FILE      kubeconfig for kubectl (KUBECONFIG)
+  --mode MODE            readOnly | extendedReadOnly | fullAccess (KUBENTLY_POLICY_MODE)
+  --policy-file FILE     policy config file, JSON or YAML (KUBENTLY_POLICY_FILE)
+  --transport T          sse (default) | poll (KUBENTLY_TRANSPORT)
+  --max-concurrency N    commands run in parallel (KUBENTLY_MAX_CONCURRENCY, default 4)
+  --health-port PORT     serve /healthz and /metrics on this port (KUBENTLY_HEALTH_PORT)
+  --log-level LEVEL      trace | debug | info | warn | error (LOG_LEVEL, default info)`,
+  run: async (argv, io) => {
+    const options = Object.fromEntries(Object.keys(flagToOption).map((flag) => [flag, { type: 'string' as const }]));
+    const { values, positionals } = parseCommandArgs(argv, options, usage);
+    requirePositionals(positionals, [], usage);
+    const merged: Record<string, unknown> = { ...executorOptionsFromEnvironment(io.env) };
+    for (const [flag, option] of Object.entries(flagToOption)) {
+      const value = values[flag];
+      if (typeof value === 'string') merged[option] = value;
+    }
+    let config: ExecutorConfig;
+    try {
+      config = buildExecutorConfig(merged, io.env);
+    } catch (error) {
+      throw fromAppError(error, 'executor');
+    }
+    const executor = await startExecutor(config);
+    io.stderr.write(
+      `Kubently executor for cluster "${config.clusterId}" started (server ${config.apiUrl}, ${config.transport}, mode ${config.policy.mode}). Stop with Ctrl-C.\n`,
+    );
+    await waitForAbort(io.signal);
+    io.stderr.write('Stopping the executor...\n');
+    await executor.close();
+    return exitCodes.ok;
+  },
+};

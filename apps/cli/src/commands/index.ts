@@ -1,0 +1,31 @@
+import type { CommandSpec } from '../command-spec.js';
+import { auditCommand } from './audit.js';
+import { clustersAddCommand } from './clusters-add.js';
+import { clustersListCommand } from './clusters-list.js';
+import { clustersRemoveCommand } from './clusters-remove.js';
+import { clustersRotateTokenCommand } from './clusters-rotate-token.js';
+import { configListCommand } from './config-list.js';
+import { configSetServerCommand } from './config-set-server.js';
+import { configUseCommand } from './config-use.js';
+import { execCommand } from './exec.js';
+import { executorCommand } from './executor.js';
+import { policyCheckCommand } from './policy-check.js';
+import { serveCommand } from './serve.js';
+import { upCommand } from './up.js';
+
+/** The command table, in the order `kubently --help` lists it. */
+export const commands: readonly CommandSpec[] = [
+  upCommand,
+  execCommand,
+  clustersAddCommand,
+  clustersListCommand,
+  clustersRemoveCommand,
+  clustersRotateTokenCommand,
+  auditCommand,
+  policyCheckCommand,
+  configSetServerCommand,
+  configUseCommand,
+  configListCommand,
+  serveCommand,
+  executorCommand,
+];

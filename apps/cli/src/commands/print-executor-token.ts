@@ -1,0 +1,23 @@
+import type { ClusterTokenResponse } from '@kubently/protocol';
+
+import type { CliIo } from '../cli-io.js';
+
+/** The token is shown once, with the exact commands that start an executor with it. */
+export function printExecutorToken(io: CliIo, url: string, response: ClusterTokenResponse, action: string): void {
+  const { id, token } = response;
+  const lines = [
+    `Cluster "${id}" ${action} on ${url}.`,
+    '',
+    'Executor token (shown only once; store it now, the server keeps only a hash):',
+    `  ${token}`,
+    '',
+    'Start an executor for it on a machine whose kubeconfig points at the cluster:',
+    `  kubently executor --api-url ${url} --cluster ${id} --token ${token}`,
+    "or with the seed executor's environment variables:",
+    `  KUBENTLY_API_URL=${url} CLUSTER_ID=${id} KUBENTLY_TOKEN=${token} kubently executor`,
+  ];
+  if (response.previousTokenExpiresAt !== undefined) {
+    lines.push('', `The previous token keeps working until ${response.previousTokenExpiresAt}.`);
+  }
+  io.stdout.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,75 @@
+import { parseEnvironment, start as startServer } from '@kubently/server';
+import type { ServerConfig } from '@kubently/server';
+
+import { parseCommandArgs, parseIntegerFlag, requirePositionals } from '../args/index.js';
+import { fromAppError } from '../apps/app-error.js';
+import { waitForAbort } from '../apps/wait-for-abort.js';
+import type { CommandSpec } from '../command-spec.js';
+import { exitCodes } from '../exit-codes.js';
+import { KubentlyError } from '../kubently-error.js';
+import { generateApiKey } from '../up/generate-api-key.js';
+
+const usage = 'kubently serve [--host HOST] [--port PORT] [--log-level LEVEL]';
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const serveCommand: CommandSpec = {
+  path: ['serve'],
+  summary: 'Run the Kubently server (memory backend) until Ctrl-C',
+  help: `Usage: ${usage}
+
+Runs the server with the configuration from KUBENTLY_* environment variables; flags override them.
+Without KUBENTLY_API_KEYS ("identity:key[:role],..."), an admin key is generated for this run and
+printed once.
+
+Flags:
+  --host HOST         listen address (default 127.0.0.1, KUBENTLY_HOST; use 0.0.0.0 to expose it)
+  --port PORT         listen port (default 8080, KUBENTLY_PORT; 0 picks a free port)
+  --log-level LEVEL   ${logLevels.join(' | ')} (default info, KUBENTLY_LOG_LEVEL)`,
+  run: async (argv, io) => {
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      { host: { type: 'string' }, port: { type: 'string' }, 'log-level': { type: 'string' } },
+      usage,
+    );
+    requirePositionals(positionals, [], usage);
+    let base: ServerConfig;
+    try {
+      base = parseEnvironment(io.env);
+    } catch (error) {
+      throw fromAppError(error, 'server');
+    }
+    const port = parseIntegerFlag('port', values.port, { min: 0, max: 65_535 });
+    const logLevel = values['log-level'];
+    if (logLevel !== undefined && !isLogLevel(logLevel)) {
+      throw new KubentlyError('usage', `--log-level must be one of ${logLevels.join(', ')}; got "${logLevel}"`);
+    }
+    const generatedKey = base.apiKeys.length === 0 ? generateApiKey(io.randomBytes) : undefined;
+    const config: ServerConfig = Object.freeze({
+      ...base,
+      ...(values.host === undefined ? {} : { host: values.host }),
+      ...(port === undefined ? {} : { port }),
+      ...(logLevel === undefined ? {} : { logLevel }),
+      ...(generatedKey === undefined ? {} : { apiKeys: [{ identity: 'admin', key: generatedKey, role: 'admin' as const }] }),
+    });
+    let server;
+    try {
+      server = await startServer(config);
+    } catch (error) {
+      throw fromAppError(error, 'server');
+    }
+    io.stderr.write(`Kubently server listening on ${server.url} (memory backend). Stop with Ctrl-C.\n`);
+    if (generatedKey !== undefined) {
+      io.stderr.write(
+        `No KUBENTLY_API_KEYS set: generated an admin key for this run (set KUBENTLY_API_KEYS=admin:<key> for a stable one):\n  ${generatedKey}\nUse it with: kubently config set-server NAME --url ${server.url} --key ${generatedKey}\n`,
+      );
+    }
+    await waitForAbort(io.signal);
+    io.stderr.write('Stopping the server...\n');
+    await server.close();
+    return exitCodes.ok;
+  },
+};
+
+function isLogLevel(value: string): value is (typeof logLevels)[number] {
+  return (logLevels as readonly string[]).includes(value);
+}

@@ -1,0 +1,76 @@
+import type { CliIo } from '../cli-io.js';
+import type { AdminKeySource } from './resolve-admin-key.js';
+
+export type ExecutorState =
+  | { readonly type: 'connected'; readonly clusterId: string; readonly context: string; readonly mode: string }
+  | { readonly type: 'not-connected-yet'; readonly clusterId: string; readonly context: string }
+  | { readonly type: 'none'; readonly problem: string; readonly fix: string };
+
+export interface UpBanner {
+  readonly url: string;
+  readonly key: string;
+  readonly keySource: AdminKeySource;
+  readonly serverName: string;
+  readonly configFile: string;
+  readonly executor: ExecutorState;
+  readonly envOverride: boolean;
+}
+
+const keySourceText: Record<AdminKeySource, string> = {
+  environment: 'the first admin key of KUBENTLY_API_KEYS',
+  config: 'reused from the Kubently config file',
+  generated: 'generated for you',
+};
+
+/** What `kubently up` prints once everything runs: URL, key, and commands to copy. */
+export function printUpBanner(io: CliIo, banner: UpBanner): void {
+  const { url, key, executor } = banner;
+  const cluster = executor.type === 'none' ? '<cluster>' : executor.clusterId;
+  const lines = [
+    '',
+    `Kubently is running at ${url} (memory backend, loopback only). Stop it with Ctrl-C.`,
+    '',
+    `  URL:      ${url}`,
+    `  API key:  ${key}  (admin; ${keySourceText[banner.keySource]})`,
+  ];
+  switch (executor.type) {
+    case 'connected':
+      lines.push(`  Cluster:  ${executor.clusterId}  (kubeconfig context "${executor.context}", executor connected, ${executor.mode})`);
+      break;
+    case 'not-connected-yet':
+      lines.push(
+        `  Cluster:  ${executor.clusterId}  (kubeconfig context "${executor.context}"): the executor has NOT connected yet;`,
+        '            it keeps retrying, watch the log lines above and `kubently clusters list`',
+      );
+      break;
+    case 'none':
+      lines.push(
+        '  Cluster:  none. No executor is connected, so commands cannot run yet:',
+        `            ${executor.problem}`,
+        `            Fix: ${executor.fix}`,
+        '            Or run an executor elsewhere:',
+        `              kubently clusters add <cluster>   # prints the token and the executor command`,
+      );
+      break;
+  }
+  lines.push(
+    '',
+    `Saved as server "${banner.serverName}" (current) in ${banner.configFile}, so in another terminal:`,
+    `  kubently exec ${cluster} -- get pods -A`,
+    '  kubently clusters list',
+    '  kubently audit --since 10m',
+    '',
+    'Or over HTTP:',
+    `  curl -s -H 'X-API-Key: ${key}' -H 'content-type: application/json' \\`,
+    `    -d '{"clusterId":"${cluster}","args":["get","pods","-A"]}' ${url}/v1/commands`,
+    '',
+  );
+  if (banner.envOverride) {
+    lines.push(
+      'Note: KUBENTLY_API_URL / KUBENTLY_API_KEY are set in your environment and override the saved server;',
+      '      unset them (or pass --server local) to use this one.',
+      '',
+    );
+  }
+  io.stdout.write(`${lines.join('\n')}\n`);
+}
