@@ -11,11 +11,18 @@ import { cliVersion } from './version.js';
  * The whole CLI: parses `argv` (without `node` and the script), runs one command against `io`,
  * and returns the exit code. Never touches `process`.
  */
-export async function run(argv: readonly string[], io: CliIo, table: readonly CommandSpec[] = commands): Promise<number> {
+export async function run(
+  argv: readonly string[],
+  io: CliIo,
+  table: readonly CommandSpec[] = commands,
+): Promise<number> {
   const beforeSeparator = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
   const wantsHelp = beforeSeparator.includes('--help') || beforeSeparator.includes('-h');
   const [first] = argv;
-  if (first === undefined || ((first === '--help' || first === '-h' || first === 'help') && argv.length === 1)) {
+  if (
+    first === undefined ||
+    ((first === '--help' || first === '-h' || first === 'help') && argv.length === 1)
+  ) {
     io.stdout.write(rootHelp(table));
     return first === undefined ? exitCodes.usage : exitCodes.ok;
   }
@@ -27,7 +34,10 @@ export async function run(argv: readonly string[], io: CliIo, table: readonly Co
   const command = findCommand(table, words);
   if (command === undefined) {
     const group = table.filter((spec) => spec.path.length > 1 && spec.path[0] === words[0]);
-    if (group.length > 0 && (words.length === 1 || wantsHelp || first === 'help' || (words[1] ?? '').startsWith('-'))) {
+    if (
+      group.length > 0 &&
+      (words.length === 1 || wantsHelp || first === 'help' || (words[1] ?? '').startsWith('-'))
+    ) {
       io.stdout.write(groupHelp(words[0] ?? '', group));
       return words.length === 1 && first !== 'help' && !wantsHelp ? exitCodes.usage : exitCodes.ok;
     }

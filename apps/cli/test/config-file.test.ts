@@ -11,7 +11,10 @@ describe('the CLI config file', () => {
   it('is written with a 0700 directory and a 0600 file, leaving no temp file behind', async () => {
     const home = await makeTempDir();
     const io = createTestIo({ env: { HOME: home } });
-    const code = await run(['config', 'set-server', 'prod', '--url', 'https://k.example.test/', '--key', 'secret-key-123456'], io);
+    const code = await run(
+      ['config', 'set-server', 'prod', '--url', 'https://k.example.test/', '--key', 'secret-key-123456'],
+      io,
+    );
     expect(io.err()).toBe('');
     expect(code).toBe(0);
     const dir = join(home, '.kubently');
@@ -45,8 +48,18 @@ describe('the CLI config file', () => {
   it('keeps several named servers; `config use` switches and `config list` masks keys', async () => {
     const dir = await makeTempDir();
     const env = { KUBENTLY_CONFIG_DIR: dir };
-    expect(await run(['config', 'set-server', 'a', '--url', 'http://a.test:8080', '--key', 'aaaa-key-0123456789'], createTestIo({ env }))).toBe(0);
-    expect(await run(['config', 'set-server', 'b', '--url', 'http://b.test:8080', '--key', 'bbbb-key-9876543210'], createTestIo({ env }))).toBe(0);
+    expect(
+      await run(
+        ['config', 'set-server', 'a', '--url', 'http://a.test:8080', '--key', 'aaaa-key-0123456789'],
+        createTestIo({ env }),
+      ),
+    ).toBe(0);
+    expect(
+      await run(
+        ['config', 'set-server', 'b', '--url', 'http://b.test:8080', '--key', 'bbbb-key-9876543210'],
+        createTestIo({ env }),
+      ),
+    ).toBe(0);
     expect(await run(['config', 'use', 'a'], createTestIo({ env }))).toBe(0);
     const list = createTestIo({ env });
     expect(await run(['config', 'list'], list)).toBe(0);
@@ -85,12 +98,18 @@ describe('resolveConnection', () => {
   };
 
   it('uses the current server by default', () => {
-    expect(resolveConnection({}, { env: {} }, config)).toMatchObject({ url: 'http://cur.test', apiKey: 'cur-key' });
+    expect(resolveConnection({}, { env: {} }, config)).toMatchObject({
+      url: 'http://cur.test',
+      apiKey: 'cur-key',
+    });
   });
 
   it('lets KUBENTLY_API_URL / KUBENTLY_API_KEY override the current server', () => {
     const env = { KUBENTLY_API_URL: 'http://env.test/', KUBENTLY_API_KEY: 'env-key' };
-    expect(resolveConnection({}, { env }, config)).toMatchObject({ url: 'http://env.test', apiKey: 'env-key' });
+    expect(resolveConnection({}, { env }, config)).toMatchObject({
+      url: 'http://env.test',
+      apiKey: 'env-key',
+    });
   });
 
   it('never sends a saved key to another URL', () => {
@@ -105,7 +124,9 @@ describe('resolveConnection', () => {
       url: 'http://other.test',
       apiKey: 'other-key',
     });
-    expect(resolveConnection({ 'api-url': 'http://f.test', 'api-key': 'f-key' }, { env }, config)).toMatchObject({
+    expect(
+      resolveConnection({ 'api-url': 'http://f.test', 'api-key': 'f-key' }, { env }, config),
+    ).toMatchObject({
       url: 'http://f.test',
       apiKey: 'f-key',
     });
@@ -113,7 +134,10 @@ describe('resolveConnection', () => {
 
   it('falls back to the `kubently up` default and rejects unknown server names', () => {
     const empty = { version: 1 as const, currentServer: null, servers: {} };
-    expect(resolveConnection({}, { env: {} }, empty)).toMatchObject({ url: 'http://127.0.0.1:8080', apiKey: undefined });
+    expect(resolveConnection({}, { env: {} }, empty)).toMatchObject({
+      url: 'http://127.0.0.1:8080',
+      apiKey: undefined,
+    });
     expect(() => resolveConnection({ server: 'x' }, { env: {} }, empty)).toThrow(/no server named "x"/);
   });
 });

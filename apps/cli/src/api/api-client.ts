@@ -96,7 +96,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     deleteCluster: async (id) => {
       await request('DELETE', `/v1/clusters/${segment(id)}`, null);
     },
-    rotateClusterToken: (id) => request('POST', `/v1/clusters/${segment(id)}/token`, clusterTokenResponseSchema),
+    rotateClusterToken: (id) =>
+      request('POST', `/v1/clusters/${segment(id)}/token`, clusterTokenResponseSchema),
     runCommand: (command) => request('POST', '/v1/commands', commandResponseSchema, command),
     listAudit: (filter) => {
       const query = new URLSearchParams();

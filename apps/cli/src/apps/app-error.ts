@@ -11,9 +11,13 @@ export function fromAppError(error: unknown, what: string): unknown {
     return new KubentlyError('usage', `invalid ${what} configuration: ${error.message}`, { cause: error });
   }
   if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-    return new KubentlyError('usage', `${what} could not listen (${code}): ${error.message}; pick another --port or --host`, {
-      cause: error,
-    });
+    return new KubentlyError(
+      'usage',
+      `${what} could not listen (${code}): ${error.message}; pick another --port or --host`,
+      {
+        cause: error,
+      },
+    );
   }
   return error;
 }

@@ -26,7 +26,12 @@ export function parseCommandArgs<const O extends ParseArgsOptionsConfig>(
   const before = split === -1 ? [...argv] : argv.slice(0, split);
   const passthrough = split === -1 ? undefined : argv.slice(split + 1);
   try {
-    const { values, positionals } = parseArgs({ args: before, options, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: before,
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
     const parsed: ParsedCommandArgs<typeof values> = { values, positionals, passthrough };
     return parsed;
   } catch (error) {

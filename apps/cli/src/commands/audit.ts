@@ -28,7 +28,13 @@ Needs an admin key.`,
   run: async (argv, io) => {
     const { values, positionals } = parseCommandArgs(
       argv,
-      { ...connectionOptions, ...outputOption, cluster: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string' } },
+      {
+        ...connectionOptions,
+        ...outputOption,
+        cluster: { type: 'string' },
+        since: { type: 'string' },
+        limit: { type: 'string' },
+      },
       usage,
     );
     requirePositionals(positionals, [], usage);
@@ -57,7 +63,10 @@ Needs an admin key.`,
       record.reason === null ? '' : truncate(record.reason, 60),
     ]);
     io.stdout.write(
-      renderTable(['TIME', 'WHO', 'CLUSTER', 'DECISION', 'OUTCOME', 'EXIT', 'DURATION', 'COMMAND', 'REASON'], rows),
+      renderTable(
+        ['TIME', 'WHO', 'CLUSTER', 'DECISION', 'OUTCOME', 'EXIT', 'DURATION', 'COMMAND', 'REASON'],
+        rows,
+      ),
     );
     return exitCodes.ok;
   },

@@ -25,7 +25,9 @@ ${connectionHelp}`,
       return exitCodes.ok;
     }
     if (clusters.length === 0) {
-      io.stdout.write(`No clusters registered on ${client.url}. Add one with \`kubently clusters add <cluster>\`.\n`);
+      io.stdout.write(
+        `No clusters registered on ${client.url}. Add one with \`kubently clusters add <cluster>\`.\n`,
+      );
       return exitCodes.ok;
     }
     const rows = clusters.map((cluster) => [

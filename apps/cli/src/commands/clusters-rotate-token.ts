@@ -9,7 +9,7 @@ const usage = 'kubently clusters rotate-token <cluster> [-o table|json]';
 
 export const clustersRotateTokenCommand: CommandSpec = {
   path: ['clusters', 'rotate-token'],
-  summary: "Issue a new executor token for a cluster (the old one works for a short overlap)",
+  summary: 'Issue a new executor token for a cluster (the old one works for a short overlap)',
   help: `Usage: ${usage}
 
 Issues a new executor token and prints it once. The previous token keeps working for an overlap

@@ -26,7 +26,9 @@ KUBENTLY_API_URL / KUBENTLY_API_KEY, when set, override the current server.`,
       apiKey: maskKey(entry.apiKey),
     }));
     if (format === 'json') {
-      io.stdout.write(`${JSON.stringify({ file: paths.file, currentServer: config.currentServer, servers }, null, 2)}\n`);
+      io.stdout.write(
+        `${JSON.stringify({ file: paths.file, currentServer: config.currentServer, servers }, null, 2)}\n`,
+      );
       return exitCodes.ok;
     }
     if (servers.length === 0) {
@@ -42,7 +44,10 @@ KUBENTLY_API_URL / KUBENTLY_API_KEY, when set, override the current server.`,
       ),
     );
     const overrides = ['KUBENTLY_API_URL', 'KUBENTLY_API_KEY'].filter((name) => (io.env[name] ?? '') !== '');
-    if (overrides.length > 0) io.stdout.write(`(${overrides.join(' and ')} set in the environment: they override the current server)\n`);
+    if (overrides.length > 0)
+      io.stdout.write(
+        `(${overrides.join(' and ')} set in the environment: they override the current server)\n`,
+      );
     return exitCodes.ok;
   },
 };

@@ -1,6 +1,12 @@
 import { parseCommandArgs, requirePositionals } from '../args/index.js';
 import type { CommandSpec } from '../command-spec.js';
-import { configPaths, readCliConfig, serverEntrySchema, serverNameSchema, writeCliConfig } from '../config/index.js';
+import {
+  configPaths,
+  readCliConfig,
+  serverEntrySchema,
+  serverNameSchema,
+  writeCliConfig,
+} from '../config/index.js';
 import { exitCodes } from '../exit-codes.js';
 import { KubentlyError } from '../kubently-error.js';
 
@@ -26,15 +32,21 @@ Flags:
     );
     const [name] = requirePositionals(positionals, ['name'], usage) as [string];
     const nameCheck = serverNameSchema.safeParse(name);
-    if (!nameCheck.success) throw new KubentlyError('usage', nameCheck.error.issues[0]?.message ?? 'invalid server name');
+    if (!nameCheck.success)
+      throw new KubentlyError('usage', nameCheck.error.issues[0]?.message ?? 'invalid server name');
     const paths = configPaths(io);
     const config = await readCliConfig(paths.file);
     const existing = config.servers[name];
     const url = values.url ?? existing?.url;
-    if (url === undefined) throw new KubentlyError('usage', `--url is required for a new server\n  usage: ${usage}`);
+    if (url === undefined)
+      throw new KubentlyError('usage', `--url is required for a new server\n  usage: ${usage}`);
     const apiKey = values.key ?? existing?.apiKey;
-    const entry = serverEntrySchema.safeParse({ url: url.replace(/\/+$/, ''), ...(apiKey === undefined ? {} : { apiKey }) });
-    if (!entry.success) throw new KubentlyError('usage', entry.error.issues[0]?.message ?? 'invalid server entry');
+    const entry = serverEntrySchema.safeParse({
+      url: url.replace(/\/+$/, ''),
+      ...(apiKey === undefined ? {} : { apiKey }),
+    });
+    if (!entry.success)
+      throw new KubentlyError('usage', entry.error.issues[0]?.message ?? 'invalid server entry');
     const makeCurrent = values['no-use'] !== true;
     await writeCliConfig(paths, {
       ...config,

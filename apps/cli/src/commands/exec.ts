@@ -40,7 +40,10 @@ Examples:
     // Without `--`, plain words after the cluster are accepted (`kubently exec prod get pods`).
     const args = [...rest, ...(passthrough ?? [])];
     if (args.length === 0) throw new KubentlyError('usage', `no kubectl arguments given\n  usage: ${usage}`);
-    const timeoutSeconds = parseIntegerFlag('timeout', values.timeout, { min: 1, max: commandLimits.maxTimeoutSeconds });
+    const timeoutSeconds = parseIntegerFlag('timeout', values.timeout, {
+      min: 1,
+      max: commandLimits.maxTimeoutSeconds,
+    });
     const client = await openApiClient(values, io);
     let response: CommandResponse;
     try {
@@ -60,7 +63,8 @@ Examples:
 function printResult(response: CommandResponse, io: CliIo, clusterId: string, url: string): number {
   if (response.stdout !== undefined) io.stdout.write(response.stdout);
   if (response.stderr !== undefined) io.stderr.write(response.stderr);
-  if (response.truncated === true) io.stderr.write('kubently: output was truncated by the executor (size cap)\n');
+  if (response.truncated === true)
+    io.stderr.write('kubently: output was truncated by the executor (size cap)\n');
   if (response.redactions !== undefined && response.redactions > 0) {
     io.stderr.write(`kubently: ${response.redactions} secret value(s) redacted\n`);
   }
@@ -98,20 +102,20 @@ function explain(error: unknown, clusterId: string, url: string, timeoutSeconds:
   if (!(error instanceof KubentlyError)) return error;
   const again = (message: string): KubentlyError =>
     new KubentlyError(error.code, message, { cause: error, details: error.details });
-  switch (error.code) {
-    case 'policy_denied':
-      return again(`denied by policy: ${error.message}`);
-    case 'executor_unavailable':
-      return again(
-        `no executor is connected for cluster "${clusterId}" (${error.message})\n  start one: kubently executor --api-url ${url} --cluster ${clusterId} --token <cluster token>\n  lost the token? kubently clusters rotate-token ${clusterId}`,
-      );
-    case 'command_timeout':
-      return again(
-        `no result within ${timeoutSeconds}s (${error.message})\n  raise --timeout (max ${commandLimits.maxTimeoutSeconds}), or check the executor with \`kubently clusters list\``,
-      );
-    case 'cluster_not_found':
-      return again(`cluster "${clusterId}" is not registered on ${url}: add it with \`kubently clusters add ${clusterId}\``);
-    default:
-      return error;
+  const { code } = error;
+  if (code === 'policy_denied') return again(`denied by policy: ${error.message}`);
+  if (code === 'executor_unavailable') {
+    return again(
+      `no executor is connected for cluster "${clusterId}" (${error.message})\n  start one: kubently executor --api-url ${url} --cluster ${clusterId} --token <cluster token>\n  lost the token? kubently clusters rotate-token ${clusterId}`,
+    );
   }
+  if (code === 'command_timeout') {
+    return again(
+      `no result within ${timeoutSeconds}s (${error.message})\n  raise --timeout (max ${commandLimits.maxTimeoutSeconds}), or check the executor with \`kubently clusters list\``,
+    );
+  }
+  if (code === 'cluster_not_found') {
+    return again(`cluster "${clusterId}" is not registered on ${url}: add it with \`kubently clusters add ${clusterId}\``);
+  }
+  return error;
 }

@@ -1,4 +1,8 @@
-import { buildExecutorConfig, executorOptionsFromEnvironment, start as startExecutor } from '@kubently/executor';
+import {
+  buildExecutorConfig,
+  executorOptionsFromEnvironment,
+  start as startExecutor,
+} from '@kubently/executor';
 import type { ExecutorConfig } from '@kubently/executor';
 
 import { parseCommandArgs, requirePositionals } from '../args/index.js';
@@ -48,7 +52,9 @@ Flags:
   --health-port PORT     serve /healthz and /metrics on this port (KUBENTLY_HEALTH_PORT)
   --log-level LEVEL      trace | debug | info | warn | error (LOG_LEVEL, default info)`,
   run: async (argv, io) => {
-    const options = Object.fromEntries(Object.keys(flagToOption).map((flag) => [flag, { type: 'string' as const }]));
+    const options = Object.fromEntries(
+      Object.keys(flagToOption).map((flag) => [flag, { type: 'string' as const }]),
+    );
     const { values, positionals } = parseCommandArgs(argv, options, usage);
     requirePositionals(positionals, [], usage);
     const merged: Record<string, unknown> = { ...executorOptionsFromEnvironment(io.env) };

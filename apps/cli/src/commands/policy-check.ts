@@ -69,7 +69,11 @@ function parseMode(raw: string | undefined): PolicyMode | undefined {
   return parsed.data;
 }
 
-async function loadPolicyConfig(file: string | undefined, mode: PolicyMode | undefined, io: CliIo): Promise<PolicyConfig> {
+async function loadPolicyConfig(
+  file: string | undefined,
+  mode: PolicyMode | undefined,
+  io: CliIo,
+): Promise<PolicyConfig> {
   try {
     if (file === undefined) return defaultPolicyConfig(mode);
     const path = resolve(io.cwd, file);
@@ -77,7 +81,9 @@ async function loadPolicyConfig(file: string | undefined, mode: PolicyMode | und
     try {
       text = await readFile(path, 'utf8');
     } catch (error) {
-      throw new KubentlyError('usage', `cannot read the policy config file ${path}: ${String(error)}`, { cause: error });
+      throw new KubentlyError('usage', `cannot read the policy config file ${path}: ${String(error)}`, {
+        cause: error,
+      });
     }
     const input = parseConfigText(path, text);
     // --mode overrides the file's mode; everything else in the file still applies.
@@ -98,9 +104,13 @@ function parseConfigText(path: string, text: string): unknown {
     return isYaml ? (parseYaml(text) as unknown) : (JSON.parse(text) as unknown);
   } catch (error) {
     const kind = isYaml ? 'YAML' : 'JSON (use a .yaml or .yml name for YAML)';
-    throw new KubentlyError('config_invalid', `the policy config file ${path} is not valid ${kind}: ${String(error)}`, {
-      cause: error,
-    });
+    throw new KubentlyError(
+      'config_invalid',
+      `the policy config file ${path} is not valid ${kind}: ${String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 

@@ -3,7 +3,12 @@ import type { ClusterTokenResponse } from '@kubently/protocol';
 import type { CliIo } from '../cli-io.js';
 
 /** The token is shown once, with the exact commands that start an executor with it. */
-export function printExecutorToken(io: CliIo, url: string, response: ClusterTokenResponse, action: string): void {
+export function printExecutorToken(
+  io: CliIo,
+  url: string,
+  response: ClusterTokenResponse,
+  action: string,
+): void {
   const { id, token } = response;
   const lines = [
     `Cluster "${id}" ${action} on ${url}.`,

@@ -41,7 +41,10 @@ Flags:
     const port = parseIntegerFlag('port', values.port, { min: 0, max: 65_535 });
     const logLevel = values['log-level'];
     if (logLevel !== undefined && !isLogLevel(logLevel)) {
-      throw new KubentlyError('usage', `--log-level must be one of ${logLevels.join(', ')}; got "${logLevel}"`);
+      throw new KubentlyError(
+        'usage',
+        `--log-level must be one of ${logLevels.join(', ')}; got "${logLevel}"`,
+      );
     }
     const generatedKey = base.apiKeys.length === 0 ? generateApiKey(io.randomBytes) : undefined;
     const config: ServerConfig = Object.freeze({
@@ -49,7 +52,9 @@ Flags:
       ...(values.host === undefined ? {} : { host: values.host }),
       ...(port === undefined ? {} : { port }),
       ...(logLevel === undefined ? {} : { logLevel }),
-      ...(generatedKey === undefined ? {} : { apiKeys: [{ identity: 'admin', key: generatedKey, role: 'admin' as const }] }),
+      ...(generatedKey === undefined
+        ? {}
+        : { apiKeys: [{ identity: 'admin', key: generatedKey, role: 'admin' as const }] }),
     });
     let server;
     try {

@@ -59,7 +59,10 @@ an earlier \`up\`, else a new random key.`,
     const port = parseIntegerFlag('port', values.port, { min: 0, max: 65_535 }) ?? 8080;
     const serverName = values.name ?? 'local';
     if (!serverNameSchema.safeParse(serverName).success) {
-      throw new KubentlyError('usage', `--name "${serverName}" is not a valid server name: use letters, digits, ".", "_", "-"`);
+      throw new KubentlyError(
+        'usage',
+        `--name "${serverName}" is not a valid server name: use letters, digits, ".", "_", "-"`,
+      );
     }
     const logLevel = values['log-level'] ?? 'warn';
     const kubectl = values.kubectl ?? nonEmpty(io.env['KUBENTLY_KUBECTL']) ?? 'kubectl';
@@ -170,7 +173,9 @@ async function up(io: CliIo, options: UpOptions): Promise<number> {
       serverName: options.serverName,
       configFile: paths.file,
       executor: state,
-      envOverride: nonEmpty(io.env['KUBENTLY_API_URL']) !== undefined || nonEmpty(io.env['KUBENTLY_API_KEY']) !== undefined,
+      envOverride:
+        nonEmpty(io.env['KUBENTLY_API_URL']) !== undefined ||
+        nonEmpty(io.env['KUBENTLY_API_KEY']) !== undefined,
     });
     await waitForAbort(io.signal);
     io.stderr.write('Stopping the executor and the server...\n');

@@ -1,10 +1,8 @@
 import { z } from 'zod';
 
-export const serverNameSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
-    message: 'server name may contain letters, digits, ".", "_" and "-" (1-63 chars), e.g. "prod"',
-  });
+export const serverNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
+  message: 'server name may contain letters, digits, ".", "_" and "-" (1-63 chars), e.g. "prod"',
+});
 
 export const serverUrlSchema = z
   .string()

@@ -1,4 +1,10 @@
-export { cliConfigSchema, emptyCliConfig, serverEntrySchema, serverNameSchema, serverUrlSchema } from './cli-config.js';
+export {
+  cliConfigSchema,
+  emptyCliConfig,
+  serverEntrySchema,
+  serverNameSchema,
+  serverUrlSchema,
+} from './cli-config.js';
 export type { CliConfig, ServerEntry } from './cli-config.js';
 export { configPaths } from './config-paths.js';
 export type { ConfigPaths } from './config-paths.js';

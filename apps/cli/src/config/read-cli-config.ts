@@ -15,9 +15,13 @@ export async function readCliConfig(file: string): Promise<CliConfig> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     if (isErrnoException(error) && error.code === 'ENOENT') return emptyCliConfig;
-    throw new KubentlyError('config_invalid', `cannot read the Kubently config file ${file}: ${String(error)}`, {
-      cause: error,
-    });
+    throw new KubentlyError(
+      'config_invalid',
+      `cannot read the Kubently config file ${file}: ${String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   let json: unknown;
   try {

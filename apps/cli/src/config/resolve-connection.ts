@@ -46,7 +46,10 @@ export function resolveConnection(
   const [url, urlSource] = candidates.find(([value]) => value !== undefined) as [string, string];
   const checked = serverUrlSchema.safeParse(url);
   if (!checked.success) {
-    throw new KubentlyError('usage', `invalid server URL "${url}" (from ${urlSource}): use e.g. http://127.0.0.1:8080`);
+    throw new KubentlyError(
+      'usage',
+      `invalid server URL "${url}" (from ${urlSource}): use e.g. http://127.0.0.1:8080`,
+    );
   }
   // A key stored for one server is never sent to another URL.
   const keyFor = (entry: { url: string; apiKey?: string | undefined } | undefined): string | undefined =>

@@ -28,8 +28,12 @@ export async function writeCliConfig(paths: ConfigPaths, config: CliConfig): Pro
     await rename(temp, paths.file);
   } catch (error) {
     await rm(temp, { force: true });
-    throw new KubentlyError('config_invalid', `cannot write the Kubently config file ${paths.file}: ${String(error)}`, {
-      cause: error,
-    });
+    throw new KubentlyError(
+      'config_invalid',
+      `cannot write the Kubently config file ${paths.file}: ${String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }

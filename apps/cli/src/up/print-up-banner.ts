@@ -2,7 +2,12 @@ import type { CliIo } from '../cli-io.js';
 import type { AdminKeySource } from './resolve-admin-key.js';
 
 export type ExecutorState =
-  | { readonly type: 'connected'; readonly clusterId: string; readonly context: string; readonly mode: string }
+  | {
+      readonly type: 'connected';
+      readonly clusterId: string;
+      readonly context: string;
+      readonly mode: string;
+    }
   | { readonly type: 'not-connected-yet'; readonly clusterId: string; readonly context: string }
   | { readonly type: 'none'; readonly problem: string; readonly fix: string };
 
@@ -35,7 +40,9 @@ export function printUpBanner(io: CliIo, banner: UpBanner): void {
   ];
   switch (executor.type) {
     case 'connected':
-      lines.push(`  Cluster:  ${executor.clusterId}  (kubeconfig context "${executor.context}", executor connected, ${executor.mode})`);
+      lines.push(
+        `  Cluster:  ${executor.clusterId}  (kubeconfig context "${executor.context}", executor connected, ${executor.mode})`,
+      );
       break;
     case 'not-connected-yet':
       lines.push(

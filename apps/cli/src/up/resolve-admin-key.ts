@@ -25,7 +25,11 @@ export function resolveAdminKey(
     return admin === undefined ? null : { key: admin.key, source: 'environment', apiKeys: configured };
   }
   if (savedKey !== undefined && savedKey.length >= 16) {
-    return { key: savedKey, source: 'config', apiKeys: [{ identity: 'admin', key: savedKey, role: 'admin' }] };
+    return {
+      key: savedKey,
+      source: 'config',
+      apiKeys: [{ identity: 'admin', key: savedKey, role: 'admin' }],
+    };
   }
   const key = generate();
   return { key, source: 'generated', apiKeys: [{ identity: 'admin', key, role: 'admin' }] };
