@@ -20,6 +20,7 @@ export default tseslint.config(
       '**/*.js',
       '!eslint.config.js',
       'bench/results/**',
+      'test/fixtures/**/*.mjs',
     ],
   },
   js.configs.recommended,

@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import { backoffDelayMs } from './backoff.js';
+import { isAborted } from './is-aborted.js';
 import type { LinkHandlers } from './link-handlers.js';
 import { describe } from './server-client.js';
 import type { ServerClient } from './server-client.js';
@@ -28,11 +29,10 @@ export async function runPollLink(options: PollLinkOptions): Promise<void> {
   let isUp = false;
   while (!signal.aborted) {
     try {
-      const pollSignal = AbortSignal.any([
-        signal,
-        AbortSignal.timeout(options.waitSeconds * 1000 + pollSlackMs),
-      ]);
-      const answer = await client.poll(options.waitSeconds, pollSignal);
+      // While not known to be up, poll briefly so the link (and the capabilities) come up at once.
+      const waitSeconds = isUp ? options.waitSeconds : 1;
+      const pollSignal = AbortSignal.any([signal, AbortSignal.timeout(waitSeconds * 1000 + pollSlackMs)]);
+      const answer = await client.poll(waitSeconds, pollSignal);
       attempt = 0;
       if (!isUp) {
         isUp = true;
@@ -40,7 +40,7 @@ export async function runPollLink(options: PollLinkOptions): Promise<void> {
       }
       for (const frame of answer.frames) handlers.onFrame(frame);
     } catch (error) {
-      if (signal.aborted) break;
+      if (isAborted(signal)) break;
       const reason = describe(error);
       if (isUp) {
         isUp = false;

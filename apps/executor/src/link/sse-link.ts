@@ -4,6 +4,7 @@ import type { EventSourceMessage } from 'eventsource-parser';
 
 import type { Logger } from '../logger.js';
 import { backoffDelayMs } from './backoff.js';
+import { isAborted } from './is-aborted.js';
 import type { LinkHandlers } from './link-handlers.js';
 import { describe } from './server-client.js';
 import type { ServerClient } from './server-client.js';
@@ -71,7 +72,7 @@ export async function runSseLink(options: SseLinkOptions): Promise<void> {
       signal.removeEventListener('abort', forwardAbort);
     }
     if (isOpen) handlers.onDisconnected(reason);
-    if (signal.aborted) break;
+    if (isAborted(signal)) break;
     const delayMs = backoffDelayMs(attempt, {
       baseMs: backoffBaseMs,
       capMs: options.maxBackoffMs,

@@ -41,13 +41,11 @@ export async function startHealthServer(options: {
       response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(options.metrics.render());
       return;
     }
-    response
-      .writeHead(404, { 'content-type': 'application/json' })
-      .end(
-        JSON.stringify({
-          error: { code: 'not_found', message: 'only GET /healthz and GET /metrics exist here' },
-        }),
-      );
+    response.writeHead(404, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        error: { code: 'not_found', message: 'only GET /healthz and GET /metrics exist here' },
+      }),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

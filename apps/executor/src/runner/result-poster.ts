@@ -1,5 +1,6 @@
 import type { CommandResult } from '@kubently/protocol';
 
+import { isAborted } from '../link/is-aborted.js';
 import { backoffDelayMs } from '../link/backoff.js';
 import { describe, RetryableError } from '../link/server-client.js';
 import type { ServerClient } from '../link/server-client.js';
@@ -39,7 +40,7 @@ export async function postResultUntilAcked(
       );
       return 'rejected';
     } catch (error) {
-      if (signal.aborted) return 'aborted';
+      if (isAborted(signal)) return 'aborted';
       if (!(error instanceof RetryableError)) {
         options.logger.error(
           { commandId: result.commandId, err: describe(error) },
