@@ -1,1 +1,21 @@
-export {};
+export {
+  ConfigError,
+  createConfig,
+  defaultServerConfig,
+  parseApiKeys,
+  parseEnvironment,
+  readEnvironment,
+} from './config.js';
+export type { ApiKeyEntry, ConfigOverrides, LogLevel, ServerConfig } from './config.js';
+export { KubentlyError } from './errors/index.js';
+export { createApp } from './http/index.js';
+export type { AppEnv } from './http/index.js';
+export { followReportedMode } from './policy/index.js';
+export type { PolicyResolver } from './policy/index.js';
+export { createServices } from './services.js';
+export type { ServerServices, ServiceOverrides } from './services.js';
+export { start } from './start.js';
+export type { RunningServer } from './start.js';
+export { createMemoryState } from './state/index.js';
+export type { StateStore } from './state/index.js';
+export type { Clock, IdGenerator } from './support/index.js';

@@ -1,0 +1,37 @@
+import type { Role } from '@kubently/protocol';
+
+/** What a REST call needs. Executor endpoints use cluster tokens instead, so they are not listed. */
+export type Permission =
+  | 'clusters:read'
+  | 'clusters:write'
+  | 'sessions:read'
+  | 'sessions:write'
+  | 'commands:read'
+  | 'commands:run'
+  | 'audit:read';
+
+/**
+ * The permission matrix (docs/api.md): admins do everything; operators troubleshoot (run commands,
+ * manage sessions, list clusters); viewers only read listings and results.
+ */
+const grants: Readonly<Record<Role, ReadonlySet<Permission>>> = {
+  admin: new Set<Permission>([
+    'clusters:read',
+    'clusters:write',
+    'sessions:read',
+    'sessions:write',
+    'commands:read',
+    'commands:run',
+    'audit:read',
+  ]),
+  operator: new Set<Permission>([
+    'clusters:read',
+    'sessions:read',
+    'sessions:write',
+    'commands:read',
+    'commands:run',
+  ]),
+  viewer: new Set<Permission>(['clusters:read', 'sessions:read', 'commands:read']),
+};
+
+export const isAllowed = (role: Role, permission: Permission): boolean => grants[role].has(permission);

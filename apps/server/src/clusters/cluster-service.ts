@@ -1,0 +1,152 @@
+import type { ClusterInfo, ClusterTokenResponse, ExecutorCapabilities, PolicyMode } from '@kubently/protocol';
+
+import { generateToken, hashSecret } from '../auth/secrets.js';
+import type { CommandService } from '../commands/command-service.js';
+import { KubentlyError } from '../errors/kubently-error.js';
+import type { ExecutorHub } from '../executors/executor-hub.js';
+import type { SessionService } from '../sessions/session-service.js';
+import { isoAt } from '../support/clock.js';
+import type { Clock } from '../support/clock.js';
+import type { Logger } from '../support/logger.js';
+import type { ClusterRecord } from '../state/cluster-registry.js';
+import type { StateStore } from '../state/state-store.js';
+
+/** Cluster registration, executor tokens (hashed at rest, rotatable with overlap) and the cluster view. */
+export class ClusterService {
+  readonly #state: StateStore;
+  readonly #hub: ExecutorHub;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #tokenOverlapMs: number;
+  /** The policy mode each cluster's executor last reported, for the server's policy pre-check. */
+  readonly #modes = new Map<string, PolicyMode>();
+  #commands: CommandService | undefined;
+  #sessions: SessionService | undefined;
+
+  constructor(options: {
+    state: StateStore;
+    hub: ExecutorHub;
+    clock: Clock;
+    logger: Logger;
+    tokenOverlapSeconds: number;
+  }) {
+    this.#state = options.state;
+    this.#hub = options.hub;
+    this.#clock = options.clock;
+    this.#logger = options.logger;
+    this.#tokenOverlapMs = options.tokenOverlapSeconds * 1000;
+  }
+
+  /** Late wiring: removing a cluster ends its commands and sessions. */
+  bind(commands: CommandService, sessions: SessionService): void {
+    this.#commands = commands;
+    this.#sessions = sessions;
+  }
+
+  reportedMode(clusterId: string): PolicyMode | null {
+    return this.#modes.get(clusterId) ?? null;
+  }
+
+  async create(id: string): Promise<ClusterTokenResponse> {
+    const token = generateToken();
+    const createdAt = this.#clock.now();
+    const created = await this.#state.clusters.create({
+      id,
+      createdAt,
+      tokens: [{ hash: hashSecret(token), expiresAt: null }],
+    });
+    if (!created) {
+      throw new KubentlyError(
+        'cluster_exists',
+        `cluster "${id}" already exists; rotate its token with POST /v1/clusters/${id}/token or pick another id`,
+        { details: { clusterId: id } },
+      );
+    }
+    this.#logger.info({ clusterId: id }, 'cluster registered');
+    return { id, token, createdAt: isoAt(createdAt) };
+  }
+
+  async list(): Promise<ClusterInfo[]> {
+    const records = await this.#state.clusters.list();
+    return Promise.all(records.map((record) => this.#info(record)));
+  }
+
+  async get(id: string): Promise<ClusterInfo> {
+    return this.#info(await this.#require(id));
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.#require(id);
+    await this.#sessions?.endForCluster(id);
+    this.#hub.closeCluster(id);
+    const dropped = await this.#state.queue.purge(id);
+    await this.#commands?.failRemoved(dropped);
+    await this.#state.clusters.delete(id);
+    this.#modes.delete(id);
+    this.#logger.info({ clusterId: id }, 'cluster removed');
+  }
+
+  /** A new token; the previous current token keeps working for the overlap window, older ones stop. */
+  async rotateToken(id: string): Promise<ClusterTokenResponse> {
+    const record = await this.#require(id);
+    const now = this.#clock.now();
+    const token = generateToken();
+    const previousExpiresAt = now + this.#tokenOverlapMs;
+    const previous = record.tokens.find((stored) => stored.expiresAt === null);
+    const tokens = [
+      { hash: hashSecret(token), expiresAt: null },
+      ...(previous === undefined || this.#tokenOverlapMs === 0
+        ? []
+        : [{ hash: previous.hash, expiresAt: previousExpiresAt }]),
+    ];
+    await this.#state.clusters.replaceTokens(id, tokens);
+    this.#logger.info({ clusterId: id }, 'cluster token rotated');
+    return { id, token, createdAt: isoAt(now), previousTokenExpiresAt: isoAt(previousExpiresAt) };
+  }
+
+  async recordCapabilities(clusterId: string, capabilities: ExecutorCapabilities): Promise<void> {
+    this.#modes.set(clusterId, capabilities.mode);
+    await this.#state.clusters.putPresence({
+      clusterId,
+      executorId: capabilities.executorId,
+      connected: true,
+      lastSeenAt: this.#clock.now(),
+      capabilities,
+    });
+  }
+
+  async #require(id: string): Promise<ClusterRecord> {
+    const record = await this.#state.clusters.get(id);
+    if (record === null) {
+      throw new KubentlyError(
+        'cluster_not_found',
+        `cluster "${id}" is not registered; list clusters with GET /v1/clusters`,
+        {
+          details: { clusterId: id },
+        },
+      );
+    }
+    return record;
+  }
+
+  async #info(record: ClusterRecord): Promise<ClusterInfo> {
+    const presence = await this.#state.clusters.listPresence(record.id);
+    const live = this.#hub.connectedExecutorIds(record.id);
+    const connected = presence.filter((entry) => entry.connected || live.has(entry.executorId));
+    const latest =
+      connected.find((entry) => entry.capabilities !== null) ??
+      presence.find((entry) => entry.capabilities !== null);
+    const capabilities = latest?.capabilities ?? null;
+    return {
+      id: record.id,
+      createdAt: isoAt(record.createdAt),
+      connected: connected.length > 0,
+      executors: connected.length,
+      lastSeenAt: presence[0] === undefined ? null : isoAt(presence[0].lastSeenAt),
+      mode: capabilities?.mode ?? null,
+      executorVersion: capabilities?.executorVersion ?? null,
+      kubectlVersion: capabilities?.kubectlVersion ?? null,
+      kubernetesVersion: capabilities?.kubernetesVersion ?? null,
+    };
+  }
+}

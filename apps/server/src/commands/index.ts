@@ -1,0 +1,3 @@
+export { toCommandResponse } from './command-response.js';
+export { CommandService } from './command-service.js';
+export type { CommandServiceOptions, SubmitInput } from './command-service.js';

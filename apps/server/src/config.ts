@@ -1,0 +1,191 @@
+import { z } from 'zod';
+
+import { roleSchema } from '@kubently/protocol';
+import type { Role } from '@kubently/protocol';
+
+export interface ApiKeyEntry {
+  readonly identity: string;
+  readonly key: string;
+  readonly role: Role;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** Everything the server reads from its environment, parsed once, with every default in one place. */
+export interface ServerConfig {
+  readonly host: string;
+  /** 0 picks a free port; `start()` reports the real one. */
+  readonly port: number;
+  readonly apiKeys: readonly ApiKeyEntry[];
+  readonly logLevel: LogLevel;
+  /** How long a rotated-out executor token keeps working. */
+  readonly tokenOverlapSeconds: number;
+  /** How long a finished command's result stays readable. */
+  readonly resultTtlSeconds: number;
+  readonly keepaliveSeconds: number;
+  /** A command waits this long for an executor of its cluster to connect before 503. */
+  readonly executorGraceMs: number;
+  /** A disconnected executor has this long to reconnect and receive its unacked commands again. */
+  readonly redeliveryGraceMs: number;
+  readonly sessionTtlSeconds: number;
+  readonly requestBodyLimitBytes: number;
+  readonly resultBodyLimitBytes: number;
+  readonly auditMaxRecords: number;
+  /** How long `close()` waits for in-flight HTTP responses before cutting connections. */
+  readonly shutdownTimeoutMs: number;
+  readonly version: string;
+}
+
+export const defaultServerConfig: ServerConfig = Object.freeze({
+  host: '127.0.0.1',
+  port: 8080,
+  apiKeys: Object.freeze([]),
+  logLevel: 'info',
+  tokenOverlapSeconds: 300,
+  resultTtlSeconds: 600,
+  keepaliveSeconds: 15,
+  executorGraceMs: 5000,
+  redeliveryGraceMs: 10_000,
+  sessionTtlSeconds: 300,
+  requestBodyLimitBytes: 64 * 1024,
+  // The executor caps stdout at 1 MiB by default; JSON escaping and stderr need room on top.
+  resultBodyLimitBytes: 4 * 1024 * 1024,
+  auditMaxRecords: 10_000,
+  shutdownTimeoutMs: 5000,
+  version: '0.1.0',
+});
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly variable: string;
+
+  constructor(variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.variable = variable;
+  }
+}
+
+/** Environment variables the server reads, and the config field each fills. */
+const variables = {
+  KUBENTLY_HOST: 'host',
+  KUBENTLY_PORT: 'port',
+  KUBENTLY_API_KEYS: 'apiKeys',
+  KUBENTLY_LOG_LEVEL: 'logLevel',
+  KUBENTLY_TOKEN_OVERLAP_SECONDS: 'tokenOverlapSeconds',
+  KUBENTLY_RESULT_TTL_SECONDS: 'resultTtlSeconds',
+  KUBENTLY_KEEPALIVE_SECONDS: 'keepaliveSeconds',
+  KUBENTLY_EXECUTOR_GRACE_MS: 'executorGraceMs',
+  KUBENTLY_REDELIVERY_GRACE_MS: 'redeliveryGraceMs',
+  KUBENTLY_SESSION_TTL_SECONDS: 'sessionTtlSeconds',
+  KUBENTLY_REQUEST_BODY_LIMIT_BYTES: 'requestBodyLimitBytes',
+  KUBENTLY_RESULT_BODY_LIMIT_BYTES: 'resultBodyLimitBytes',
+  KUBENTLY_AUDIT_MAX_RECORDS: 'auditMaxRecords',
+  KUBENTLY_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
+} as const;
+
+const integer = (min: number, max: number, example: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, { message: `must be a whole number, e.g. ${example}` })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(min, { message: `must be at least ${min}` })
+        .max(max, { message: `must be at most ${max}` }),
+    );
+
+const fieldSchemas = {
+  host: z.string().trim().min(1, { message: 'must not be empty, e.g. 127.0.0.1 or 0.0.0.0' }),
+  port: integer(0, 65_535, '8080 (0 picks a free port)'),
+  apiKeys: z.string().transform((value, context) => {
+    try {
+      return parseApiKeys(value);
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+      return z.NEVER;
+    }
+  }),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+  }),
+  tokenOverlapSeconds: integer(0, 30 * 86_400, '300'),
+  resultTtlSeconds: integer(1, 7 * 86_400, '600'),
+  keepaliveSeconds: integer(1, 3600, '15'),
+  executorGraceMs: integer(0, 300_000, '5000'),
+  redeliveryGraceMs: integer(0, 3_600_000, '10000'),
+  sessionTtlSeconds: integer(10, 86_400, '300'),
+  requestBodyLimitBytes: integer(1024, 64 * 1024 * 1024, '65536'),
+  resultBodyLimitBytes: integer(1024, 256 * 1024 * 1024, '4194304'),
+  auditMaxRecords: integer(1, 10_000_000, '10000'),
+  shutdownTimeoutMs: integer(0, 600_000, '5000'),
+} as const;
+
+/**
+ * `identity:key[:role]` entries separated by commas; role defaults to admin (keys from the
+ * environment belong to the operator of the deployment).
+ */
+export const parseApiKeys = (value: string): ApiKeyEntry[] => {
+  const entries: ApiKeyEntry[] = [];
+  const identities = new Set<string>();
+  for (const raw of value.split(',')) {
+    const item = raw.trim();
+    if (item === '') continue;
+    const parts = item.split(':');
+    const [identity, key, role = 'admin'] = parts;
+    if (parts.length > 3 || identity === undefined || key === undefined || identity === '' || key === '') {
+      throw new Error(
+        `entry ${entries.length + 1} must look like "identity:key" or "identity:key:role", e.g. "ci:s3cret:operator"`,
+      );
+    }
+    const parsedRole = roleSchema.safeParse(role);
+    if (!parsedRole.success) {
+      throw new Error(`entry "${identity}" has role "${role}"; use admin, operator or viewer`);
+    }
+    if (key.length < 16) {
+      throw new Error(`the key of "${identity}" is shorter than 16 characters; use a long random key`);
+    }
+    if (identities.has(identity))
+      throw new Error(`identity "${identity}" appears twice; give each key its own identity`);
+    identities.add(identity);
+    entries.push({ identity, key, role: parsedRole.data });
+  }
+  return entries;
+};
+
+export type ConfigOverrides = { readonly [K in keyof ServerConfig]?: ServerConfig[K] | undefined };
+
+/** Defaults plus overrides (used by `start()` callers such as the CLI), frozen. */
+export const createConfig = (overrides: ConfigOverrides = {}): ServerConfig => {
+  const merged: Record<string, unknown> = { ...defaultServerConfig };
+  for (const [key, value] of Object.entries(overrides)) if (value !== undefined) merged[key] = value;
+  const config = merged as unknown as ServerConfig;
+  return Object.freeze({ ...config, apiKeys: Object.freeze([...config.apiKeys]) });
+};
+
+/** Parses the given environment; throws ConfigError naming the variable and the fix. */
+export const parseEnvironment = (env: Readonly<Record<string, string | undefined>>): ServerConfig => {
+  const overrides: Record<string, unknown> = {};
+  for (const [variable, field] of Object.entries(variables) as [
+    keyof typeof variables,
+    keyof typeof fieldSchemas,
+  ][]) {
+    const raw = env[variable];
+    if (raw === undefined || raw === '') continue;
+    const parsed = fieldSchemas[field].safeParse(raw);
+    if (!parsed.success) {
+      const shown = variable === 'KUBENTLY_API_KEYS' ? '' : ` (got "${raw}")`;
+      throw new ConfigError(
+        variable,
+        `${parsed.error.issues.map((issue) => issue.message).join('; ')}${shown}`,
+      );
+    }
+    overrides[field] = parsed.data;
+  }
+  return createConfig(overrides);
+};
+
+/** The composition root's one read of the process environment. */
+export const readEnvironment = (): ServerConfig => parseEnvironment(process.env);

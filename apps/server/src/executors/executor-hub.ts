@@ -1,0 +1,223 @@
+import type { Command } from '@kubently/protocol';
+
+import type { Clock } from '../support/clock.js';
+import type { Logger } from '../support/logger.js';
+import type { StateStore } from '../state/state-store.js';
+import type { ExecutorLink, SessionNotice } from './executor-link.js';
+
+export interface ExecutorHubOptions {
+  readonly state: StateStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly redeliveryGraceMs: number;
+  /** A command delivered to an executor that vanished without acking it: fail it definitely. */
+  readonly onLost: (command: Command, executorId: string) => Promise<void>;
+}
+
+/**
+ * The executor links this replica holds, and delivery from the cluster queues to them: each
+ * queued command goes to the least loaded open link of its cluster (round robin among equals),
+ * the moment it is enqueued or a link attaches. No polling: the queue's enqueue signal drives it.
+ */
+export class ExecutorHub {
+  readonly #options: ExecutorHubOptions;
+  readonly #links = new Map<string, Set<ExecutorLink>>();
+  readonly #inFlight = new Map<string, number>();
+  readonly #graceTimers = new Map<string, NodeJS.Timeout>();
+  readonly #draining = new Set<string>();
+  readonly #drainAgain = new Set<string>();
+  readonly #unsubscribe: () => void;
+  #turn = 0;
+  #closed = false;
+
+  constructor(options: ExecutorHubOptions) {
+    this.#options = options;
+    this.#unsubscribe = options.state.queue.onEnqueued((clusterId) => {
+      this.dispatch(clusterId);
+    });
+  }
+
+  /** Whether an executor of the cluster is connected to this replica right now. */
+  hasExecutor(clusterId: string): boolean {
+    const links = this.#links.get(clusterId);
+    if (links !== undefined) for (const link of links) if (link.isOpen) return true;
+    for (const key of this.#graceTimers.keys()) if (key.startsWith(`${clusterId}/`)) return true;
+    return false;
+  }
+
+  connectedExecutorIds(clusterId: string): Set<string> {
+    const ids = new Set<string>();
+    for (const link of this.#links.get(clusterId) ?? []) ids.add(link.executorId);
+    return ids;
+  }
+
+  /**
+   * Adds a link, cancels its executor's redelivery countdown, re-sends the commands delivered to
+   * that executor after `lastEventId` and not acked (all of them when the id is unknown; none for a
+   * poll without the header), then delivers queued commands.
+   */
+  async attach(link: ExecutorLink, lastEventId: string | null): Promise<void> {
+    if (this.#closed) {
+      link.close();
+      return;
+    }
+    const key = timerKey(link.clusterId, link.executorId);
+    const timer = this.#graceTimers.get(key);
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      this.#graceTimers.delete(key);
+    }
+    let links = this.#links.get(link.clusterId);
+    if (links === undefined) {
+      links = new Set();
+      this.#links.set(link.clusterId, links);
+    }
+    links.add(link);
+    const { state, clock } = this.#options;
+    await state.clusters.putPresence({
+      clusterId: link.clusterId,
+      executorId: link.executorId,
+      connected: true,
+      lastSeenAt: clock.now(),
+    });
+    if (lastEventId !== null || link.transport === 'sse') {
+      const pending = await state.queue.pending(link.clusterId, link.executorId);
+      const index = lastEventId === null ? -1 : pending.findIndex((command) => command.id === lastEventId);
+      const resend = pending.slice(index + 1);
+      if (resend.length > 0 && link.isOpen) link.sendCommands(resend);
+    }
+    this.dispatch(link.clusterId);
+  }
+
+  /** Removes a link; the executor then has the redelivery grace to come back for its unacked commands. */
+  detach(link: ExecutorLink): void {
+    const links = this.#links.get(link.clusterId);
+    if (links === undefined || !links.delete(link)) return;
+    if (links.size === 0) this.#links.delete(link.clusterId);
+    for (const other of links) if (other.executorId === link.executorId) return;
+    if (link.transport === 'sse') this.#recordPresence(link.clusterId, link.executorId, false);
+    if (this.#closed) return;
+    const key = timerKey(link.clusterId, link.executorId);
+    const timer = setTimeout(() => {
+      this.#graceTimers.delete(key);
+      void this.#expire(link.clusterId, link.executorId);
+    }, this.#options.redeliveryGraceMs);
+    timer.unref();
+    this.#graceTimers.set(key, timer);
+  }
+
+  /** An executor acked a command it had been given. */
+  acked(executorId: string | null): void {
+    if (executorId === null) return;
+    const count = this.#inFlight.get(executorId);
+    if (count === undefined) return;
+    if (count <= 1) this.#inFlight.delete(executorId);
+    else this.#inFlight.set(executorId, count - 1);
+  }
+
+  /** Session notices go to every open link of the cluster on this replica. */
+  broadcast(clusterId: string, frame: SessionNotice): void {
+    for (const link of this.#links.get(clusterId) ?? []) if (link.isOpen) link.sendNotice(frame);
+  }
+
+  seen(clusterId: string, executorId: string): void {
+    this.#recordPresence(clusterId, executorId, true);
+  }
+
+  /** Closes the cluster's links and forgets its executors (cluster removed). */
+  closeCluster(clusterId: string): void {
+    for (const [key, timer] of this.#graceTimers) {
+      if (!key.startsWith(`${clusterId}/`)) continue;
+      clearTimeout(timer);
+      this.#graceTimers.delete(key);
+    }
+    const links = [...(this.#links.get(clusterId) ?? [])];
+    this.#links.delete(clusterId);
+    for (const link of links) link.close();
+  }
+
+  dispatch(clusterId: string): void {
+    if (this.#closed || !this.#links.has(clusterId)) return;
+    if (this.#draining.has(clusterId)) {
+      this.#drainAgain.add(clusterId);
+      return;
+    }
+    this.#draining.add(clusterId);
+    this.#drain(clusterId)
+      .catch((error: unknown) => {
+        this.#options.logger.error({ err: error, clusterId }, 'delivering commands failed');
+      })
+      .finally(() => {
+        this.#draining.delete(clusterId);
+      });
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#unsubscribe();
+    for (const timer of this.#graceTimers.values()) clearTimeout(timer);
+    this.#graceTimers.clear();
+    const links = [...this.#links.values()].flatMap((set) => [...set]);
+    this.#links.clear();
+    for (const link of links) link.close();
+  }
+
+  async #drain(clusterId: string): Promise<void> {
+    const { state } = this.#options;
+    do {
+      this.#drainAgain.delete(clusterId);
+      for (;;) {
+        const link = this.#pick(clusterId);
+        if (link === undefined) break;
+        const commands = await state.queue.claim(clusterId, link.executorId, 1);
+        const command = commands[0];
+        if (command === undefined) break;
+        this.#inFlight.set(link.executorId, (this.#inFlight.get(link.executorId) ?? 0) + 1);
+        // A link that closed while claiming keeps the command pending: its executor gets it back on
+        // reconnect within the grace, or the command fails definitely (see detach).
+        if (link.isOpen) link.sendCommands(commands);
+        await state.commands.markDelivered(command.id, link.executorId);
+      }
+    } while (this.#drainAgain.has(clusterId));
+  }
+
+  #pick(clusterId: string): ExecutorLink | undefined {
+    const links = this.#links.get(clusterId);
+    if (links === undefined) return undefined;
+    let best: ExecutorLink | undefined;
+    let bestLoad = Number.POSITIVE_INFINITY;
+    let index = 0;
+    const offset = this.#turn++ % Math.max(links.size, 1);
+    // Start the scan at a rotating offset so equal loads take turns.
+    const ordered = [...links];
+    for (let step = 0; step < ordered.length; step += 1) {
+      const link = ordered[(offset + step) % ordered.length];
+      index += 1;
+      if (link === undefined || !link.isOpen) continue;
+      const load = this.#inFlight.get(link.executorId) ?? 0;
+      if (load < bestLoad) {
+        best = link;
+        bestLoad = load;
+      }
+    }
+    return index > 0 ? best : undefined;
+  }
+
+  async #expire(clusterId: string, executorId: string): Promise<void> {
+    for (const link of this.#links.get(clusterId) ?? []) if (link.executorId === executorId) return;
+    this.#recordPresence(clusterId, executorId, false);
+    const lost = await this.#options.state.queue.release(clusterId, executorId);
+    this.#inFlight.delete(executorId);
+    for (const command of lost) await this.#options.onLost(command, executorId);
+  }
+
+  #recordPresence(clusterId: string, executorId: string, connected: boolean): void {
+    this.#options.state.clusters
+      .putPresence({ clusterId, executorId, connected, lastSeenAt: this.#options.clock.now() })
+      .catch((error: unknown) => {
+        this.#options.logger.warn({ err: error, clusterId }, 'recording executor presence failed');
+      });
+  }
+}
+
+const timerKey = (clusterId: string, executorId: string): string => `${clusterId}/${executorId}`;

@@ -1,0 +1,16 @@
+import type { Command, SessionEndedFrame, SessionStartedFrame } from '@kubently/protocol';
+
+export type SessionNotice = SessionStartedFrame | SessionEndedFrame;
+
+/** One live connection of an executor process: an SSE stream or one pending long-poll request. */
+export interface ExecutorLink {
+  readonly clusterId: string;
+  readonly executorId: string;
+  readonly transport: 'sse' | 'poll';
+  /** False once the link takes no more frames (stream closed, poll answered). */
+  readonly isOpen: boolean;
+  sendCommands(commands: readonly Command[]): void;
+  sendNotice(frame: SessionNotice): void;
+  /** Server-side close (shutdown, cluster removed); the link then detaches itself. */
+  close(): void;
+}

@@ -1,0 +1,58 @@
+import { Hono } from 'hono';
+
+import type { Caller } from '../auth/api-key-verifier.js';
+import { KubentlyError } from '../errors/kubently-error.js';
+import type { ServerServices } from '../services.js';
+import type { AppEnv } from './app-env.js';
+import { correlation } from './correlation.js';
+import { errorResponse } from './error-body.js';
+import { registerExecutorRoutes } from './executor/executor-routes.js';
+import { registerAuditRoutes } from './rest/audit-routes.js';
+import { registerClusterRoutes } from './rest/cluster-routes.js';
+import { registerCommandRoutes } from './rest/command-routes.js';
+import { registerHealthRoutes } from './rest/health-routes.js';
+import { registerSessionRoutes } from './rest/session-routes.js';
+import { registerSeedRoutes } from './seed/seed-routes.js';
+
+/** The caller is only set on authenticated routes. */
+const callerOf = (variables: { caller?: Caller }): Caller | undefined => variables.caller;
+
+/** Builds the HTTP app from its services; no socket, no config reading (tests drive it with `app.request`). */
+export const createApp = (services: ServerServices): Hono<AppEnv> => {
+  const app = new Hono<AppEnv>();
+  const { logger } = services;
+
+  app.use(correlation(services.ids));
+  app.use(async (c, next) => {
+    await next();
+    if (logger.isLevelEnabled('debug')) {
+      logger.debug(
+        {
+          correlationId: c.get('correlationId'),
+          identity: callerOf(c.var)?.identity,
+          method: c.req.method,
+          path: c.req.path,
+          status: c.res.status,
+        },
+        'request',
+      );
+    }
+  });
+  app.onError((error, c) => errorResponse(c, error, logger));
+  app.notFound((c) =>
+    errorResponse(
+      c,
+      new KubentlyError('not_found', `no route for ${c.req.method} ${c.req.path}; see docs/api.md`),
+      logger,
+    ),
+  );
+
+  registerHealthRoutes(app, services);
+  registerClusterRoutes(app, services);
+  registerSessionRoutes(app, services);
+  registerCommandRoutes(app, services);
+  registerAuditRoutes(app, services);
+  registerExecutorRoutes(app, services);
+  registerSeedRoutes(app, services);
+  return app;
+};

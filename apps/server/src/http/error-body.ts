@@ -1,0 +1,30 @@
+import type { Context } from 'hono';
+
+import type { ErrorBody } from '@kubently/protocol';
+
+import { httpStatusOf } from '../errors/http-status.js';
+import { isKubentlyError, KubentlyError } from '../errors/kubently-error.js';
+import type { Logger } from '../support/logger.js';
+import type { AppEnv } from './app-env.js';
+
+/** The one mapping from a thrown error to an HTTP answer `{error:{code,message,details}}`. */
+export const errorResponse = (c: Context<AppEnv>, error: unknown, logger: Logger): Response => {
+  const known = isKubentlyError(error)
+    ? error
+    : new KubentlyError(
+        'internal',
+        'internal error; the server log has the details (search for the correlation id)',
+      );
+  const status = httpStatusOf(known.code);
+  if (!isKubentlyError(error)) {
+    logger.error({ err: error, correlationId: c.get('correlationId'), path: c.req.path }, 'unhandled error');
+  }
+  const body: ErrorBody = {
+    error: {
+      code: known.code,
+      message: known.message,
+      ...(known.details === undefined ? {} : { details: { ...known.details } }),
+    },
+  };
+  return c.json(body, status);
+};

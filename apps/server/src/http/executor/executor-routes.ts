@@ -1,0 +1,124 @@
+import type { Hono } from 'hono';
+import { z } from 'zod';
+
+import { commandResultSchema, executorCapabilitiesSchema, headers, streamDefaults } from '@kubently/protocol';
+import type { ConnectedFrame } from '@kubently/protocol';
+
+import { KubentlyError } from '../../errors/kubently-error.js';
+import type { ServerServices } from '../../services.js';
+import { isoAt } from '../../support/clock.js';
+import type { AppEnv } from '../app-env.js';
+import { readJson } from '../read-json.js';
+import { requireExecutor } from '../require-executor.js';
+import { PollLink } from './poll-link.js';
+import { SseLink } from './sse-link.js';
+import type { SseDialect } from './sse-dialect.js';
+import { v1Dialect } from './sse-dialect.js';
+
+const pollQuerySchema = z.object({
+  wait: z.coerce
+    .number({ message: 'wait must be a number of seconds, e.g. wait=20' })
+    .int({ message: 'wait must be whole seconds' })
+    .min(0, { message: 'wait must be at least 0' })
+    .max(streamDefaults.longPollMaxWaitSeconds, {
+      message: `wait must be at most ${streamDefaults.longPollMaxWaitSeconds}`,
+    })
+    .default(20),
+});
+
+export const sseHeaders = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  'x-accel-buffering': 'no',
+} as const;
+
+/** Opens an SSE link for the authenticated executor and hands it to the hub (relay-wire "SSE"). */
+export const openStream = (
+  services: ServerServices,
+  executor: { clusterId: string; executorId: string },
+  dialect: SseDialect,
+  lastEventId: string | undefined,
+): Response => {
+  const { hub, clock, logger, config } = services;
+  const connected: ConnectedFrame = {
+    type: 'connected',
+    clusterId: executor.clusterId,
+    executorId: executor.executorId,
+    serverVersion: config.version,
+    keepaliveSeconds: config.keepaliveSeconds,
+  };
+  const link = new SseLink({
+    clusterId: executor.clusterId,
+    executorId: executor.executorId,
+    dialect,
+    connected,
+    keepaliveMs: config.keepaliveSeconds * 1000,
+    now: () => isoAt(clock.now()),
+    onKeepalive: (open) => {
+      hub.seen(open.clusterId, open.executorId);
+    },
+    onClosed: (closed) => {
+      hub.detach(closed);
+      logger.info({ clusterId: closed.clusterId, executorId: closed.executorId }, 'executor stream closed');
+    },
+  });
+  logger.info(
+    { clusterId: executor.clusterId, executorId: executor.executorId, lastEventId },
+    'executor stream opened',
+  );
+  hub.attach(link, lastEventId ?? null).catch((error: unknown) => {
+    logger.error({ err: error, clusterId: executor.clusterId }, 'attaching the executor stream failed');
+    link.close();
+  });
+  return new Response(link.stream, { status: 200, headers: sseHeaders });
+};
+
+export const registerExecutorRoutes = (app: Hono<AppEnv>, services: ServerServices): void => {
+  const { config } = services;
+
+  app.get('/v1/executor/stream', requireExecutor(services, 'required'), (c) =>
+    openStream(services, c.get('executor'), v1Dialect, c.req.header(headers.lastEventId)),
+  );
+
+  app.get('/v1/executor/commands', requireExecutor(services, 'required'), async (c) => {
+    const query = pollQuerySchema.safeParse({ wait: c.req.query('wait') });
+    if (!query.success) {
+      throw new KubentlyError(
+        'validation_failed',
+        query.error.issues.map((issue) => issue.message).join('; '),
+      );
+    }
+    const { clusterId, executorId } = c.get('executor');
+    const link = new PollLink({
+      clusterId,
+      executorId,
+      waitMs: query.data.wait * 1000,
+      onClosed: (closed) => {
+        services.hub.detach(closed);
+      },
+    });
+    const signal = c.req.raw.signal;
+    const onAbort = (): void => {
+      link.close();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await services.hub.attach(link, c.req.header(headers.lastEventId) ?? null);
+      const frames = await link.answer;
+      return c.json({ frames });
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  });
+
+  app.post('/v1/executor/capabilities', requireExecutor(services, 'required'), async (c) => {
+    const capabilities = await readJson(c, executorCapabilitiesSchema, config.requestBodyLimitBytes);
+    await services.clusters.recordCapabilities(c.get('executor').clusterId, capabilities);
+    return c.body(null, 204);
+  });
+
+  app.post('/v1/executor/results', requireExecutor(services, 'optional'), async (c) => {
+    const result = await readJson(c, commandResultSchema, config.resultBodyLimitBytes);
+    return c.json(await services.commands.acceptResult(c.get('executor').clusterId, result));
+  });
+};

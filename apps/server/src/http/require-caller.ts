@@ -1,0 +1,31 @@
+import { createMiddleware } from 'hono/factory';
+
+import { headers } from '@kubently/protocol';
+
+import type { ApiKeyVerifier } from '../auth/api-key-verifier.js';
+import { isAllowed } from '../auth/permissions.js';
+import type { Permission } from '../auth/permissions.js';
+import { KubentlyError } from '../errors/kubently-error.js';
+import type { AppEnv } from './app-env.js';
+
+/** 401 without a valid `X-API-Key` (never saying which part was wrong), 403 for a role without the permission. */
+export const requireCaller = (apiKeys: ApiKeyVerifier, permission: Permission) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const key = c.req.header(headers.apiKey);
+    const caller = key === undefined || key === '' ? null : apiKeys.verify(key);
+    if (caller === null) {
+      throw new KubentlyError(
+        'unauthorized',
+        'missing or invalid API key; send a valid key in the X-API-Key header',
+      );
+    }
+    if (!isAllowed(caller.role, permission)) {
+      throw new KubentlyError(
+        'forbidden',
+        `role "${caller.role}" lacks permission "${permission}"; use a key with a role that has it (see docs/api.md)`,
+        { details: { role: caller.role, permission } },
+      );
+    }
+    c.set('caller', caller);
+    await next();
+  });

@@ -1,0 +1,43 @@
+import type { Hono } from 'hono';
+
+import { commandLimits, commandRequestSchema } from '@kubently/protocol';
+
+import { toCommandResponse } from '../../commands/command-response.js';
+import { KubentlyError } from '../../errors/kubently-error.js';
+import type { ServerServices } from '../../services.js';
+import type { AppEnv } from '../app-env.js';
+import { readJson } from '../read-json.js';
+import { requireCaller } from '../require-caller.js';
+
+const parseWait = (value: string | undefined): boolean => {
+  if (value === undefined || value === 'true' || value === '') return true;
+  if (value === 'false') return false;
+  throw new KubentlyError('validation_failed', `wait must be "true" or "false" (got "${value}")`);
+};
+
+export const registerCommandRoutes = (app: Hono<AppEnv>, services: ServerServices): void => {
+  const { apiKeys, commands, config } = services;
+
+  app.post('/v1/commands', requireCaller(apiKeys, 'commands:run'), async (c) => {
+    const wait = parseWait(c.req.query('wait'));
+    const request = await readJson(c, commandRequestSchema, config.requestBodyLimitBytes);
+    const record = await commands.submit({
+      clusterId: request.clusterId,
+      args: request.args,
+      command: request.command,
+      namespace: request.namespace,
+      timeoutSeconds: request.timeoutSeconds ?? commandLimits.defaultTimeoutSeconds,
+      sessionId: request.sessionId,
+      caller: c.get('caller'),
+      correlationId: c.get('correlationId'),
+      source: 'rest',
+      wait,
+      signal: c.req.raw.signal,
+    });
+    return c.json(toCommandResponse(record), wait ? 200 : 202);
+  });
+
+  app.get('/v1/commands/:id', requireCaller(apiKeys, 'commands:read'), async (c) =>
+    c.json(toCommandResponse(await commands.get(c.req.param('id')))),
+  );
+};

@@ -1,0 +1,41 @@
+import { ConfigError, readEnvironment } from './config.js';
+import type { ServerConfig } from './config.js';
+import { start } from './start.js';
+
+/** Composition root: env → config → listen; SIGINT/SIGTERM close gracefully. */
+const main = async (): Promise<void> => {
+  let config: ServerConfig;
+  try {
+    config = readEnvironment();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`kubently server: invalid configuration: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const server = await start(config);
+  if (!server.services.logger.isLevelEnabled('info')) {
+    // Spawners (tests, the CLI) read the real port from this line even when logging is quiet.
+    process.stdout.write(`${JSON.stringify({ msg: 'listening', url: server.url })}\n`);
+  }
+  const stop = (signal: string): void => {
+    server.services.logger.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        server.services.logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+};
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `kubently server: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

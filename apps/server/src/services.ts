@@ -1,0 +1,136 @@
+import type { Command } from '@kubently/protocol';
+
+import { createApiKeyVerifier } from './auth/api-key-verifier.js';
+import type { ApiKeyVerifier } from './auth/api-key-verifier.js';
+import { AuditWriter } from './audit/audit-writer.js';
+import { ClusterService } from './clusters/cluster-service.js';
+import { CommandService } from './commands/command-service.js';
+import type { ServerConfig } from './config.js';
+import { ExecutorHub } from './executors/executor-hub.js';
+import { followReportedMode } from './policy/policy-gate.js';
+import type { PolicyResolver } from './policy/policy-gate.js';
+import { SessionService } from './sessions/session-service.js';
+import { createMemoryState } from './state/memory/create-memory-state.js';
+import type { StateStore } from './state/state-store.js';
+import { systemClock } from './support/clock.js';
+import type { Clock } from './support/clock.js';
+import { uuidGenerator } from './support/ids.js';
+import type { IdGenerator } from './support/ids.js';
+import { createLogger } from './support/logger.js';
+import type { Logger } from './support/logger.js';
+
+/** Everything the HTTP layer needs; built by `createServices`, replaced piecewise in tests. */
+export interface ServerServices {
+  readonly config: ServerConfig;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly logger: Logger;
+  readonly state: StateStore;
+  readonly apiKeys: ApiKeyVerifier;
+  readonly hub: ExecutorHub;
+  readonly clusters: ClusterService;
+  readonly sessions: SessionService;
+  readonly commands: CommandService;
+  readonly audit: AuditWriter;
+  readonly isShuttingDown: () => boolean;
+  /** Fails waiting callers with shutting_down, closes executor links, stops timers, closes state. */
+  close(): Promise<void>;
+}
+
+export interface ServiceOverrides {
+  readonly clock?: Clock;
+  readonly ids?: IdGenerator;
+  readonly logger?: Logger;
+  readonly state?: StateStore;
+  readonly policy?: PolicyResolver;
+}
+
+/** Session expiry notices and result sweeping run on one coarse timer, never per command. */
+const housekeepingIntervalMs = 1000;
+const sweepEveryTicks = 30;
+
+export const createServices = (config: ServerConfig, overrides: ServiceOverrides = {}): ServerServices => {
+  const clock = overrides.clock ?? systemClock;
+  const ids = overrides.ids ?? uuidGenerator;
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const state =
+    overrides.state ??
+    createMemoryState({
+      clock,
+      resultTtlMs: config.resultTtlSeconds * 1000,
+      auditMaxRecords: config.auditMaxRecords,
+    });
+  const audit = new AuditWriter(state.audit, clock, ids, logger);
+  // The hub reports lost commands to the command service, which needs the hub: bound below.
+  const lost: { fail?: (command: Command, executorId: string) => Promise<void> } = {};
+  const hub = new ExecutorHub({
+    state,
+    clock,
+    logger,
+    redeliveryGraceMs: config.redeliveryGraceMs,
+    onLost: (command, executorId) => lost.fail?.(command, executorId) ?? Promise.resolve(),
+  });
+  const clusters = new ClusterService({
+    state,
+    hub,
+    clock,
+    logger,
+    tokenOverlapSeconds: config.tokenOverlapSeconds,
+  });
+  const sessions = new SessionService({
+    state,
+    hub,
+    clock,
+    ids,
+    logger,
+    defaultTtlSeconds: config.sessionTtlSeconds,
+  });
+  const commands = new CommandService({
+    state,
+    hub,
+    audit,
+    clock,
+    ids,
+    logger,
+    policy: overrides.policy ?? followReportedMode,
+    reportedMode: (clusterId) => clusters.reportedMode(clusterId),
+    executorGraceMs: config.executorGraceMs,
+    asyncSlackMs: 5000,
+  });
+  lost.fail = (command, executorId) => commands.failLost(command, executorId);
+  clusters.bind(commands, sessions);
+
+  let ticks = 0;
+  const housekeeping = setInterval(() => {
+    ticks += 1;
+    const sweep = ticks % sweepEveryTicks === 0 ? state.commands.sweep() : Promise.resolve(0);
+    Promise.all([sessions.expire(), sweep]).catch((error: unknown) => {
+      logger.error({ err: error }, 'housekeeping failed');
+    });
+  }, housekeepingIntervalMs);
+  housekeeping.unref();
+
+  let shuttingDown = false;
+  return {
+    config,
+    clock,
+    ids,
+    logger,
+    state,
+    apiKeys: createApiKeyVerifier(config.apiKeys),
+    hub,
+    clusters,
+    sessions,
+    commands,
+    audit,
+    isShuttingDown: () => shuttingDown,
+    close: async () => {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      clearInterval(housekeeping);
+      commands.close();
+      hub.close();
+      await state.close();
+    },
+  };
+};

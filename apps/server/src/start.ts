@@ -1,0 +1,73 @@
+import type { AddressInfo } from 'node:net';
+
+import { createAdaptorServer } from '@hono/node-server';
+
+import type { ServerConfig } from './config.js';
+import { createApp } from './http/create-app.js';
+import { createServices } from './services.js';
+import type { ServerServices, ServiceOverrides } from './services.js';
+
+export interface RunningServer {
+  /** e.g. `http://127.0.0.1:8080`, with the real port when config.port was 0. */
+  readonly url: string;
+  readonly port: number;
+  readonly services: ServerServices;
+  /** Graceful: stops accepting, fails waiting callers with shutting_down, ends SSE streams, stops timers. */
+  close(): Promise<void>;
+}
+
+/** Listens on config.host:config.port and logs `{"msg":"listening","url":...}` at info level. */
+export const start = async (
+  config: ServerConfig,
+  overrides: ServiceOverrides = {},
+): Promise<RunningServer> => {
+  const services = createServices(config, overrides);
+  const app = createApp(services);
+  const server = createAdaptorServer({ fetch: app.fetch, hostname: config.host, port: config.port });
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: Error): void => {
+      reject(error);
+    };
+    server.once('error', onError);
+    server.listen(config.port, config.host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  }).catch(async (error: unknown) => {
+    await services.close();
+    throw error;
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  services.logger.info({ url, port }, 'listening');
+  if (config.apiKeys.length === 0) {
+    services.logger.warn(
+      'no API keys configured: every REST call answers 401; set KUBENTLY_API_KEYS="identity:key"',
+    );
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = async (): Promise<void> => {
+    const closed = new Promise<void>((resolve) => {
+      server.close(() => {
+        resolve();
+      });
+    });
+    await services.close();
+    const timer = setTimeout(() => {
+      if ('closeAllConnections' in server) server.closeAllConnections();
+    }, config.shutdownTimeoutMs);
+    timer.unref();
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
+    await closed;
+    clearTimeout(timer);
+    services.logger.info('server closed');
+  };
+  return {
+    url,
+    port,
+    services,
+    close: () => (closing ??= close()),
+  };
+};

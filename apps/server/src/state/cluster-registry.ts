@@ -1,0 +1,49 @@
+import type { ExecutorCapabilities } from '@kubently/protocol';
+
+/** A token is stored only as its SHA-256 hash (hex); `expiresAt` is set on a rotated-out token. */
+export interface StoredToken {
+  readonly hash: string;
+  readonly expiresAt: number | null;
+}
+
+export interface ClusterRecord {
+  readonly id: string;
+  readonly createdAt: number;
+  readonly tokens: readonly StoredToken[];
+}
+
+/** What the server knows about one executor process (identified by its X-Executor-ID). */
+export interface ExecutorPresence {
+  readonly clusterId: string;
+  readonly executorId: string;
+  readonly connected: boolean;
+  readonly lastSeenAt: number;
+  readonly capabilities: ExecutorCapabilities | null;
+}
+
+/**
+ * Registered clusters, their executor token hashes and executor presence. A Redis implementation
+ * keeps one hash per cluster plus a token-hash index; all keys of a cluster share a hash tag.
+ */
+export interface ClusterRegistry {
+  /** Returns false when a cluster with that id already exists. */
+  create(record: ClusterRecord): Promise<boolean>;
+  get(id: string): Promise<ClusterRecord | null>;
+  list(): Promise<ClusterRecord[]>;
+  /** Removes the cluster, its token index entries and its presence records. */
+  delete(id: string): Promise<boolean>;
+  /** Replaces the cluster's token set; returns null for an unknown cluster. */
+  replaceTokens(id: string, tokens: readonly StoredToken[]): Promise<ClusterRecord | null>;
+  /** The cluster a token hash belongs to (expired hashes included: the caller checks expiry). */
+  findByTokenHash(hash: string): Promise<string | null>;
+  /** Merges presence for one executor; `capabilities: undefined` keeps the stored capabilities. */
+  putPresence(presence: {
+    clusterId: string;
+    executorId: string;
+    connected: boolean;
+    lastSeenAt: number;
+    capabilities?: ExecutorCapabilities;
+  }): Promise<void>;
+  /** Presence records of a cluster, most recently seen first. */
+  listPresence(clusterId: string): Promise<ExecutorPresence[]>;
+}

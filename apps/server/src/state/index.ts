@@ -1,0 +1,18 @@
+export type { AuditFilter, AuditLog } from './audit-log.js';
+export type { ClusterRecord, ClusterRegistry, ExecutorPresence, StoredToken } from './cluster-registry.js';
+export type { CommandQueue } from './command-queue.js';
+export { statusOfResult } from './command-store.js';
+export type {
+  AckOutcome,
+  CommandOrigin,
+  CommandRecord,
+  CommandSource,
+  CommandStore,
+  RecordStatus,
+  ServerFailure,
+  TerminalStatus,
+} from './command-store.js';
+export type { SessionStore } from './session-store.js';
+export type { StateStore } from './state-store.js';
+export { createMemoryState } from './memory/index.js';
+export type { MemoryStateOptions } from './memory/index.js';

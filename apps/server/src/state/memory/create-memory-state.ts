@@ -1,0 +1,25 @@
+import type { Clock } from '../../support/clock.js';
+import type { StateStore } from '../state-store.js';
+import { MemoryAuditLog } from './memory-audit-log.js';
+import { MemoryClusterRegistry } from './memory-cluster-registry.js';
+import { MemoryCommandQueue } from './memory-command-queue.js';
+import { MemoryCommandStore } from './memory-command-store.js';
+import { MemorySessionStore } from './memory-session-store.js';
+
+export interface MemoryStateOptions {
+  readonly clock: Clock;
+  readonly resultTtlMs: number;
+  readonly auditMaxRecords: number;
+}
+
+/** Single-process state: fast, and gone on restart (DESIGN §9 default). */
+export const createMemoryState = (options: MemoryStateOptions): StateStore => ({
+  kind: 'memory',
+  clusters: new MemoryClusterRegistry(),
+  queue: new MemoryCommandQueue(),
+  commands: new MemoryCommandStore(options.clock, options.resultTtlMs),
+  sessions: new MemorySessionStore(options.clock),
+  audit: new MemoryAuditLog(options.auditMaxRecords),
+  ping: () => Promise.resolve(),
+  close: () => Promise.resolve(),
+});

@@ -1,0 +1,7 @@
+export { createMemoryState } from './create-memory-state.js';
+export type { MemoryStateOptions } from './create-memory-state.js';
+export { MemoryAuditLog } from './memory-audit-log.js';
+export { MemoryClusterRegistry } from './memory-cluster-registry.js';
+export { MemoryCommandQueue } from './memory-command-queue.js';
+export { MemoryCommandStore } from './memory-command-store.js';
+export { MemorySessionStore } from './memory-session-store.js';

@@ -1,0 +1,94 @@
+import type { ExecutorCapabilities } from '@kubently/protocol';
+
+import type { ClusterRecord, ClusterRegistry, ExecutorPresence, StoredToken } from '../cluster-registry.js';
+
+/** Disconnected presence records kept per cluster; executor ids are per process, so they pile up. */
+const maxDisconnectedPresence = 16;
+
+export class MemoryClusterRegistry implements ClusterRegistry {
+  readonly #clusters = new Map<string, ClusterRecord>();
+  readonly #tokenIndex = new Map<string, string>();
+  readonly #presence = new Map<string, Map<string, ExecutorPresence>>();
+
+  create(record: ClusterRecord): Promise<boolean> {
+    if (this.#clusters.has(record.id)) return Promise.resolve(false);
+    this.#clusters.set(record.id, record);
+    for (const token of record.tokens) this.#tokenIndex.set(token.hash, record.id);
+    return Promise.resolve(true);
+  }
+
+  get(id: string): Promise<ClusterRecord | null> {
+    return Promise.resolve(this.#clusters.get(id) ?? null);
+  }
+
+  list(): Promise<ClusterRecord[]> {
+    return Promise.resolve([...this.#clusters.values()].sort((a, b) => a.id.localeCompare(b.id)));
+  }
+
+  delete(id: string): Promise<boolean> {
+    const record = this.#clusters.get(id);
+    if (record === undefined) return Promise.resolve(false);
+    for (const token of record.tokens) this.#tokenIndex.delete(token.hash);
+    this.#clusters.delete(id);
+    this.#presence.delete(id);
+    return Promise.resolve(true);
+  }
+
+  replaceTokens(id: string, tokens: readonly StoredToken[]): Promise<ClusterRecord | null> {
+    const record = this.#clusters.get(id);
+    if (record === undefined) return Promise.resolve(null);
+    for (const token of record.tokens) this.#tokenIndex.delete(token.hash);
+    const updated: ClusterRecord = { ...record, tokens: [...tokens] };
+    this.#clusters.set(id, updated);
+    for (const token of tokens) this.#tokenIndex.set(token.hash, id);
+    return Promise.resolve(updated);
+  }
+
+  findByTokenHash(hash: string): Promise<string | null> {
+    return Promise.resolve(this.#tokenIndex.get(hash) ?? null);
+  }
+
+  putPresence(update: {
+    clusterId: string;
+    executorId: string;
+    connected: boolean;
+    lastSeenAt: number;
+    capabilities?: ExecutorCapabilities;
+  }): Promise<void> {
+    if (!this.#clusters.has(update.clusterId)) return Promise.resolve();
+    let executors = this.#presence.get(update.clusterId);
+    if (executors === undefined) {
+      executors = new Map();
+      this.#presence.set(update.clusterId, executors);
+    }
+    const previous = executors.get(update.executorId);
+    executors.delete(update.executorId);
+    executors.set(update.executorId, {
+      clusterId: update.clusterId,
+      executorId: update.executorId,
+      connected: update.connected,
+      lastSeenAt: update.lastSeenAt,
+      capabilities: update.capabilities ?? previous?.capabilities ?? null,
+    });
+    this.#trim(executors);
+    return Promise.resolve();
+  }
+
+  listPresence(clusterId: string): Promise<ExecutorPresence[]> {
+    const executors = this.#presence.get(clusterId);
+    if (executors === undefined) return Promise.resolve([]);
+    return Promise.resolve([...executors.values()].sort((a, b) => b.lastSeenAt - a.lastSeenAt));
+  }
+
+  #trim(executors: Map<string, ExecutorPresence>): void {
+    let disconnected = 0;
+    for (const presence of executors.values()) if (!presence.connected) disconnected += 1;
+    for (const [id, presence] of executors) {
+      if (disconnected <= maxDisconnectedPresence) break;
+      if (!presence.connected) {
+        executors.delete(id);
+        disconnected -= 1;
+      }
+    }
+  }
+}

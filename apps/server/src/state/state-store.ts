@@ -1,0 +1,18 @@
+import type { AuditLog } from './audit-log.js';
+import type { ClusterRegistry } from './cluster-registry.js';
+import type { CommandQueue } from './command-queue.js';
+import type { CommandStore } from './command-store.js';
+import type { SessionStore } from './session-store.js';
+
+/** Everything the server keeps; the composition root picks memory or (later) Redis. */
+export interface StateStore {
+  readonly kind: string;
+  readonly clusters: ClusterRegistry;
+  readonly queue: CommandQueue;
+  readonly commands: CommandStore;
+  readonly sessions: SessionStore;
+  readonly audit: AuditLog;
+  /** Resolves when the backend answers; rejects when it is unreachable (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

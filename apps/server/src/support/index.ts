@@ -1,0 +1,6 @@
+export { isoAt, systemClock } from './clock.js';
+export type { Clock } from './clock.js';
+export { uuidGenerator } from './ids.js';
+export type { IdGenerator } from './ids.js';
+export { createLogger } from './logger.js';
+export type { Logger } from './logger.js';

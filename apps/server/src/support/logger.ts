@@ -1,0 +1,13 @@
+import { pino } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
+
+import type { LogLevel } from '../config.js';
+
+export type { Logger } from 'pino';
+
+/** JSON lines on stdout (or the given destination); fields: identity, correlationId, clusterId, sessionId. */
+export const createLogger = (level: LogLevel, destination?: DestinationStream): Logger =>
+  pino(
+    { level, base: { service: 'kubently-server' } },
+    destination ?? pino.destination({ dest: 1, sync: true }),
+  );
