@@ -1,13 +1,12 @@
-/** Returns why `verb` cannot be granted through `extraVerbs`, or null when it can. */
-export function checkExtraVerb(verb: string): string | null {
-  const grantable = new Set([
-    'top',
-    'events',
-    'explain',
-    'api-resources',
-    'api-versions',
-    'version',
-    'cluster-info',
-  ]);
-  return grantable.has(verb) ? null : `extra verb "${verb}" cannot be granted: remove it`;
+import { isCommandPath, lookupCommand } from './command-index.js';
+
+/** Returns why `path` (`top`, `rollout restart`) cannot be granted through `extraVerbs`, or null. */
+export function checkExtraVerb(path: string): string | null {
+  if (!isCommandPath(path)) {
+    return `"${path}" is not a kubectl command Kubently knows the grammar of: remove it from extraVerbs`;
+  }
+  const lookup = lookupCommand(path);
+  if (lookup.type === 'never')
+    return `"${path}" can never be allowed (${lookup.reason}): remove it from extraVerbs`;
+  return null;
 }

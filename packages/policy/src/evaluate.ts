@@ -1,28 +1,48 @@
+import type { PolicyMode } from '@kubently/protocol';
+
+import { rejectedLongFlagIn } from './always-rejected-flags.js';
+import { classifyOutput } from './output-format.js';
+import { parseArgv } from './parse-argv.js';
+import type { ParsedArgv, ParsedFlag } from './parse-argv.js';
 import { defaultPolicyConfig } from './policy-config.js';
 import type { PolicyConfig } from './policy-config.js';
-import type { PolicyDecision } from './policy-decision.js';
+import type { PolicyDecision, ResolvedResource } from './policy-decision.js';
 import { PolicyInputError } from './policy-errors.js';
+import { readPositionals } from './read-positionals.js';
+import { resolveResourceType } from './resolve-resource-type.js';
+import type { ResourceTypeMatch } from './resolve-resource-type.js';
+import { restrictedResourcesOf } from './restricted-resources.js';
+import type { RestrictedResources } from './restricted-resources.js';
 import { tokenize } from './tokenize.js';
 
-// First version: verb allowlist and always-rejected flags. Replaced by the grammar-based evaluator.
-const readVerbs = new Set([
-  'get',
-  'describe',
-  'logs',
-  'top',
-  'events',
-  'explain',
-  'api-resources',
-  'api-versions',
-  'version',
-]);
-const rejected =
-  /^--?(kubeconfig|context|cluster|user|token|server|s|as|as-group|as-uid|insecure-skip-tls-verify|certificate-authority|client-certificate|client-key|username|password|cache-dir|filename|f|k|kustomize|raw)(=|$)/;
+const modeRank: Readonly<Record<PolicyMode, number>> = { readOnly: 0, extendedReadOnly: 1, fullAccess: 2 };
+const truthy = new Set(['1', 't', 'T', 'true', 'TRUE', 'True']);
+const namespaceSyntax = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const explainOutputs = new Set(['plaintext', 'plaintext-openapiv2']);
+const limits = { tokens: 256, tokenLength: 8192 } as const;
 
-function denied(argv: string[], reason: string): PolicyDecision {
+/** NUL, newlines and other control characters (tab excepted) never belong in a kubectl argument. */
+function hasControlCharacter(token: string): boolean {
+  for (let index = 0; index < token.length; index += 1) {
+    const code = token.charCodeAt(index);
+    if ((code < 0x20 && code !== 0x09) || code === 0x7f) return true;
+  }
+  return false;
+}
+
+interface Draft {
+  argv: string[];
+  verb: string | null;
+  subcommand: string | null;
+  resources: ResolvedResource[];
+  names: string[];
+  namespace: string | null;
+  allNamespaces: boolean;
+  flags: { name: string; value: string | null }[];
+}
+
+function emptyDraft(argv: string[]): Draft {
   return {
-    allowed: false,
-    reason,
     argv,
     verb: null,
     subcommand: null,
@@ -31,29 +51,170 @@ function denied(argv: string[], reason: string): PolicyDecision {
     namespace: null,
     allNamespaces: false,
     flags: [],
-    needsRedaction: false,
   };
 }
 
+function denied(draft: Draft, reason: string): PolicyDecision {
+  return { ...draft, allowed: false, reason: `denied: ${reason}`, needsRedaction: false };
+}
+
+function isSet(flag: ParsedFlag | undefined): boolean {
+  return flag !== undefined && (flag.value === null || truthy.has(flag.value));
+}
+
+function lastFlag(parsed: ParsedArgv, name: string): ParsedFlag | undefined {
+  return parsed.flags.findLast((flag) => flag.name === name);
+}
+
+function resolved(match: ResourceTypeMatch, restricted: RestrictedResources): ResolvedResource {
+  return {
+    input: match.input,
+    resource: match.resource,
+    group: match.group,
+    restricted: restricted.isSecret(match) || restricted.configuredEntry(match) !== null,
+  };
+}
+
+/** Checks that need the whole parse; returns a denial reason or null. */
+function check(
+  argv: readonly string[],
+  parsed: ParsedArgv,
+  config: PolicyConfig,
+  targets: readonly ResourceTypeMatch[],
+  references: readonly ResourceTypeMatch[],
+  restricted: RestrictedResources,
+): string | null {
+  const { command } = parsed;
+  const rank = modeRank[config.mode];
+  const granted = config.extraVerbs.includes(parsed.path) || config.extraVerbs.includes(parsed.verb);
+  if (command.access === 'never') return `"${parsed.path}" is never allowed`;
+  if (modeRank[command.access] > rank && !granted) {
+    return `"${parsed.path}" is not allowed in ${config.mode} mode (it needs ${command.access}): use a read-only command such as get, describe or logs`;
+  }
+  for (const flag of parsed.flags) {
+    if (flag.spec === null || modeRank[flag.spec.minMode] <= rank) continue;
+    if (config.extraFlags.includes(`--${flag.name}`)) continue;
+    if (flag.value !== null && !truthy.has(flag.value)) continue;
+    return `flag --${flag.name} is not allowed in ${config.mode} mode: it streams until the executor timeout (needs extendedReadOnly); drop it`;
+  }
+  for (const match of [...targets, ...references]) {
+    const entry = restricted.configuredEntry(match);
+    if (entry !== null) {
+      return `resource "${match.input}" is restricted on this cluster (restrictedResources: ${entry}): it cannot be used with any command`;
+    }
+  }
+  const namespace = lastFlag(parsed, 'namespace');
+  if (namespace?.value != null && !namespaceSyntax.test(namespace.value)) {
+    return `namespace "${namespace.value}" is not a valid namespace name (lower-case letters, digits and dashes)`;
+  }
+  const secrets = targets.filter((match) => restricted.isSecret(match));
+  const grammar = command.positionals.type;
+  if (secrets.length > 0 && grammar === 'podOrResource') {
+    return `"${parsed.path}" cannot target "${secrets[0]?.input ?? 'secrets'}": it works on pods`;
+  }
+  const output = lastFlag(parsed, 'output')?.value ?? null;
+  if (parsed.verb === 'explain') {
+    if (output !== null && !explainOutputs.has(output)) {
+      return `explain --output must be plaintext or plaintext-openapiv2, not "${output}"`;
+    }
+  } else {
+    const format = classifyOutput(output, lastFlag(parsed, 'template')?.value ?? null);
+    if (format.type === 'file') {
+      return `output format "${format.format}" reads a template file on the executor host: pass the template inline (e.g. -o jsonpath='{...}')`;
+    }
+    if (format.type === 'unknown') {
+      return `output format "${format.format}" is unknown: use json, yaml, wide, name, jsonpath=..., go-template=... or custom-columns=...`;
+    }
+    if (secrets.length > 0 && format.type === 'template') {
+      return `output format "${format.format}" on "${secrets[0]?.input ?? 'secrets'}" is denied: templates can print Secret values and cannot be redacted; use -o yaml or -o json (values are redacted, keys kept) or "describe secret"`;
+    }
+    if (secrets.length > 0 && lastFlag(parsed, 'sort-by') !== undefined) {
+      return `--sort-by on "${secrets[0]?.input ?? 'secrets'}" is denied: sorting by a data field leaks the order of Secret values`;
+    }
+  }
+  if (parsed.verb === 'logs' && isSet(lastFlag(parsed, 'follow'))) {
+    const tail = lastFlag(parsed, 'tail')?.value;
+    const bounded =
+      (tail != null && /^[0-9]+$/.test(tail)) ||
+      ['since', 'since-time', 'limit-bytes'].some((name) => lastFlag(parsed, name) !== undefined);
+    if (!bounded)
+      return 'logs --follow needs a bound on past output: add --tail=N, --since=DURATION or --limit-bytes=N';
+  }
+  // Defence in depth: no token kubectl reads may spell an always-rejected flag, even as a value.
+  const read =
+    parsed.command.commandAfterDash === true ? argv.slice(0, argv.length - parsed.commandTail.length) : argv;
+  for (const token of read) {
+    const name = rejectedLongFlagIn(token);
+    if (name !== null) return `flag --${name} appears in "${token}": it is always rejected`;
+  }
+  return null;
+}
+
+function toArgv(input: readonly string[] | string): string[] | string {
+  if (typeof input !== 'string') return [...input];
+  try {
+    return tokenize(input);
+  } catch (error) {
+    if (error instanceof PolicyInputError) return error.message;
+    throw error;
+  }
+}
+
+/**
+ * Decides whether a kubectl command may run under `config` (readOnly by default). Accepts argv or a
+ * command string (tokenized with quotes, no expansion). Never throws for bad input: every problem is
+ * a denied decision whose reason names the offending verb, flag or resource and the fix.
+ */
 export function evaluate(
   input: readonly string[] | string,
   config: PolicyConfig = defaultPolicyConfig(),
 ): PolicyDecision {
-  let argv: string[];
-  try {
-    argv = typeof input === 'string' ? tokenize(input) : [...input];
-  } catch (error) {
-    if (error instanceof PolicyInputError) return denied([], `command rejected: ${error.message}`);
-    throw error;
-  }
-  if (argv[0] === 'kubectl') argv = argv.slice(1);
-  const verb = argv[0] ?? null;
-  if (verb === null || !(readVerbs.has(verb) || config.extraVerbs.includes(verb))) {
-    return denied(argv, `verb "${verb ?? ''}" is not allowed`);
-  }
+  const tokens = toArgv(input);
+  if (typeof tokens === 'string') return denied(emptyDraft([]), `the command cannot be tokenized: ${tokens}`);
+  const argv = tokens[0] === 'kubectl' ? tokens.slice(1) : tokens;
+  const draft = emptyDraft(argv);
+  if (argv.length === 0) return denied(draft, 'empty command: give a kubectl command such as "get pods"');
+  if (argv.length > limits.tokens) return denied(draft, `more than ${limits.tokens} arguments`);
   for (const token of argv) {
-    if (rejected.test(token.replaceAll('_', '-'))) return denied(argv, `flag "${token}" is always rejected`);
-    if (/secret/i.test(token)) return denied(argv, 'secrets are restricted');
+    if (token.length > limits.tokenLength)
+      return denied(draft, `an argument is longer than ${limits.tokenLength} characters`);
+    if (hasControlCharacter(token))
+      return denied(draft, `argument ${JSON.stringify(token)} contains control characters`);
   }
-  return { ...denied(argv, 'allowed'), allowed: true, verb };
+  const result = parseArgv(argv, new Set(config.extraFlags.map((flag) => flag.slice(2))));
+  if (result.type === 'denied') return denied({ ...draft, verb: result.verb }, result.reason);
+  const { parsed } = result;
+  draft.verb = parsed.verb;
+  draft.subcommand = parsed.subcommand;
+  draft.flags = parsed.flags.map((flag) => ({ name: flag.name, value: flag.value }));
+  draft.namespace = lastFlag(parsed, 'namespace')?.value ?? null;
+  draft.allNamespaces = isSet(lastFlag(parsed, 'all-namespaces'));
+  const reading = readPositionals(parsed.command.positionals, parsed.positionals);
+  if (reading.type === 'denied') return denied(draft, reading.reason);
+  const restricted = restrictedResourcesOf(config);
+  const references: ResourceTypeMatch[] = [];
+  const forValue = parsed.verb === 'events' ? lastFlag(parsed, 'for')?.value : undefined;
+  if (forValue != null) {
+    const typeText = forValue.includes('/') ? forValue.slice(0, forValue.indexOf('/')) : forValue;
+    const match = resolveResourceType(typeText);
+    if (match === null) return denied(draft, `--for "${forValue}" is not TYPE/NAME (e.g. pod/web-1)`);
+    references.push(match);
+  }
+  const targets = reading.reading.targets;
+  draft.resources = [...targets, ...references].map((match) => resolved(match, restricted));
+  draft.names = [...reading.reading.names];
+  const problem = check(argv, parsed, config, targets, references, restricted);
+  if (problem !== null) return denied(draft, problem);
+  const hasSecret = targets.some((match) => restricted.isSecret(match));
+  const format = classifyOutput(
+    lastFlag(parsed, 'output')?.value ?? null,
+    lastFlag(parsed, 'template')?.value ?? null,
+  );
+  const needsRedaction = hasSecret && parsed.verb !== 'explain' && format.type === 'structured';
+  return {
+    ...draft,
+    allowed: true,
+    reason: `allowed: "${parsed.path}" in ${config.mode} mode${needsRedaction ? '; Secret values will be redacted' : ''}`,
+    needsRedaction,
+  };
 }

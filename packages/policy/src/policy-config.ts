@@ -20,10 +20,13 @@ export interface PolicyConfig {
 
 const verbNameSchema = z
   .string()
-  .regex(/^[a-z][a-z-]*[a-z]$/, 'a verb is lower-case letters and dashes, e.g. "top"');
+  .regex(
+    /^[a-z][a-z-]*[a-z]( [a-z][a-z-]*[a-z]){0,2}$/,
+    'a verb is lower-case letters and dashes, optionally with its subcommand, e.g. "top" or "rollout restart"',
+  );
 const longFlagSchema = z
   .string()
-  .regex(/^--[a-z0-9][a-z0-9-]*$/, 'an extra flag is a long flag without value, e.g. "--chunk-size"');
+  .regex(/^--[a-z0-9][a-z0-9_-]*$/, 'an extra flag is a long flag without value, e.g. "--chunk-size"');
 const resourceNameSchema = z
   .string()
   .regex(
@@ -83,7 +86,7 @@ export function parsePolicyConfig(input: unknown): PolicyConfig {
     mode: value.mode,
     fullAccessAcknowledged: value.fullAccessAcknowledged,
     extraVerbs: Object.freeze([...value.extraVerbs]),
-    extraFlags: Object.freeze([...value.extraFlags]),
+    extraFlags: Object.freeze(value.extraFlags.map((flag) => flag.replaceAll('_', '-'))),
     restrictedResources: Object.freeze(value.restrictedResources.map((name) => name.toLowerCase())),
   });
 }
