@@ -42,7 +42,15 @@ describe('parseSince', () => {
 
 describe('renderTable', () => {
   it('pads every column but the last', () => {
-    expect(renderTable(['A', 'LONGER'], [['xyz', '1'], ['q', '']])).toBe('A    LONGER\nxyz  1\nq\n');
+    expect(
+      renderTable(
+        ['A', 'LONGER'],
+        [
+          ['xyz', '1'],
+          ['q', ''],
+        ],
+      ),
+    ).toBe('A    LONGER\nxyz  1\nq\n');
   });
 });
 
@@ -76,10 +84,18 @@ describe('resolveAdminKey', () => {
     });
   });
   it('returns null when the configured keys hold no admin', () => {
-    expect(resolveAdminKey([{ identity: 'v', key: 'v'.repeat(16), role: 'viewer' }], undefined, generate)).toBeNull();
+    expect(
+      resolveAdminKey([{ identity: 'v', key: 'v'.repeat(16), role: 'viewer' }], undefined, generate),
+    ).toBeNull();
   });
   it('reuses a saved key, else generates one', () => {
-    expect(resolveAdminKey([], 's'.repeat(20), generate)).toMatchObject({ key: 's'.repeat(20), source: 'config' });
-    expect(resolveAdminKey([], 'short', generate)).toMatchObject({ key: 'kbt_generated-key-000000', source: 'generated' });
+    expect(resolveAdminKey([], 's'.repeat(20), generate)).toMatchObject({
+      key: 's'.repeat(20),
+      source: 'config',
+    });
+    expect(resolveAdminKey([], 'short', generate)).toMatchObject({
+      key: 'kbt_generated-key-000000',
+      source: 'generated',
+    });
   });
 });

@@ -38,7 +38,11 @@ export function describeHttpError(
     );
   }
   if (code === 'forbidden') {
-    return new KubentlyError(code, `${message} (the API key's role may not do this: use a key with the right role)`, options);
+    return new KubentlyError(
+      code,
+      `${message} (the API key's role may not do this: use a key with the right role)`,
+      options,
+    );
   }
   return new KubentlyError(code, message, options);
 }

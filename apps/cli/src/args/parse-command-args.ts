@@ -1,7 +1,12 @@
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 
-type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
+export type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
+/** The typed `values` node:util infers for these options in strict mode. */
+export type ParsedValues<O extends ParseArgsOptionsConfig> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>
+>['values'];
 
 import { KubentlyError } from '../kubently-error.js';
 
@@ -21,7 +26,7 @@ export function parseCommandArgs<const O extends ParseArgsOptionsConfig>(
   argv: readonly string[],
   options: O,
   usage: string,
-) {
+): ParsedCommandArgs<ParsedValues<O>> {
   const split = argv.indexOf('--');
   const before = split === -1 ? [...argv] : argv.slice(0, split);
   const passthrough = split === -1 ? undefined : argv.slice(split + 1);
@@ -32,8 +37,7 @@ export function parseCommandArgs<const O extends ParseArgsOptionsConfig>(
       allowPositionals: true,
       strict: true,
     });
-    const parsed: ParsedCommandArgs<typeof values> = { values, positionals, passthrough };
-    return parsed;
+    return { values, positionals, passthrough };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const hint = /Unknown option/.test(message)

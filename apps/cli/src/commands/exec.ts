@@ -115,7 +115,9 @@ function explain(error: unknown, clusterId: string, url: string, timeoutSeconds:
     );
   }
   if (code === 'cluster_not_found') {
-    return again(`cluster "${clusterId}" is not registered on ${url}: add it with \`kubently clusters add ${clusterId}\``);
+    return again(
+      `cluster "${clusterId}" is not registered on ${url}: add it with \`kubently clusters add ${clusterId}\``,
+    );
   }
   return error;
 }

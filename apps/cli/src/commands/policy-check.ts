@@ -53,7 +53,9 @@ Examples:
     const decision = evaluate(passthrough, config);
     io.stdout.write(`${JSON.stringify(decision, null, 2)}\n`);
     if (!decision.allowed) {
-      io.stderr.write(`denied: ${decision.reason}\n`);
+      io.stderr.write(
+        `kubently: denied by the command policy: ${decision.reason.replace(/^denied:\s*/, '')}\n`,
+      );
       return exitCodes.policyDenied;
     }
     return exitCodes.ok;

@@ -1,16 +1,20 @@
 import { parseEnvironment, start as startServer } from '@kubently/server';
 import type { ServerConfig } from '@kubently/server';
 
-import { parseCommandArgs, parseIntegerFlag, requirePositionals } from '../args/index.js';
+import {
+  logLevels,
+  parseCommandArgs,
+  parseIntegerFlag,
+  parseLogLevel,
+  requirePositionals,
+} from '../args/index.js';
 import { fromAppError } from '../apps/app-error.js';
 import { waitForAbort } from '../apps/wait-for-abort.js';
 import type { CommandSpec } from '../command-spec.js';
 import { exitCodes } from '../exit-codes.js';
-import { KubentlyError } from '../kubently-error.js';
 import { generateApiKey } from '../up/generate-api-key.js';
 
 const usage = 'kubently serve [--host HOST] [--port PORT] [--log-level LEVEL]';
-const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const serveCommand: CommandSpec = {
   path: ['serve'],
@@ -39,13 +43,7 @@ Flags:
       throw fromAppError(error, 'server');
     }
     const port = parseIntegerFlag('port', values.port, { min: 0, max: 65_535 });
-    const logLevel = values['log-level'];
-    if (logLevel !== undefined && !isLogLevel(logLevel)) {
-      throw new KubentlyError(
-        'usage',
-        `--log-level must be one of ${logLevels.join(', ')}; got "${logLevel}"`,
-      );
-    }
+    const logLevel = parseLogLevel(values['log-level']);
     const generatedKey = base.apiKeys.length === 0 ? generateApiKey(io.randomBytes) : undefined;
     const config: ServerConfig = Object.freeze({
       ...base,
@@ -74,7 +72,3 @@ Flags:
     return exitCodes.ok;
   },
 };
-
-function isLogLevel(value: string): value is (typeof logLevels)[number] {
-  return (logLevels as readonly string[]).includes(value);
-}

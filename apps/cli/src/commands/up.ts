@@ -3,7 +3,8 @@ import { parseEnvironment, start as startServer } from '@kubently/server';
 import type { ServerConfig } from '@kubently/server';
 
 import { createApiClient } from '../api/index.js';
-import { parseCommandArgs, parseIntegerFlag, requirePositionals } from '../args/index.js';
+import { parseCommandArgs, parseIntegerFlag, parseLogLevel, requirePositionals } from '../args/index.js';
+import type { LogLevel } from '../args/index.js';
 import { fromAppError } from '../apps/app-error.js';
 import { waitForAbort } from '../apps/wait-for-abort.js';
 import type { CliIo } from '../cli-io.js';
@@ -64,7 +65,7 @@ an earlier \`up\`, else a new random key.`,
         `--name "${serverName}" is not a valid server name: use letters, digits, ".", "_", "-"`,
       );
     }
-    const logLevel = values['log-level'] ?? 'warn';
+    const logLevel = parseLogLevel(values['log-level']) ?? 'warn';
     const kubectl = values.kubectl ?? nonEmpty(io.env['KUBENTLY_KUBECTL']) ?? 'kubectl';
     return up(io, { port, serverName, logLevel, kubectl, cluster: values.cluster, mode: values.mode });
   },
@@ -73,7 +74,7 @@ an earlier \`up\`, else a new random key.`,
 interface UpOptions {
   readonly port: number;
   readonly serverName: string;
-  readonly logLevel: string;
+  readonly logLevel: LogLevel;
   readonly kubectl: string;
   readonly cluster: string | undefined;
   readonly mode: string | undefined;
@@ -97,13 +98,13 @@ async function up(io: CliIo, options: UpOptions): Promise<number> {
       'KUBENTLY_API_KEYS has no admin key, and `kubently up` needs one to register the cluster: add "admin:<key>" to it, or unset it to get a generated key',
     );
   }
-  const serverConfig = Object.freeze({
+  const serverConfig: ServerConfig = Object.freeze({
     ...base,
     host: '127.0.0.1',
     port: options.port,
     apiKeys: admin.apiKeys,
     logLevel: options.logLevel,
-  }) as ServerConfig;
+  });
   let server;
   try {
     server = await startServer(serverConfig);
