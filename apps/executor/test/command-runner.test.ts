@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 
 import { ExecutorMetrics } from '../src/observability/executor-metrics.js';
 import { CommandRunner } from '../src/runner/command-runner.js';
-import { createFakeKubectl } from './support/fake-kubectl.js';
-import type { FakeKubectl } from './support/fake-kubectl.js';
+import { createFakeKubectl } from '../../../test/fixtures/fake-kubectl.js';
+import type { FakeKubectl } from '../../../test/fixtures/fake-kubectl.js';
 import { silentLogger } from './support/silent-logger.js';
 
 let sequence = 0;

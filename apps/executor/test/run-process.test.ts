@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import { runProcess } from '../src/runner/run-process.js';
-import { createFakeKubectl } from './support/fake-kubectl.js';
+import { createFakeKubectl } from '../../../test/fixtures/fake-kubectl.js';
 
 const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
 

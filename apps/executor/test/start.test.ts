@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildExecutorConfig } from '../src/config.js';
 import { start } from '../src/start.js';
 import type { RunningExecutor } from '../src/start.js';
-import { createFakeKubectl } from './support/fake-kubectl.js';
+import { createFakeKubectl } from '../../../test/fixtures/fake-kubectl.js';
 import { silentLogger } from './support/silent-logger.js';
 import { StubServer } from './support/stub-server.js';
 
