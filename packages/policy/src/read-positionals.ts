@@ -146,7 +146,7 @@ function read(grammar: PositionalGrammar, positionals: readonly string[]): Posit
         checkNotFlag(verb, 'verb');
         if (!canIVerbSyntax.test(verb)) fail(`"${verb}" is not an API verb (e.g. get, list, create, *)`);
       }
-      if (target === undefined) return { targets: [], names: [] };
+      if (target === undefined || target === '*') return { targets: [], names: [] };
       if (target.startsWith('/')) {
         if (!urlSyntax.test(target)) fail(`"${target}" is not a non-resource URL such as /healthz`);
         return { targets: [], names: [] };
