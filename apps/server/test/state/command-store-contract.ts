@@ -19,7 +19,6 @@ export const commandStoreContract = (name: string, create: CommandStoreFactory):
     it('creates queued records and moves them to running on delivery', async () => {
       const clock = createFakeClock();
       const store = await create({ clock, resultTtlMs });
-      const at = clock.now();
       const created = await store.create(makeCommand('c1'), origin);
       expect(created).toMatchObject({ status: 'queued', deliveredTo: null, acked: false, origin });
       await store.markDelivered('c1', 'ex-1');

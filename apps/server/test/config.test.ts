@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+
+import { ConfigError, defaultServerConfig, parseApiKeys, parseEnvironment } from '../src/config.js';
+
+describe('parseEnvironment', () => {
+  it('gives the defaults for an empty environment, frozen', () => {
+    const config = parseEnvironment({});
+    expect(config).toEqual(defaultServerConfig);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.port).toBe(8080);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads every variable', () => {
+    const config = parseEnvironment({
+      KUBENTLY_HOST: '0.0.0.0',
+      KUBENTLY_PORT: '0',
+      KUBENTLY_API_KEYS: 'ci:0123456789abcdef:operator, root:fedcba9876543210',
+      KUBENTLY_LOG_LEVEL: 'warn',
+      KUBENTLY_TOKEN_OVERLAP_SECONDS: '60',
+      KUBENTLY_RESULT_TTL_SECONDS: '30',
+      KUBENTLY_KEEPALIVE_SECONDS: '5',
+      KUBENTLY_EXECUTOR_GRACE_MS: '1000',
+      KUBENTLY_REDELIVERY_GRACE_MS: '2000',
+      KUBENTLY_REQUEST_BODY_LIMIT_BYTES: '4096',
+    });
+    expect(config).toMatchObject({
+      host: '0.0.0.0',
+      port: 0,
+      logLevel: 'warn',
+      tokenOverlapSeconds: 60,
+      resultTtlSeconds: 30,
+      keepaliveSeconds: 5,
+      executorGraceMs: 1000,
+      redeliveryGraceMs: 2000,
+      requestBodyLimitBytes: 4096,
+    });
+    expect(config.apiKeys).toEqual([
+      { identity: 'ci', key: '0123456789abcdef', role: 'operator' },
+      { identity: 'root', key: 'fedcba9876543210', role: 'admin' },
+    ]);
+  });
+
+  it.each([
+    ['KUBENTLY_PORT', '80a', 'whole number'],
+    ['KUBENTLY_PORT', '70000', 'at most 65535'],
+    ['KUBENTLY_LOG_LEVEL', 'loud', 'one of fatal'],
+    ['KUBENTLY_API_KEYS', 'nokey', 'identity:key'],
+    ['KUBENTLY_API_KEYS', 'ci:0123456789abcdef:root', 'admin, operator or viewer'],
+    ['KUBENTLY_API_KEYS', 'ci:short', 'shorter than 16'],
+  ])('names %s and the fix for %s', (variable, value, fix) => {
+    let caught: unknown;
+    try {
+      parseEnvironment({ [variable]: value });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).variable).toBe(variable);
+    expect((caught as ConfigError).message).toContain(variable);
+    expect((caught as ConfigError).message).toContain(fix);
+  });
+
+  it('never echoes API keys in errors', () => {
+    expect(() => parseEnvironment({ KUBENTLY_API_KEYS: 'a:supersecretvalue1:boss' })).toThrow(
+      /^(?!.*supersecretvalue1)/s,
+    );
+  });
+
+  it('rejects duplicate identities', () => {
+    expect(() => parseApiKeys('a:0123456789abcdef,a:fedcba9876543210')).toThrow('appears twice');
+  });
+});
