@@ -1,3 +1,4 @@
+import { peelConnectionFlags } from './args/index.js';
 import type { CliIo } from './cli-io.js';
 import type { CommandSpec } from './command-spec.js';
 import { commands } from './commands/index.js';
@@ -12,10 +13,11 @@ import { cliVersion } from './version.js';
  * and returns the exit code. Never touches `process`.
  */
 export async function run(
-  argv: readonly string[],
+  rawArgv: readonly string[],
   io: CliIo,
   table: readonly CommandSpec[] = commands,
 ): Promise<number> {
+  const { leading, rest: argv } = peelConnectionFlags(rawArgv);
   const beforeSeparator = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
   const wantsHelp = beforeSeparator.includes('--help') || beforeSeparator.includes('-h');
   const [first] = argv;
@@ -52,7 +54,7 @@ export async function run(
     return exitCodes.ok;
   }
   try {
-    return await command.run(argv.slice(command.path.length), io);
+    return await command.run([...leading, ...argv.slice(command.path.length)], io);
   } catch (error) {
     return reportError(error, io);
   }

@@ -77,7 +77,7 @@ describe('kubently exec against a real server and executor', () => {
   it('exits 124 with what to do when the command times out', async () => {
     const result = await kubently(['exec', 'prod', '--timeout', '1', '--', 'get', 'fake-sleep-5']);
     expect(result.code).toBe(124);
-    expect(result.err).toMatch(/timed out|no result within 1s/);
+    expect(result.err).toMatch(/timed out|did not finish within 1s/);
     expect(result.err).toContain('--timeout');
   });
 
@@ -101,6 +101,26 @@ describe('kubently exec against a real server and executor', () => {
     const result = await kubently(['exec', 'nope', '--', 'get', 'pods']);
     expect(result.code).toBe(5);
     expect(result.err).toContain('kubently clusters add nope');
+  });
+});
+
+describe('connection flags', () => {
+  it('work before the command and win over the environment', async () => {
+    const env = { KUBENTLY_API_URL: 'http://127.0.0.1:9', KUBENTLY_API_KEY: 'wrong-key-000000000000' };
+    const before = await kubently(['--api-url', server.url, `--api-key=${adminKey}`, 'clusters', 'list'], env);
+    expect(before.err).toBe('');
+    expect(before.out).toMatch(/^prod\s+yes/m);
+    const after = await kubently(['clusters', 'list', '-o', 'json', '--api-url', server.url, '--api-key', adminKey], env);
+    expect(after.code).toBe(0);
+  });
+
+  it('--server picks a saved server', async () => {
+    const dir = await makeTempDir();
+    const save = createTestIo({ env: { KUBENTLY_CONFIG_DIR: dir } });
+    expect(await run(['config', 'set-server', 'test', '--url', server.url, '--key', adminKey, '--no-use'], save)).toBe(0);
+    const io = createTestIo({ env: { KUBENTLY_CONFIG_DIR: dir } });
+    expect(await run(['exec', 'prod', '--server', 'test', '--', 'get', 'nodes'], io)).toBe(0);
+    expect(JSON.parse(io.out())).toEqual({ argv: ['get', 'nodes'] });
   });
 });
 
@@ -138,7 +158,9 @@ describe('kubently clusters and audit', () => {
     expect(result.code).toBe(0);
     const token = /^ {2}(\S+)$/m.exec(result.out)?.[1];
     expect(token).toBeDefined();
-    expect(result.out).toContain(`kubently executor --api-url ${server.url} --cluster staging --token ${token!}`);
+    expect(result.out).toContain(
+      `kubently executor --api-url ${server.url} --cluster staging --token ${token!}`,
+    );
     expect(result.out).toContain(`CLUSTER_ID=staging KUBENTLY_TOKEN=${token!} kubently executor`);
     const again = await kubently(['clusters', 'add', 'staging']);
     expect(again.code).toBe(1);
@@ -154,7 +176,9 @@ describe('kubently clusters and audit', () => {
   });
 
   it('rotate-token prints a new token and the overlap; remove unregisters', async () => {
-    const added = JSON.parse((await kubently(['clusters', 'add', 'temp', '-o', 'json'])).out) as { token: string };
+    const added = JSON.parse((await kubently(['clusters', 'add', 'temp', '-o', 'json'])).out) as {
+      token: string;
+    };
     const rotated = await kubently(['clusters', 'rotate-token', 'temp']);
     expect(rotated.code).toBe(0);
     expect(rotated.out).toContain('--cluster temp --token');
@@ -163,7 +187,9 @@ describe('kubently clusters and audit', () => {
     const removed = await kubently(['clusters', 'remove', 'temp']);
     expect(removed.code).toBe(0);
     const list = await kubently(['clusters', 'list', '-o', 'json']);
-    expect((JSON.parse(list.out) as { clusters: { id: string }[] }).clusters.map((c) => c.id)).not.toContain('temp');
+    expect((JSON.parse(list.out) as { clusters: { id: string }[] }).clusters.map((c) => c.id)).not.toContain(
+      'temp',
+    );
     expect((await kubently(['clusters', 'remove', 'temp'])).code).toBe(5);
   });
 
@@ -178,7 +204,9 @@ describe('kubently clusters and audit', () => {
     expect(records.length).toBeGreaterThan(0);
     expect(records.every((record) => record.clusterId === 'idle')).toBe(true);
     expect(records.map((record) => record.outcome)).toContain('unavailable');
-    const limited = JSON.parse((await kubently(['audit', '-o', 'json', '--limit', '1'])).out) as { records: unknown[] };
+    const limited = JSON.parse((await kubently(['audit', '-o', 'json', '--limit', '1'])).out) as {
+      records: unknown[];
+    };
     expect(limited.records).toHaveLength(1);
   });
 });

@@ -92,7 +92,7 @@ describe('kubently up (built CLI in a child process)', () => {
     expect(await first.up.exited).toBe(0);
     const second = spawnCli(['up', '--port', '0', '--cluster', 'dev'], first.env);
     running.push(second);
-    const [, key] = await second.waitForOutput(/^ {2}API key: +(\S+)  \(admin; reused/m);
+    const [, key] = await second.waitForOutput(/^ {2}API key: +(\S+) {2}\(admin; reused/m);
     expect(key).toBe(first.key);
     await second.waitForOutput(/Cluster: {2}dev /);
   });

@@ -8,7 +8,8 @@ export function describeNetworkError(connection: Connection, error: unknown): Ku
     cause !== null && typeof cause === 'object' && 'code' in cause && typeof cause.code === 'string'
       ? cause.code
       : undefined;
-  const reason = code ?? (error instanceof Error ? error.message : String(error));
+  const causeMessage = cause instanceof Error ? cause.message : undefined;
+  const reason = code ?? causeMessage ?? (error instanceof Error ? error.message : String(error));
   return new KubentlyError(
     'server_unreachable',
     `no Kubently server at ${connection.url} (${reason}, URL from ${connection.urlSource}): start one with \`kubently up\`, or point --api-url / KUBENTLY_API_URL at yours`,

@@ -4,3 +4,4 @@ export { parseCommandArgs, parseIntegerFlag, requirePositionals } from './parse-
 export type { ParsedCommandArgs } from './parse-command-args.js';
 export { logLevels, parseLogLevel } from './parse-log-level.js';
 export type { LogLevel } from './parse-log-level.js';
+export { peelConnectionFlags } from './peel-connection-flags.js';

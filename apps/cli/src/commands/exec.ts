@@ -106,12 +106,12 @@ function explain(error: unknown, clusterId: string, url: string, timeoutSeconds:
   if (code === 'policy_denied') return again(`denied by policy: ${error.message}`);
   if (code === 'executor_unavailable') {
     return again(
-      `no executor is connected for cluster "${clusterId}" (${error.message})\n  start one: kubently executor --api-url ${url} --cluster ${clusterId} --token <cluster token>\n  lost the token? kubently clusters rotate-token ${clusterId}`,
+      `no executor is connected for cluster "${clusterId}"\n  start one: kubently executor --api-url ${url} --cluster ${clusterId} --token <cluster token>\n  lost the token? kubently clusters rotate-token ${clusterId}`,
     );
   }
   if (code === 'command_timeout') {
     return again(
-      `no result within ${timeoutSeconds}s (${error.message})\n  raise --timeout (max ${commandLimits.maxTimeoutSeconds}), or check the executor with \`kubently clusters list\``,
+      `the command on "${clusterId}" did not finish within ${timeoutSeconds}s\n  raise --timeout (max ${commandLimits.maxTimeoutSeconds}), narrow the command, or check the executor with \`kubently clusters list\``,
     );
   }
   if (code === 'cluster_not_found') {

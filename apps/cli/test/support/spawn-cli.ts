@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 export const cliBin = fileURLToPath(new URL('../../bin/kubently.js', import.meta.url));
 export const builtMain = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
-export const fakeKubectl = fileURLToPath(new URL('../fixtures/fake-kubectl-context.mjs', import.meta.url));
+export const fakeKubectl = fileURLToPath(new URL('../fixtures/fake-kubectl-context.js', import.meta.url));
 
 export async function assertBuilt(): Promise<void> {
   try {

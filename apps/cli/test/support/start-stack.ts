@@ -6,7 +6,9 @@ import { createConfig, start as startServer } from '@kubently/server';
 import type { RunningServer } from '@kubently/server';
 
 /** The shared kubectl test double (echoes its argv as JSON; see the file's header). */
-export const sharedFakeKubectl = fileURLToPath(new URL('../../../../test/fixtures/fake-kubectl.mjs', import.meta.url));
+export const sharedFakeKubectl = fileURLToPath(
+  new URL('../../../../test/fixtures/fake-kubectl.mjs', import.meta.url),
+);
 
 export const adminKey = 'admin-key-0123456789abcdef';
 export const viewerKey = 'viewer-key-0123456789abcdef';
@@ -28,7 +30,11 @@ export function startTestServer(): Promise<RunningServer> {
 }
 
 /** A real executor in-process whose kubectl is the test double. */
-export function startTestExecutor(apiUrl: string, clusterId: string, token: string): Promise<RunningExecutor> {
+export function startTestExecutor(
+  apiUrl: string,
+  clusterId: string,
+  token: string,
+): Promise<RunningExecutor> {
   const config = buildExecutorConfig(
     { apiUrl, clusterId, token, kubectl: sharedFakeKubectl, logLevel: 'silent' },
     { PATH: process.env['PATH'] },
