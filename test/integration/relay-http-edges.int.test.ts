@@ -1,4 +1,4 @@
-import { commandResultSchema, errorBodySchema } from '@kubently/protocol';
+import { commandResponseSchema, commandResultSchema, errorBodySchema } from '@kubently/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createFakeKubectl } from '../fixtures/fake-kubectl.js';
@@ -94,6 +94,36 @@ describe('relay: authentication and request hygiene', () => {
     });
     expect(answer.status).toBe(404);
     expect(codeOf(await answer.json())).toBe('command_not_found');
+  });
+
+  it("a result for another cluster's command is 403 and does not complete it", async () => {
+    const queued = await server.api.post('/v1/commands?wait=false', {
+      clusterId: 'edges-b',
+      args: ['get', 'pods'],
+    });
+    expect(queued.status).toBe(202);
+    const { id } = commandResponseSchema.parse(queued.body);
+    const answer = await fetch(`${server.url}/v1/executor/results`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'x-executor-id': 'probe-3',
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        commandId: id,
+        exitCode: 0,
+        stdout: 'forged',
+        stderr: '',
+        durationMs: 1,
+        truncated: false,
+        redactions: 0,
+      }),
+    });
+    expect(answer.status).toBe(403);
+    expect(codeOf(await answer.json())).toBe('forbidden');
+    const current = commandResponseSchema.parse((await server.api.get(`/v1/commands/${id}`)).body);
+    expect(current.stdout ?? '').not.toBe('forged');
   });
 
   it('an executor with a wrong token never connects and says why', async () => {
