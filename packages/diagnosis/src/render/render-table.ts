@@ -1,0 +1,78 @@
+import type { Finding, Severity } from '../model/finding.js';
+import type { Report } from '../model/report.js';
+import { shortRef } from '../util/resource-ref.js';
+import { symptomTree } from './symptom-tree.js';
+
+export interface TableOptions {
+  /** ANSI colours for severities (turn off when stdout is not a TTY or NO_COLOR is set). */
+  readonly color: boolean;
+  /** Total line width; long cells are cut with "…". Default 160. */
+  readonly width?: number;
+}
+
+const colors: Readonly<Record<Severity, string>> = {
+  critical: '\u001b[31;1m',
+  warning: '\u001b[33m',
+  info: '\u001b[36m',
+};
+const dim = '\u001b[2m';
+const reset = '\u001b[0m';
+
+const fit = (text: string, width: number): string => {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= width ? flat.padEnd(width) : `${flat.slice(0, Math.max(0, width - 1))}…`;
+};
+
+const firstSentence = (text: string): string => {
+  const match = /^(.+?[.!?])(\s|$)/.exec(text);
+  return match?.[1] ?? text;
+};
+
+/** One line per root cause: severity, resource, what is wrong, the fix; symptoms summarized beneath. */
+export const renderTable = (report: Report, options: TableOptions): string => {
+  const width = Math.max(80, options.width ?? 160);
+  const severityWidth = 8;
+  const resourceWidth = Math.min(48, Math.floor(width * 0.28));
+  const rest = width - severityWidth - resourceWidth - 6;
+  const causeWidth = Math.floor(rest * 0.55);
+  const fixWidth = rest - causeWidth;
+  const paint = (severity: Severity, text: string): string =>
+    options.color ? `${colors[severity]}${text}${reset}` : text;
+  const faint = (text: string): string => (options.color ? `${dim}${text}${reset}` : text);
+  const row = (severity: string, resource: string, cause: string, fix: string): string =>
+    `${severity}  ${fit(resource, resourceWidth)}  ${fit(cause, causeWidth)}  ${fit(fix, fixWidth)}`.trimEnd();
+
+  const { summary } = report;
+  const lines = [
+    `${summary.rootCauses} root causes, ${summary.symptoms} symptoms · ${summary.bySeverity.critical} critical, ${summary.bySeverity.warning} warning, ${summary.bySeverity.info} info · collected ${report.collectedAt}`,
+  ];
+  if (report.findings.length === 0) {
+    lines.push('No problems found.');
+    return `${lines.join('\n')}\n`;
+  }
+  lines.push(row(fit('SEVERITY', severityWidth), 'RESOURCE', 'ROOT CAUSE', 'FIX'));
+  for (const finding of report.findings) {
+    lines.push(
+      row(
+        paint(finding.severity, fit(finding.severity.toUpperCase(), severityWidth)),
+        shortRef(finding.resource),
+        `${finding.summary}: ${firstSentence(finding.rootCause)}`,
+        firstSentence(finding.remediation),
+      ),
+    );
+    const symptoms = symptomTree(finding, report);
+    if (symptoms.length > 0) {
+      const shown = symptoms
+        .slice(0, 3)
+        .map(
+          ({ finding: symptom }: { finding: Finding }) =>
+            `${shortRef(symptom.resource)} (${symptom.summary})`,
+        );
+      const more = symptoms.length > 3 ? ` and ${symptoms.length - 3} more` : '';
+      lines.push(
+        faint(`${' '.repeat(severityWidth + 2)}↳ explains ${shown.join('; ')}${more}`.slice(0, width)),
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+};
