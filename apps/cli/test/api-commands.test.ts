@@ -107,17 +107,25 @@ describe('kubently exec against a real server and executor', () => {
 describe('connection flags', () => {
   it('work before the command and win over the environment', async () => {
     const env = { KUBENTLY_API_URL: 'http://127.0.0.1:9', KUBENTLY_API_KEY: 'wrong-key-000000000000' };
-    const before = await kubently(['--api-url', server.url, `--api-key=${adminKey}`, 'clusters', 'list'], env);
+    const before = await kubently(
+      ['--api-url', server.url, `--api-key=${adminKey}`, 'clusters', 'list'],
+      env,
+    );
     expect(before.err).toBe('');
     expect(before.out).toMatch(/^prod\s+yes/m);
-    const after = await kubently(['clusters', 'list', '-o', 'json', '--api-url', server.url, '--api-key', adminKey], env);
+    const after = await kubently(
+      ['clusters', 'list', '-o', 'json', '--api-url', server.url, '--api-key', adminKey],
+      env,
+    );
     expect(after.code).toBe(0);
   });
 
   it('--server picks a saved server', async () => {
     const dir = await makeTempDir();
     const save = createTestIo({ env: { KUBENTLY_CONFIG_DIR: dir } });
-    expect(await run(['config', 'set-server', 'test', '--url', server.url, '--key', adminKey, '--no-use'], save)).toBe(0);
+    expect(
+      await run(['config', 'set-server', 'test', '--url', server.url, '--key', adminKey, '--no-use'], save),
+    ).toBe(0);
     const io = createTestIo({ env: { KUBENTLY_CONFIG_DIR: dir } });
     expect(await run(['exec', 'prod', '--server', 'test', '--', 'get', 'nodes'], io)).toBe(0);
     expect(JSON.parse(io.out())).toEqual({ argv: ['get', 'nodes'] });

@@ -1,8 +1,3 @@
-import {
-  buildExecutorConfig,
-  executorOptionsFromEnvironment,
-  start as startExecutor,
-} from '@kubently/executor';
 import type { ExecutorConfig } from '@kubently/executor';
 
 import { parseCommandArgs, requirePositionals } from '../args/index.js';
@@ -57,6 +52,12 @@ Flags:
     );
     const { values, positionals } = parseCommandArgs(argv, options, usage);
     requirePositionals(positionals, [], usage);
+    // Loaded on demand: other commands do not pay for the executor's dependencies.
+    const {
+      buildExecutorConfig,
+      executorOptionsFromEnvironment,
+      start: startExecutor,
+    } = await import('@kubently/executor');
     const merged: Record<string, unknown> = { ...executorOptionsFromEnvironment(io.env) };
     for (const [flag, option] of Object.entries(flagToOption)) {
       const value = values[flag];

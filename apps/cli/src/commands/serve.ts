@@ -1,4 +1,3 @@
-import { parseEnvironment, start as startServer } from '@kubently/server';
 import type { ServerConfig } from '@kubently/server';
 
 import {
@@ -36,6 +35,8 @@ Flags:
       usage,
     );
     requirePositionals(positionals, [], usage);
+    // Loaded on demand: other commands do not pay for the server's dependencies.
+    const { parseEnvironment, start: startServer } = await import('@kubently/server');
     let base: ServerConfig;
     try {
       base = parseEnvironment(io.env);

@@ -1,5 +1,3 @@
-import { buildExecutorConfig, start as startExecutor } from '@kubently/executor';
-import { parseEnvironment, start as startServer } from '@kubently/server';
 import type { ServerConfig } from '@kubently/server';
 
 import { createApiClient } from '../api/index.js';
@@ -81,6 +79,9 @@ interface UpOptions {
 }
 
 async function up(io: CliIo, options: UpOptions): Promise<number> {
+  // Loaded on demand: other commands do not pay for the server's and executor's dependencies.
+  const [{ parseEnvironment, start: startServer }, { buildExecutorConfig, start: startExecutor }] =
+    await Promise.all([import('@kubently/server'), import('@kubently/executor')]);
   const paths = configPaths(io);
   const saved = await readCliConfig(paths.file);
   let base: ServerConfig;
