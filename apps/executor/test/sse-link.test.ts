@@ -92,7 +92,7 @@ describe('runSseLink', () => {
     const done = runSseLink({
       client,
       logger: silentLogger,
-      watchdogMs: 300,
+      watchdogMs: 1000,
       maxBackoffMs: 1000,
       sleep: () => Promise.resolve(),
       random: () => 0,

@@ -67,7 +67,7 @@ export function spawnNode(script: string, env: Record<string, string>): Spawned 
     output: () => output,
     logLines: () => lines,
     exited,
-    waitForLog: (predicate, timeoutMs = 15_000) =>
+    waitForLog: (predicate, timeoutMs = 30_000) =>
       new Promise((resolve, reject) => {
         const check = (): void => {
           const found = lines.find(predicate);
@@ -115,7 +115,7 @@ export async function stopAll(): Promise<void> {
 /** Polls `check` until it returns a value other than undefined (bounded). */
 export async function eventually<T>(
   check: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 15_000,
+  timeoutMs = 30_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
