@@ -16,6 +16,8 @@ export { expectedSchema, scenarioCategories, symptomSchema } from './scenario-sc
 export type { ScenarioCategory, ScenarioExpectation, Symptom } from './scenario-schema.js';
 export { configErrorAnnotation, nodeNotReadyLabel, renderStages } from './stages/index.js';
 export type { StartOptions } from './start-testbed.js';
+export { checkSymptom } from './symptom-check.js';
+export type { Kubectl, SymptomResult } from './symptom-check.js';
 export { Testbed } from './testbed.js';
 export type { ComponentStatus } from './testbed.js';
 export { TestbedError } from './testbed-error.js';

@@ -23,6 +23,7 @@ export const usage = `Usage: npm run testbed -- <command>
   scenario list
   scenario apply <name|all>
   scenario delete <name|all>
+  scenario verify <name|all>  check each scenario's expected symptoms with kubectl
   stages [--check]      regenerate testbed/kwok/stages.yaml (or check it is current)
 
 Run directory: \${KUBENTLY_TESTBED_RUN_DIR:-\${XDG_RUNTIME_DIR:-/tmp}/kubently-testbed}`;
@@ -155,10 +156,21 @@ async function scenario(args: readonly string[], runDir: string, io: CliIo): Pro
     }
     return 0;
   }
-  if ((action !== 'apply' && action !== 'delete') || target === undefined) {
-    throw new TestbedError('invalid_input', 'usage: scenario list | scenario apply|delete <name|all>');
+  if ((action !== 'apply' && action !== 'delete' && action !== 'verify') || target === undefined) {
+    throw new TestbedError('invalid_input', 'usage: scenario list | scenario apply|delete|verify <name|all>');
   }
   const testbed = await requireTestbed(runDir);
+  if (action === 'verify') {
+    const names = target === 'all' ? await listScenarioNames() : target.split(',');
+    let failed = 0;
+    for (const name of names) {
+      for (const { symptom, result } of await testbed.verifyScenario(name)) {
+        if (!result.ok) failed++;
+        io.stdout(`${result.ok ? 'ok  ' : 'FAIL'} ${name}: ${JSON.stringify(symptom)}\n`);
+      }
+    }
+    return failed === 0 ? 0 : 1;
+  }
   const names = target === 'all' ? 'all' : target.split(',');
   const done =
     action === 'apply' ? await testbed.applyScenarios(names) : await testbed.deleteScenarios(names);

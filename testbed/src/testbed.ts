@@ -10,6 +10,9 @@ import { runLayout } from './run-layout.js';
 import { listScenarioNames, loadScenario } from './scenario-catalog.js';
 import type { Scenario } from './scenario-catalog.js';
 import { startTestbed, stopAll } from './start-testbed.js';
+import { checkSymptom } from './symptom-check.js';
+import type { SymptomResult } from './symptom-check.js';
+import type { Symptom } from './scenario-schema.js';
 import type { StartOptions } from './start-testbed.js';
 import { readState } from './state-file.js';
 import type { TestbedState } from './state-file.js';
@@ -131,6 +134,17 @@ export class Testbed {
       ...scenarios.flatMap((scenario) => ['-f', scenario.manifests]),
     ]);
     return scenarios;
+  }
+
+  /** Checks every symptom of a scenario once (scenarios take up to ~90 s to show all of them). */
+  async verifyScenario(name: string): Promise<{ symptom: Symptom; result: SymptomResult }[]> {
+    const scenario = await loadScenario(name);
+    const kubectl = (args: readonly string[]): Promise<KubectlResult> => this.kubectl(args);
+    const results: { symptom: Symptom; result: SymptomResult }[] = [];
+    for (const symptom of scenario.expected.symptoms) {
+      results.push({ symptom, result: await checkSymptom(kubectl, scenario.namespace, symptom) });
+    }
+    return results;
   }
 
   /** Stops every component (kwok first, etcd last) and removes the run directory. */

@@ -33,7 +33,7 @@ export const publicRegistryPattern =
   '^(registry\\.k8s\\.io|ghcr\\.io|quay\\.io|gcr\\.io|public\\.ecr\\.aws|mcr\\.microsoft\\.com)/[a-z0-9._/-]+(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$';
 
 /** A registry host (a first path segment with a dot or a port) that is not Docker Hub. */
-export const privateRegistryPattern = '^[a-z0-9-]+(\\.[a-z0-9-]+)+(:[0-9]+)?/';
+export const privateRegistryPattern = '^([a-z0-9-]+(\\.[a-z0-9-]+)+|localhost)(:[0-9]+)?/';
 
 /** A shell script that ends the process with a non-zero status (`... ; exit 3`). */
 export const exitPattern = '(^|[;&|(]|\\s)exit\\s+[1-9][0-9]*';
