@@ -13,7 +13,7 @@ export function fromAppError(error: unknown, what: string): unknown {
   if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
     return new KubentlyError(
       'usage',
-      `${what} could not listen (${code}): ${error.message}; pick another --port or --host`,
+      `${what} could not listen (${code}): ${error.message}; is another Kubently running there? stop it or pick another --port`,
       {
         cause: error,
       },

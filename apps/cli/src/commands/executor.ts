@@ -5,6 +5,7 @@ import { fromAppError } from '../apps/app-error.js';
 import { waitForAbort } from '../apps/wait-for-abort.js';
 import type { CommandSpec } from '../command-spec.js';
 import { exitCodes } from '../exit-codes.js';
+import { KubentlyError } from '../kubently-error.js';
 
 const usage =
   'kubently executor --api-url URL --cluster ID --token TOKEN [--kubectl PATH] [--mode MODE] [--policy-file FILE] [--transport sse|poll]';
@@ -67,7 +68,7 @@ Flags:
     try {
       config = buildExecutorConfig(merged, io.env);
     } catch (error) {
-      throw fromAppError(error, 'executor');
+      throw withFlagHint(fromAppError(error, 'executor'));
     }
     const executor = await startExecutor(config);
     io.stderr.write(
@@ -79,3 +80,13 @@ Flags:
     return exitCodes.ok;
   },
 };
+
+/** The executor names its environment variables; on the command line the flags are the fix. */
+function withFlagHint(error: unknown): unknown {
+  if (!(error instanceof KubentlyError)) return error;
+  return new KubentlyError(
+    error.code,
+    `${error.message}\n  pass them as flags (--api-url, --cluster, --token; see \`kubently executor --help\`) or set the variables named above`,
+    { cause: error },
+  );
+}
