@@ -11,6 +11,7 @@ import { registerAuditRoutes } from './rest/audit-routes.js';
 import { registerClusterRoutes } from './rest/cluster-routes.js';
 import { registerCommandRoutes } from './rest/command-routes.js';
 import { registerHealthRoutes } from './rest/health-routes.js';
+import { registerOpenApiRoute } from './rest/openapi-routes.js';
 import { registerSessionRoutes } from './rest/session-routes.js';
 import { registerSeedRoutes } from './seed/seed-routes.js';
 
@@ -54,5 +55,6 @@ export const createApp = (services: ServerServices): Hono<AppEnv> => {
   registerAuditRoutes(app, services);
   registerExecutorRoutes(app, services);
   registerSeedRoutes(app, services);
+  registerOpenApiRoute(app, services);
   return app;
 };
