@@ -75,6 +75,31 @@ function resolved(match: ResourceTypeMatch, restricted: RestrictedResources): Re
   };
 }
 
+/**
+ * Output rules. Every `-o` occurrence is checked, not only the last one kubectl uses, and
+ * `--template` counts on Secrets whatever `-o` says (conservative).
+ */
+function checkOutputs(parsed: ParsedArgv, secret: string | null): string | null {
+  const template = lastFlag(parsed, 'template')?.value ?? null;
+  const outputs = parsed.flags.filter((flag) => flag.name === 'output').map((flag) => flag.value);
+  for (const output of outputs.length === 0 ? [null] : outputs) {
+    const format = classifyOutput(output, template);
+    if (format.type === 'file') {
+      return `output format "${format.format}" reads a template file on the executor host: pass the template inline (e.g. -o jsonpath='{...}')`;
+    }
+    if (format.type === 'unknown') {
+      return `output format "${format.format}" is unknown: use json, yaml, wide, name, jsonpath=..., go-template=... or custom-columns=...`;
+    }
+    if (secret !== null && (format.type === 'template' || template !== null)) {
+      return `output format "${format.type === 'template' ? format.format : 'go-template'}" on "${secret}" is denied: templates can print Secret values and cannot be redacted; use -o yaml or -o json (values are redacted, keys kept) or "describe secret"`;
+    }
+  }
+  if (secret !== null && lastFlag(parsed, 'sort-by') !== undefined) {
+    return `--sort-by on "${secret}" is denied: sorting by a data field leaks the order of Secret values`;
+  }
+  return null;
+}
+
 /** Checks that need the whole parse; returns a denial reason or null. */
 function check(
   argv: readonly string[],
@@ -83,6 +108,7 @@ function check(
   targets: readonly ResourceTypeMatch[],
   references: readonly ResourceTypeMatch[],
   restricted: RestrictedResources,
+  lookalikes: readonly ResourceTypeMatch[],
 ): string | null {
   const { command } = parsed;
   const rank = modeRank[config.mode];
@@ -107,30 +133,19 @@ function check(
   if (namespace?.value != null && !namespaceSyntax.test(namespace.value)) {
     return `namespace "${namespace.value}" is not a valid namespace name (lower-case letters, digits and dashes)`;
   }
-  const secrets = targets.filter((match) => restricted.isSecret(match));
-  const grammar = command.positionals.type;
-  if (secrets.length > 0 && grammar === 'podOrResource') {
-    return `"${parsed.path}" cannot target "${secrets[0]?.input ?? 'secrets'}": it works on pods`;
+  const targetSecret = targets.find((match) => restricted.isSecret(match));
+  if (targetSecret !== undefined && command.positionals.type === 'podOrResource') {
+    return `"${parsed.path}" cannot target "${targetSecret.input}": it works on pods`;
   }
+  const secrets = [...targets, ...lookalikes].filter((match) => restricted.isSecret(match));
   const output = lastFlag(parsed, 'output')?.value ?? null;
   if (parsed.verb === 'explain') {
     if (output !== null && !explainOutputs.has(output)) {
       return `explain --output must be plaintext or plaintext-openapiv2, not "${output}"`;
     }
   } else {
-    const format = classifyOutput(output, lastFlag(parsed, 'template')?.value ?? null);
-    if (format.type === 'file') {
-      return `output format "${format.format}" reads a template file on the executor host: pass the template inline (e.g. -o jsonpath='{...}')`;
-    }
-    if (format.type === 'unknown') {
-      return `output format "${format.format}" is unknown: use json, yaml, wide, name, jsonpath=..., go-template=... or custom-columns=...`;
-    }
-    if (secrets.length > 0 && format.type === 'template') {
-      return `output format "${format.format}" on "${secrets[0]?.input ?? 'secrets'}" is denied: templates can print Secret values and cannot be redacted; use -o yaml or -o json (values are redacted, keys kept) or "describe secret"`;
-    }
-    if (secrets.length > 0 && lastFlag(parsed, 'sort-by') !== undefined) {
-      return `--sort-by on "${secrets[0]?.input ?? 'secrets'}" is denied: sorting by a data field leaks the order of Secret values`;
-    }
+    const problem = checkOutputs(parsed, secrets[0]?.input ?? null);
+    if (problem !== null) return problem;
   }
   if (parsed.verb === 'logs' && isSet(lastFlag(parsed, 'follow'))) {
     const tail = lastFlag(parsed, 'tail')?.value;
@@ -148,6 +163,23 @@ function check(
     if (name !== null) return `flag --${name} appears in "${token}": it is always rejected`;
   }
   return null;
+}
+
+/**
+ * Names that spell a restricted resource (`get pods secrets`): kubectl reads them as names, but a
+ * slip in argument order would make them types, so they get the restricted rules too (conservative).
+ */
+function restrictedLookalikes(
+  names: readonly string[],
+  restricted: RestrictedResources,
+): ResourceTypeMatch[] {
+  const matches: ResourceTypeMatch[] = [];
+  for (const name of names) {
+    const match = resolveResourceType(name);
+    if (match !== null && (restricted.isSecret(match) || restricted.configuredEntry(match) !== null))
+      matches.push(match);
+  }
+  return matches;
 }
 
 function toArgv(input: readonly string[] | string): string[] | string {
@@ -203,9 +235,18 @@ export function evaluate(
   const targets = reading.reading.targets;
   draft.resources = [...targets, ...references].map((match) => resolved(match, restricted));
   draft.names = [...reading.reading.names];
-  const problem = check(argv, parsed, config, targets, references, restricted);
+  const lookalikes = restrictedLookalikes(reading.reading.names, restricted);
+  const problem = check(
+    argv,
+    parsed,
+    config,
+    targets,
+    [...references, ...lookalikes],
+    restricted,
+    lookalikes,
+  );
   if (problem !== null) return denied(draft, problem);
-  const hasSecret = targets.some((match) => restricted.isSecret(match));
+  const hasSecret = [...targets, ...lookalikes].some((match) => restricted.isSecret(match));
   const format = classifyOutput(
     lastFlag(parsed, 'output')?.value ?? null,
     lastFlag(parsed, 'template')?.value ?? null,

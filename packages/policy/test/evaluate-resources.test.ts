@@ -265,8 +265,9 @@ describe('configured restricted resources', () => {
     expect(decision.reason).toContain('restricted');
   });
 
-  it('still allows unrelated resources and names', () => {
-    expect(evaluate('get pods cm', configMapsRestricted).allowed).toBe(true);
+  it('treats a name spelling a restricted resource as one (conservative), nothing else', () => {
+    expect(evaluate('get pods cm', configMapsRestricted).allowed).toBe(false);
+    expect(evaluate('get pods cm-reader', configMapsRestricted).allowed).toBe(true);
     expect(evaluate('get pods -l app=cm', configMapsRestricted).allowed).toBe(true);
     expect(evaluate('logs configmap-reloader', configMapsRestricted).allowed).toBe(true);
   });
