@@ -131,7 +131,7 @@ describe('kubently serve', () => {
   it('starts a server (flags over env), prints a generated admin key, and stops on Ctrl-C', async () => {
     const serve = startCommand(['serve', '--port', '0', '--log-level', 'silent'], { KUBENTLY_PORT: '1' });
     const url = await eventually(
-      async () => /listening on (http:\S+)/.exec(serve.io.err())?.[1],
+      () => Promise.resolve(/listening on (http:\S+)/.exec(serve.io.err())?.[1]),
       'the server URL',
     );
     expect(new URL(url).port).not.toBe('1');
@@ -149,7 +149,7 @@ describe('kubently serve', () => {
       KUBENTLY_API_KEYS: `ops:${adminKey}`,
     });
     const url = await eventually(
-      async () => /listening on (http:\S+)/.exec(serve.io.err())?.[1],
+      () => Promise.resolve(/listening on (http:\S+)/.exec(serve.io.err())?.[1]),
       'the server URL',
     );
     expect(serve.io.err()).not.toContain('generated an admin key');
