@@ -535,6 +535,7 @@ export interface Node extends KubeObject {
 }
 
 export interface EventObjectReference {
+  readonly apiVersion?: string;
   readonly kind?: string;
   readonly name?: string;
   readonly namespace?: string;
