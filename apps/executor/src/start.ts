@@ -6,6 +6,7 @@ import type { ExecutorConfig } from './config.js';
 import { defaultDependencies } from './dependencies.js';
 import type { ExecutorDependencies } from './dependencies.js';
 import type { LinkHandlers } from './link/link-handlers.js';
+import { LinkRestored } from './link/link-restored.js';
 import { runPollLink } from './link/poll-link.js';
 import { describe, ServerClient } from './link/server-client.js';
 import { runSseLink } from './link/sse-link.js';
@@ -47,6 +48,8 @@ export async function start(
   const logger =
     overrides.logger ?? createLogger(config.logLevel, { clusterId: config.clusterId, executorId });
   const metrics = new ExecutorMetrics();
+  // Result retries waiting out a backoff go at once when the link comes back.
+  const linkRestored = new LinkRestored();
   const linkAbort = new AbortController();
   const postAbort = new AbortController();
   const client = new ServerClient({
@@ -89,6 +92,7 @@ export async function start(
           now: deps.now,
           sleep: deps.sleep,
           random: deps.random,
+          linkRestored: () => linkRestored.next(),
         },
         result,
         postAbort.signal,
@@ -114,6 +118,7 @@ export async function start(
   let hasConnected = false;
   const handlers: LinkHandlers = {
     onConnected: () => {
+      linkRestored.restored();
       if (hasConnected) metrics.reconnected();
       hasConnected = true;
       metrics.setConnected(true);

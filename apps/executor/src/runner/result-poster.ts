@@ -14,6 +14,8 @@ export interface ResultPosterOptions {
   readonly giveUpAfterMs: number;
   readonly now: () => number;
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Resolves when the link to the server comes back: a waiting retry goes at once. */
+  readonly linkRestored?: () => Promise<void>;
   readonly random: () => number;
 }
 
@@ -64,7 +66,11 @@ export async function postResultUntilAcked(
         { commandId: result.commandId, err: error.message, delayMs },
         'result not acked; retrying',
       );
-      await options.sleep(delayMs, signal).catch(() => undefined);
+      const restored = options.linkRestored?.();
+      await Promise.race([
+        options.sleep(delayMs, signal),
+        ...(restored === undefined ? [] : [restored]),
+      ]).catch(() => undefined);
     }
   }
 }
