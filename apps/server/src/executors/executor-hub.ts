@@ -37,11 +37,10 @@ export class ExecutorHub {
     });
   }
 
-  /** Whether an executor of the cluster is connected to this replica right now. */
+  /** Whether an executor of the cluster holds an open link to this replica right now. */
   hasExecutor(clusterId: string): boolean {
     const links = this.#links.get(clusterId);
     if (links !== undefined) for (const link of links) if (link.isOpen) return true;
-    for (const key of this.#graceTimers.keys()) if (key.startsWith(`${clusterId}/`)) return true;
     return false;
   }
 
@@ -62,17 +61,8 @@ export class ExecutorHub {
       return;
     }
     const key = timerKey(link.clusterId, link.executorId);
-    const timer = this.#graceTimers.get(key);
-    if (timer !== undefined) {
-      clearTimeout(timer);
-      this.#graceTimers.delete(key);
-    }
-    let links = this.#links.get(link.clusterId);
-    if (links === undefined) {
-      links = new Set();
-      this.#links.set(link.clusterId, links);
-    }
-    links.add(link);
+    clearTimeout(this.#graceTimers.get(key));
+    this.#graceTimers.delete(key);
     const { state, clock } = this.#options;
     await state.clusters.putPresence({
       clusterId: link.clusterId,
@@ -80,12 +70,28 @@ export class ExecutorHub {
       connected: true,
       lastSeenAt: clock.now(),
     });
+    let resend: Command[] = [];
     if (lastEventId !== null || link.transport === 'sse') {
       const pending = await state.queue.pending(link.clusterId, link.executorId);
       const index = lastEventId === null ? -1 : pending.findIndex((command) => command.id === lastEventId);
-      const resend = pending.slice(index + 1);
-      if (resend.length > 0 && link.isOpen) link.sendCommands(resend);
+      resend = pending.slice(index + 1);
     }
+    // The link joins only now, so re-sent commands precede new ones on the wire.
+    if (this.#hasClosed()) {
+      link.close();
+      return;
+    }
+    if (!link.isOpen) {
+      this.#startGrace(link);
+      return;
+    }
+    let links = this.#links.get(link.clusterId);
+    if (links === undefined) {
+      links = new Set();
+      this.#links.set(link.clusterId, links);
+    }
+    links.add(link);
+    if (resend.length > 0) link.sendCommands(resend);
     this.dispatch(link.clusterId);
   }
 
@@ -96,11 +102,23 @@ export class ExecutorHub {
     if (links.size === 0) this.#links.delete(link.clusterId);
     for (const other of links) if (other.executorId === link.executorId) return;
     if (link.transport === 'sse') this.#recordPresence(link.clusterId, link.executorId, false);
+    this.#startGrace(link);
+  }
+
+  /** Read through a method: `close()` may run while `attach` awaits. */
+  #hasClosed(): boolean {
+    return this.#closed;
+  }
+
+  #startGrace(link: ExecutorLink): void {
     if (this.#closed) return;
     const key = timerKey(link.clusterId, link.executorId);
+    clearTimeout(this.#graceTimers.get(key));
     const timer = setTimeout(() => {
       this.#graceTimers.delete(key);
-      void this.#expire(link.clusterId, link.executorId);
+      this.#expire(link.clusterId, link.executorId).catch((error: unknown) => {
+        this.#options.logger.error({ err: error, clusterId: link.clusterId }, 'failing lost commands failed');
+      });
     }, this.#options.redeliveryGraceMs);
     timer.unref();
     this.#graceTimers.set(key, timer);
@@ -184,23 +202,25 @@ export class ExecutorHub {
   #pick(clusterId: string): ExecutorLink | undefined {
     const links = this.#links.get(clusterId);
     if (links === undefined) return undefined;
+    // Least in-flight wins; scanning from a rotating start makes equal loads take turns.
+    const start = this.#turn++ % links.size;
     let best: ExecutorLink | undefined;
     let bestLoad = Number.POSITIVE_INFINITY;
-    let index = 0;
-    const offset = this.#turn++ % Math.max(links.size, 1);
-    // Start the scan at a rotating offset so equal loads take turns.
-    const ordered = [...links];
-    for (let step = 0; step < ordered.length; step += 1) {
-      const link = ordered[(offset + step) % ordered.length];
-      index += 1;
-      if (link === undefined || !link.isOpen) continue;
-      const load = this.#inFlight.get(link.executorId) ?? 0;
-      if (load < bestLoad) {
-        best = link;
-        bestLoad = load;
+    let position = 0;
+    for (const pass of [1, 0]) {
+      position = 0;
+      for (const link of links) {
+        const inSecondHalf = position >= start;
+        position += 1;
+        if ((pass === 1) !== inSecondHalf || !link.isOpen) continue;
+        const load = this.#inFlight.get(link.executorId) ?? 0;
+        if (load < bestLoad) {
+          best = link;
+          bestLoad = load;
+        }
       }
     }
-    return index > 0 ? best : undefined;
+    return best;
   }
 
   async #expire(clusterId: string, executorId: string): Promise<void> {
