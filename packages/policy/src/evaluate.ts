@@ -235,7 +235,7 @@ export function evaluate(
   const targets = reading.reading.targets;
   draft.resources = [...targets, ...references].map((match) => resolved(match, restricted));
   draft.names = [...reading.reading.names];
-  const lookalikes = restrictedLookalikes(reading.reading.names, restricted);
+  const lookalikes = restrictedLookalikes(parsed.positionals, restricted);
   const problem = check(
     argv,
     parsed,

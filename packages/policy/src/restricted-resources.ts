@@ -20,7 +20,17 @@ export interface RestrictedResources {
  * (every spelling of a built-in type; the plural of a custom type) and ignores the group, so a
  * lookalike in another group is restricted too (conservative).
  */
+const cache = new WeakMap<PolicyConfig, RestrictedResources>();
+
 export function restrictedResourcesOf(config: PolicyConfig): RestrictedResources {
+  const cached = cache.get(config);
+  if (cached !== undefined) return cached;
+  const built = build(config);
+  cache.set(config, built);
+  return built;
+}
+
+function build(config: PolicyConfig): RestrictedResources {
   const configured = new Map<string, string>();
   for (const entry of config.restrictedResources) {
     const match = resolveResourceType(entry);

@@ -74,6 +74,17 @@ export const subcommands = [
   'image',
 ] as const;
 
+/** Subcommands a structured argv usually picks for its verb (read and write ones mixed). */
+const usualSubcommands: Readonly<Record<string, readonly string[]>> = {
+  rollout: ['history', 'status', 'restart', 'undo'],
+  auth: ['can-i', 'whoami', 'reconcile'],
+  top: ['pod', 'pods', 'node'],
+  'cluster-info': ['dump'],
+  create: ['generic', 'token', 'deployment'],
+  set: ['image'],
+  config: ['view', 'use-context'],
+};
+
 export const resources = [
   'pods',
   'po',
@@ -280,23 +291,26 @@ function pick<T>(random: Random, pool: readonly T[]): T {
 export function generateArgv(random: Random): string[] {
   const argv: string[] = [];
   if (random() < 0.2) argv.push('kubectl');
-  if (random() < 0.5) {
+  if (random() < 0.3) {
     const count = 1 + Math.floor(random() * 8);
     for (let index = 0; index < count; index += 1) argv.push(pick(random, allTokens));
     return argv;
   }
   if (random() < 0.15) argv.push(pick(random, ['-n', '--namespace']), pick(random, names));
-  argv.push(random() < 0.8 ? pick(random, readVerbs) : pick(random, writeVerbs));
-  if (random() < 0.3) argv.push(pick(random, subcommands));
+  const verb = random() < 0.8 ? pick(random, readVerbs) : pick(random, writeVerbs);
+  argv.push(verb);
+  const usual = usualSubcommands[verb];
+  if (usual !== undefined && random() < 0.8) argv.push(pick(random, usual));
+  else if (random() < 0.1) argv.push(pick(random, subcommands));
   argv.push(pick(random, resources));
   if (random() < 0.3) argv.push(pick(random, names));
   const flagCount = Math.floor(random() * 4);
   for (let index = 0; index < flagCount; index += 1) {
     const roll = random();
-    if (roll < 0.5) argv.push(pick(random, safeFlags));
-    else if (roll < 0.65) argv.push(pick(random, templateFlags));
-    else if (roll < 0.75) argv.push(pick(random, streamFlags));
-    else if (roll < 0.9) argv.push(pick(random, forbiddenFlags));
+    if (roll < 0.6) argv.push(pick(random, safeFlags));
+    else if (roll < 0.72) argv.push(pick(random, templateFlags));
+    else if (roll < 0.8) argv.push(pick(random, streamFlags));
+    else if (roll < 0.92) argv.push(pick(random, forbiddenFlags));
     else argv.push(pick(random, hostileTokens));
   }
   return argv;

@@ -47,6 +47,18 @@ const forbiddenLong = new Set([
   'kuberc',
   'v',
 ]);
+/** Flags whose value may be the next token; that token is a value, not a resource or verb. */
+const separateValueFlags = new Set([
+  '-n',
+  '--namespace',
+  '--request-timeout',
+  '-l',
+  '--selector',
+  '-o',
+  '--output',
+  '-c',
+  '-L',
+]);
 const streamingLong = new Set(['watch', 'watch-only', 'follow']);
 const valueShorts = new Set(['n', 'l', 'o', 'c', 'L']);
 const truthy = new Set(['', '1', 't', 'T', 'true', 'TRUE', 'True']);
@@ -69,7 +81,7 @@ function positionalsOf(argv: readonly string[]): string[] {
   const positionals: string[] = [];
   for (let index = 0; index < argv.length; index += 1) {
     const token = argv[index] ?? '';
-    if (token === '-n' || token === '--namespace' || token === '--request-timeout') {
+    if (separateValueFlags.has(token)) {
       index += 1;
       continue;
     }
@@ -139,7 +151,7 @@ export function violationsOf(
     const letters = token.slice(1);
     for (let index = 0; index < letters.length; index += 1) {
       const letter = letters.charAt(index);
-      if (valueShorts.has(letter) || letter === '=') break;
+      if (valueShorts.has(letter) || letter === '=' || (verb === 'patch' && letter === 'p')) break;
       if (letter === 's' || letter === 'k' || letter === 'v')
         violations.push(`forbidden short flag -${letter} in ${token}`);
       if (letter === 'f' && verb !== 'logs') violations.push(`forbidden short flag -f in ${token}`);
@@ -151,7 +163,7 @@ export function violationsOf(
     }
   }
 
-  const heads = kubectlTokens.flatMap((token) => (token.startsWith('-') ? [] : typeHeads(token)));
+  const heads = positionalsOf(kubectlTokens).flatMap((token) => typeHeads(token));
   for (const head of heads) {
     if (options.restricted.has(head)) violations.push(`restricted resource ${head} allowed`);
   }
