@@ -66,6 +66,17 @@ describe('run: help, version and dispatch', () => {
     const io = createTestIo({ env: { KUBENTLY_CONFIG_DIR: '/nonexistent-kubently' } });
     expect(await run(['exec', 'prod', '--timeout', '0', '--', 'get', 'pods'], io)).toBe(2);
     expect(io.err()).toContain('--timeout must be a whole number from 1 to 300');
+    for (const args of [
+      ['clusters', 'add', 'Bad_Name'],
+      ['exec', 'UPPER', '--', 'get', 'pods'],
+      ['up', '--cluster', 'no spaces'],
+      ['up', '--mode', 'fullAccess'],
+      ['up', '--port', '-1'],
+    ]) {
+      const invalid = createTestIo({ env: { KUBENTLY_CONFIG_DIR: '/nonexistent-kubently' } });
+      expect(await run(args, invalid), args.join(' ')).toBe(2);
+      expect(invalid.err()).toMatch(/invalid cluster id|--mode must be|--port must be|port/);
+    }
     const since = createTestIo({ env: { KUBENTLY_CONFIG_DIR: '/nonexistent-kubently' } });
     expect(await run(['audit', '--since', 'yesterday'], since)).toBe(2);
     expect(since.err()).toContain('--since must be a duration');

@@ -5,3 +5,4 @@ export type { ParsedCommandArgs } from './parse-command-args.js';
 export { logLevels, parseLogLevel } from './parse-log-level.js';
 export type { LogLevel } from './parse-log-level.js';
 export { peelConnectionFlags } from './peel-connection-flags.js';
+export { parseClusterId } from './parse-cluster-id.js';

@@ -1,5 +1,11 @@
 import { openApiClient } from '../api/index.js';
-import { connectionHelp, connectionOptions, parseCommandArgs, requirePositionals } from '../args/index.js';
+import {
+  connectionHelp,
+  connectionOptions,
+  parseClusterId,
+  parseCommandArgs,
+  requirePositionals,
+} from '../args/index.js';
 import type { CommandSpec } from '../command-spec.js';
 import { exitCodes } from '../exit-codes.js';
 import { outputOption, parseOutputFormat } from '../format/index.js';
@@ -20,7 +26,7 @@ Flags:
 ${connectionHelp}`,
   run: async (argv, io) => {
     const { values, positionals } = parseCommandArgs(argv, { ...connectionOptions, ...outputOption }, usage);
-    const [clusterId] = requirePositionals(positionals, ['cluster'], usage) as [string];
+    const clusterId = parseClusterId((requirePositionals(positionals, ['cluster'], usage) as [string])[0]);
     const format = parseOutputFormat(values.output);
     const client = await openApiClient(values, io);
     const response = await client.createCluster(clusterId);

@@ -1,5 +1,11 @@
 import { openApiClient } from '../api/index.js';
-import { connectionHelp, connectionOptions, parseCommandArgs, requirePositionals } from '../args/index.js';
+import {
+  connectionHelp,
+  connectionOptions,
+  parseClusterId,
+  parseCommandArgs,
+  requirePositionals,
+} from '../args/index.js';
 import type { CommandSpec } from '../command-spec.js';
 import { exitCodes } from '../exit-codes.js';
 
@@ -16,7 +22,7 @@ disconnected. Needs an admin key.
 ${connectionHelp}`,
   run: async (argv, io) => {
     const { values, positionals } = parseCommandArgs(argv, connectionOptions, usage);
-    const [clusterId] = requirePositionals(positionals, ['cluster'], usage) as [string];
+    const clusterId = parseClusterId((requirePositionals(positionals, ['cluster'], usage) as [string])[0]);
     const client = await openApiClient(values, io);
     await client.deleteCluster(clusterId);
     io.stdout.write(`Cluster "${clusterId}" removed from ${client.url}.\n`);

@@ -2,7 +2,13 @@ import { commandLimits } from '@kubently/protocol';
 import type { CommandResponse } from '@kubently/protocol';
 
 import { openApiClient } from '../api/index.js';
-import { connectionHelp, connectionOptions, parseCommandArgs, parseIntegerFlag } from '../args/index.js';
+import {
+  connectionHelp,
+  connectionOptions,
+  parseClusterId,
+  parseCommandArgs,
+  parseIntegerFlag,
+} from '../args/index.js';
 import type { CliIo } from '../cli-io.js';
 import type { CommandSpec } from '../command-spec.js';
 import { exitCodes, exitCodesHelp } from '../exit-codes.js';
@@ -35,8 +41,9 @@ Examples:
       { ...connectionOptions, namespace: { type: 'string', short: 'n' }, timeout: { type: 'string' } },
       usage,
     );
-    const [clusterId, ...rest] = positionals;
-    if (clusterId === undefined) throw new KubentlyError('usage', `missing <cluster>\n  usage: ${usage}`);
+    const [rawClusterId, ...rest] = positionals;
+    if (rawClusterId === undefined) throw new KubentlyError('usage', `missing <cluster>\n  usage: ${usage}`);
+    const clusterId = parseClusterId(rawClusterId);
     // Without `--`, plain words after the cluster are accepted (`kubently exec prod get pods`).
     const args = [...rest, ...(passthrough ?? [])];
     if (args.length === 0) throw new KubentlyError('usage', `no kubectl arguments given\n  usage: ${usage}`);

@@ -1,7 +1,13 @@
 import type { ServerConfig } from '@kubently/server';
 
 import { createApiClient } from '../api/index.js';
-import { parseCommandArgs, parseIntegerFlag, parseLogLevel, requirePositionals } from '../args/index.js';
+import {
+  parseClusterId,
+  parseCommandArgs,
+  parseIntegerFlag,
+  parseLogLevel,
+  requirePositionals,
+} from '../args/index.js';
 import type { LogLevel } from '../args/index.js';
 import { fromAppError } from '../apps/app-error.js';
 import { waitForAbort } from '../apps/wait-for-abort.js';
@@ -65,7 +71,15 @@ an earlier \`up\`, else a new random key.`,
     }
     const logLevel = parseLogLevel(values['log-level']) ?? 'warn';
     const kubectl = values.kubectl ?? nonEmpty(io.env['KUBENTLY_KUBECTL']) ?? 'kubectl';
-    return up(io, { port, serverName, logLevel, kubectl, cluster: values.cluster, mode: values.mode });
+    const cluster = values.cluster === undefined ? undefined : parseClusterId(values.cluster);
+    const mode = values.mode;
+    if (mode !== undefined && mode !== 'readOnly' && mode !== 'extendedReadOnly') {
+      throw new KubentlyError(
+        'usage',
+        `--mode must be readOnly or extendedReadOnly for \`kubently up\`; got "${mode}" (fullAccess needs an acknowledged policy file: run \`kubently executor --policy-file FILE\`)`,
+      );
+    }
+    return up(io, { port, serverName, logLevel, kubectl, cluster, mode });
   },
 };
 
