@@ -21,11 +21,16 @@ const main = async (): Promise<void> => {
   }
   const stop = (signal: string): void => {
     server.services.logger.info({ signal }, 'shutting down');
+    const exit = (code: number): void => {
+      server.services.logger.flush(() => process.exit(code));
+    };
     server.close().then(
-      () => process.exit(0),
+      () => {
+        exit(0);
+      },
       (error: unknown) => {
         server.services.logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
+        exit(1);
       },
     );
   };
