@@ -166,18 +166,22 @@ function check(
 }
 
 /**
- * Names that spell a restricted resource (`get pods secrets`): kubectl reads them as names, but a
- * slip in argument order would make them types, so they get the restricted rules too (conservative).
+ * Positional words that spell a restricted resource outside a type position (`get pods secrets`,
+ * `get pod/secrets`, `auth can-i configmaps`): kubectl reads them as names or verbs, but they get the
+ * restricted rules too, so a restricted name is caught wherever it appears (conservative).
  */
 function restrictedLookalikes(
-  names: readonly string[],
+  positionals: readonly string[],
   restricted: RestrictedResources,
 ): ResourceTypeMatch[] {
   const matches: ResourceTypeMatch[] = [];
-  for (const name of names) {
-    const match = resolveResourceType(name);
-    if (match !== null && (restricted.isSecret(match) || restricted.configuredEntry(match) !== null))
-      matches.push(match);
+  for (const positional of positionals) {
+    for (const word of positional.split(/[,/]/)) {
+      const match = resolveResourceType(word);
+      if (match !== null && (restricted.isSecret(match) || restricted.configuredEntry(match) !== null)) {
+        matches.push(match);
+      }
+    }
   }
   return matches;
 }
@@ -247,11 +251,11 @@ export function evaluate(
   );
   if (problem !== null) return denied(draft, problem);
   const hasSecret = [...targets, ...lookalikes].some((match) => restricted.isSecret(match));
-  const format = classifyOutput(
-    lastFlag(parsed, 'output')?.value ?? null,
-    lastFlag(parsed, 'template')?.value ?? null,
+  // Any structured `-o` occurrence counts, not only the last one kubectl uses (conservative).
+  const structured = parsed.flags.some(
+    (flag) => flag.name === 'output' && classifyOutput(flag.value, null).type === 'structured',
   );
-  const needsRedaction = hasSecret && parsed.verb !== 'explain' && format.type === 'structured';
+  const needsRedaction = hasSecret && parsed.verb !== 'explain' && structured;
   return {
     ...draft,
     allowed: true,

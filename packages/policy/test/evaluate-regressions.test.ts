@@ -129,6 +129,35 @@ describe('known bypasses stay denied', () => {
   });
 });
 
+describe('fuzz findings stay fixed', () => {
+  it('redacts when a Secret is named outside a type position (label node Secret/db -o json)', () => {
+    const decision = evaluate('label node Secret/db --output=json', configs.fullAccess);
+    expect(decision.needsRedaction).toBe(true);
+    expect(evaluate('taint deploy -ojson api-versions pods,secrets', configs.fullAccess).needsRedaction).toBe(
+      true,
+    );
+  });
+
+  it('redacts when any -o occurrence is structured, not only the last', () => {
+    expect(evaluate('rollout history secrets -o=yaml -o wide').needsRedaction).toBe(true);
+    expect(evaluate(['wait', 'secret', '-o=yaml', '--output', ''], configs.fullAccess).needsRedaction).toBe(
+      true,
+    );
+  });
+
+  it('denies templates when any -o occurrence is a template or a file', () => {
+    expect(evaluate('get secrets -ojsonpath={.data} -ojson').allowed).toBe(false);
+    expect(evaluate('get pods -ogo-template-file=/etc/passwd -ojson').allowed).toBe(false);
+    expect(evaluate('get secret --template={{.data}} -o json').allowed).toBe(false);
+  });
+
+  it('denies restricted words in any positional (auth can-i configmaps, get pod/cm)', () => {
+    expect(evaluate('auth can-i configmaps', configMapsRestricted).allowed).toBe(false);
+    expect(evaluate('get pod/cm', configMapsRestricted).allowed).toBe(false);
+    expect(evaluate('get pods pod/secrets -o jsonpath={.x}').allowed).toBe(false);
+  });
+});
+
 describe('false positives that must pass', () => {
   const mustPass = [
     'get hpa',
