@@ -91,6 +91,14 @@ export class ExecutorHub {
       this.#links.set(link.clusterId, links);
     }
     links.add(link);
+    if (link.transport === 'sse') {
+      // One executor process holds one stream: a new one means the old connection is dead (perhaps
+      // not yet noticed), and frames written to it would be lost.
+      for (const other of [...links]) {
+        if (other !== link && other.executorId === link.executorId && other.transport === 'sse')
+          other.close();
+      }
+    }
     if (resend.length > 0) link.sendCommands(resend);
     this.dispatch(link.clusterId);
   }

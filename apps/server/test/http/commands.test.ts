@@ -234,6 +234,23 @@ describe('delivery guarantees', () => {
     expect((await pendingTwo).status).toBe(200);
   });
 
+  it('replaces a stale stream of the same executor: the old one ends, unacked commands follow the new one', async () => {
+    server = createTestServer();
+    const token = await server.createCluster();
+    const stale = await server.connectExecutor(token, { executorId: 'ex-a' });
+    const pending = run({ args: ['get', 'pods'] });
+    const command = await stale.nextCommand();
+    const fresh = await server.connectExecutor(token, { executorId: 'ex-a', lastEventId: 'unknown-id' });
+    expect(await stale.reader.nextFrame()).toBeUndefined();
+    expect((await fresh.nextCommand()).id).toBe(command.id);
+    const next = run({ args: ['get', 'nodes'] });
+    const second = await fresh.nextCommand();
+    await fresh.postResult(command.id);
+    await fresh.postResult(second.id);
+    expect((await pending).status).toBe(200);
+    expect((await next).status).toBe(200);
+  });
+
   it('fails a command definitely when its executor vanishes past the grace; it is never re-run elsewhere', async () => {
     server = createTestServer({ redeliveryGraceMs: 100 });
     const token = await server.createCluster();
