@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { createTestIo, makeTempDir } from './support/test-io.js';
 const running: CliProcess[] = [];
 
 async function startUp(env: Record<string, string>, args: string[] = []) {
-  const home = await makeTempDir('kubently-up-');
+  const home = await makeTempDir('kubently-home-');
   const fullEnv = { PATH: process.env['PATH'] ?? '', HOME: home, ...env };
   const up = spawnCli(['up', '--port', '0', ...args], fullEnv);
   running.push(up);
@@ -32,9 +32,14 @@ afterEach(async () => {
 
 describe('kubently up (built CLI in a child process)', () => {
   it('runs server + executor, saves the config, and `exec` through it works; Ctrl-C stops both', async () => {
+    const tmp = await makeTempDir('kubently-tmp-');
+    const kubectlLog = join(tmp, 'kubectl.log');
     const { up, url, key, home } = await startUp({
       KUBENTLY_KUBECTL: fakeKubectl,
       FAKE_KUBE_CONTEXT: 'Kind_Test',
+      FAKE_KUBECTL_LOG: kubectlLog,
+      KUBENTLY_KUBECTL_ENV: 'FAKE_KUBECTL_LOG',
+      TMPDIR: tmp,
     });
     expect(key).toMatch(/^kbt_[A-Za-z0-9_-]{43}$/);
     expect(up.out()).toContain('Cluster:  kind-test  (kubeconfig context "Kind_Test", executor connected');
@@ -64,10 +69,25 @@ describe('kubently up (built CLI in a child process)', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: 'succeeded', exitCode: 0 });
 
+    // The executor runs kubectl with a private copy of the context it was started for.
+    const calls = (await readFile(kubectlLog, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { argv: string[]; envKeys: string[] });
+    expect(calls.map((call) => call.argv.join(' '))).toContain(
+      'config view --minify --flatten --raw --context=Kind_Test',
+    );
+    const getPods = calls.find((call) => call.argv.join(' ') === 'get pods -A');
+    expect(getPods?.envKeys).toContain('KUBECONFIG');
+    const pinnedDirs = (await readdir(tmp)).filter((name) => name.startsWith('kubently-up-'));
+    expect(pinnedDirs).toHaveLength(1);
+
     up.child.kill('SIGINT');
     expect(await up.exited).toBe(0);
     expect(up.err()).toContain('Stopped.');
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    // The pinned kubeconfig holds credentials: it is gone after Ctrl-C.
+    expect((await readdir(tmp)).filter((name) => name.startsWith('kubently-up-'))).toEqual([]);
   });
 
   it('without kubectl still runs the server and says no executor is connected and how to fix it', async () => {

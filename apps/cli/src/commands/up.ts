@@ -19,6 +19,8 @@ import { KubentlyError } from '../kubently-error.js';
 import { clusterIdFromContext } from '../up/cluster-id-from-context.js';
 import { detectKubeContext } from '../up/detect-kube-context.js';
 import { generateApiKey } from '../up/generate-api-key.js';
+import { pinKubeContext } from '../up/pin-kube-context.js';
+import type { PinnedKubeconfig } from '../up/pin-kube-context.js';
 import { printUpBanner } from '../up/print-up-banner.js';
 import type { ExecutorState } from '../up/print-up-banner.js';
 import { resolveAdminKey } from '../up/resolve-admin-key.js';
@@ -46,7 +48,11 @@ Flags:
   --log-level LEVEL    server and executor log level (default warn)
 
 The admin key is the first admin key of KUBENTLY_API_KEYS if set, else the key saved under NAME by
-an earlier \`up\`, else a new random key.`,
+an earlier \`up\`, else a new random key.
+
+The executor keeps using the context it started with (a private copy of it, deleted on exit), even
+if you switch contexts later. The executor's KUBENTLY_* tuning variables apply, e.g.
+KUBENTLY_KUBECTL_ENV=AWS_PROFILE for exec credential plugins.`,
   run: async (argv, io) => {
     const { values, positionals } = parseCommandArgs(
       argv,
@@ -94,8 +100,10 @@ interface UpOptions {
 
 async function up(io: CliIo, options: UpOptions): Promise<number> {
   // Loaded on demand: other commands do not pay for the server's and executor's dependencies.
-  const [{ parseEnvironment, start: startServer }, { buildExecutorConfig, start: startExecutor }] =
-    await Promise.all([import('@kubently/server'), import('@kubently/executor')]);
+  const [
+    { parseEnvironment, start: startServer },
+    { buildExecutorConfig, executorOptionsFromEnvironment, start: startExecutor },
+  ] = await Promise.all([import('@kubently/server'), import('@kubently/executor')]);
   const paths = configPaths(io);
   const saved = await readCliConfig(paths.file);
   let base: ServerConfig;
@@ -132,6 +140,7 @@ async function up(io: CliIo, options: UpOptions): Promise<number> {
     signal: io.signal,
   });
   let executor: { close(): Promise<void> } | null = null;
+  let pinned: PinnedKubeconfig | null = null;
   try {
     let state: ExecutorState;
     const probe = await detectKubeContext(options.kubectl, io.env, io.signal);
@@ -152,16 +161,28 @@ async function up(io: CliIo, options: UpOptions): Promise<number> {
         break;
       case 'found': {
         const clusterId = options.cluster ?? clusterIdFromContext(probe.context);
+        pinned = await pinKubeContext(options.kubectl, probe.context, io.env, io.signal);
         const registered = await client.createCluster(clusterId);
         let config;
         try {
+          // The executor's tuning variables apply (KUBENTLY_KUBECTL_ENV, KUBENTLY_MAX_CONCURRENCY, ...);
+          // where it connects, with which identity and kubeconfig is decided here.
+          const {
+            apiUrl: _apiUrl,
+            clusterId: _clusterId,
+            token: _token,
+            kubeconfig: _kubeconfig,
+            ...tuning
+          } = executorOptionsFromEnvironment(io.env);
           config = buildExecutorConfig(
             {
+              ...tuning,
               apiUrl: server.url,
               clusterId,
               token: registered.token,
               kubectl: options.kubectl,
               logLevel: options.logLevel,
+              ...(pinned === null ? {} : { kubeconfig: pinned.path }),
               ...(options.mode === undefined ? {} : { policyMode: options.mode }),
             },
             io.env,
@@ -172,8 +193,14 @@ async function up(io: CliIo, options: UpOptions): Promise<number> {
         executor = await startExecutor(config);
         const connected = await waitForExecutor(client, clusterId, io.signal);
         state = connected
-          ? { type: 'connected', clusterId, context: probe.context, mode: config.policy.mode }
-          : { type: 'not-connected-yet', clusterId, context: probe.context };
+          ? {
+              type: 'connected',
+              clusterId,
+              context: probe.context,
+              pinned: pinned !== null,
+              mode: config.policy.mode,
+            }
+          : { type: 'not-connected-yet', clusterId, context: probe.context, pinned: pinned !== null };
         break;
       }
     }
@@ -199,6 +226,7 @@ async function up(io: CliIo, options: UpOptions): Promise<number> {
     // The executor goes first so it does not start a reconnect loop against a closing server.
     await executor?.close();
     await server.close();
+    await pinned?.remove();
   }
   io.stderr.write('Stopped.\n');
   return exitCodes.ok;

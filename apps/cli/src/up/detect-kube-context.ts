@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 
+import { definedOnly } from './defined-only.js';
+
 export type KubeContextProbe =
   | { readonly type: 'found'; readonly context: string }
   | { readonly type: 'kubectl-missing'; readonly kubectl: string }
@@ -38,10 +40,4 @@ export function detectKubeContext(
       },
     );
   });
-}
-
-function definedOnly(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) if (value !== undefined) result[name] = value;
-  return result;
 }

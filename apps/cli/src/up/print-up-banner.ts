@@ -6,9 +6,16 @@ export type ExecutorState =
       readonly type: 'connected';
       readonly clusterId: string;
       readonly context: string;
+      /** The executor uses a private copy of this context, not whatever is current later. */
+      readonly pinned: boolean;
       readonly mode: string;
     }
-  | { readonly type: 'not-connected-yet'; readonly clusterId: string; readonly context: string }
+  | {
+      readonly type: 'not-connected-yet';
+      readonly clusterId: string;
+      readonly context: string;
+      readonly pinned: boolean;
+    }
   | { readonly type: 'none'; readonly problem: string; readonly fix: string };
 
 export interface UpBanner {
@@ -27,6 +34,9 @@ const keySourceText: Record<AdminKeySource, string> = {
   generated: 'generated for you',
 };
 
+const unpinnedNote =
+  '            note: kubectl could not export this context, so the executor follows your CURRENT context';
+
 /** What `kubently up` prints once everything runs: URL, key, and commands to copy. */
 export function printUpBanner(io: CliIo, banner: UpBanner): void {
   const { url, key, executor } = banner;
@@ -43,12 +53,14 @@ export function printUpBanner(io: CliIo, banner: UpBanner): void {
       lines.push(
         `  Cluster:  ${executor.clusterId}  (kubeconfig context "${executor.context}", executor connected, ${executor.mode})`,
       );
+      if (!executor.pinned) lines.push(unpinnedNote);
       break;
     case 'not-connected-yet':
       lines.push(
         `  Cluster:  ${executor.clusterId}  (kubeconfig context "${executor.context}"): the executor has NOT connected yet;`,
         '            it keeps retrying, watch the log lines above and `kubently clusters list`',
       );
+      if (!executor.pinned) lines.push(unpinnedNote);
       break;
     case 'none':
       lines.push(
