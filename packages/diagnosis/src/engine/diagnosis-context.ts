@@ -115,6 +115,8 @@ export class DiagnosisContext {
   private readonly ownerCache = new Map<string, ResourceRef>();
   private podsByOwner: Map<string, Pod[]> | undefined;
   private templates: WorkloadTemplate[] | undefined;
+  private podsByLabel: Map<string, Pod[]> | undefined;
+  private readonly objectsWithWarnings = new Set<string>();
 
   constructor(snapshot: ClusterSnapshot, now: number) {
     this.snapshot = snapshot;
@@ -164,6 +166,7 @@ export class DiagnosisContext {
       const event = normalizeEvent(raw);
       if (event === undefined) continue;
       const key = refKey(event.object);
+      if (event.type === 'Warning') this.objectsWithWarnings.add(key);
       const list = this.eventsByObject.get(key);
       if (list === undefined) this.eventsByObject.set(key, [event]);
       else list.push(event);
@@ -217,9 +220,32 @@ export class DiagnosisContext {
     return this.podsByNamespace.get(namespace) ?? [];
   }
 
-  /** Pods a Service-style selector picks (empty selector picks none). */
+  /**
+   * Pods a Service-style selector picks (empty selector picks none). Narrows through a
+   * label index to the smallest candidate list first, so many Services stay linear.
+   */
   podsSelectedBy(namespace: string, selector: StringMap | undefined): Pod[] {
-    return this.pods(namespace).filter((pod) => matchesMap(selector, pod.metadata?.labels));
+    if (selector === undefined) return [];
+    const entries = Object.entries(selector);
+    if (entries.length === 0) return [];
+    if (this.podsByLabel === undefined) {
+      const index = new Map<string, Pod[]>();
+      for (const pod of this.snapshot.pods ?? []) {
+        for (const [key, value] of Object.entries(pod.metadata?.labels ?? {})) {
+          const labelKey = `${pod.metadata?.namespace ?? ''}\u0000${key}=${value}`;
+          const list = index.get(labelKey);
+          if (list === undefined) index.set(labelKey, [pod]);
+          else list.push(pod);
+        }
+      }
+      this.podsByLabel = index;
+    }
+    let candidates: readonly Pod[] | undefined;
+    for (const [key, value] of entries) {
+      const list = this.podsByLabel.get(`${namespace}\u0000${key}=${value}`) ?? [];
+      if (candidates === undefined || list.length < candidates.length) candidates = list;
+    }
+    return (candidates ?? []).filter((pod) => matchesMap(selector, pod.metadata?.labels));
   }
 
   endpointSlicesOf(service: Service): readonly EndpointSlice[] {
@@ -238,6 +264,7 @@ export class DiagnosisContext {
   }
 
   warnings(resource: ResourceRef, reasons?: readonly string[]): readonly ObservedEvent[] {
+    if (!this.objectsWithWarnings.has(refKey(resource))) return [];
     return this.events(resource).filter(
       (event) => event.type === 'Warning' && (reasons === undefined || reasons.includes(event.reason)),
     );

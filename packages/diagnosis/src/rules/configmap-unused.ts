@@ -25,11 +25,6 @@ export const configMapUnusedRule: Rule = {
         if (reference.kind === 'ConfigMap') used.add(`${workload.namespace}/${reference.name}`);
       }
     }
-    for (const pod of context.snapshot.pods ?? []) {
-      for (const reference of configReferences(pod.spec)) {
-        if (reference.kind === 'ConfigMap') used.add(`${pod.metadata?.namespace ?? ''}/${reference.name}`);
-      }
-    }
     const drafts: FindingDraft[] = [];
     for (const configMap of context.snapshot.configmaps ?? []) {
       if (

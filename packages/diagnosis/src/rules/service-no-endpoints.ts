@@ -36,8 +36,7 @@ export const serviceNoEndpointsRule: Rule = {
       )
         continue;
       const resource = refOf('Service', service);
-      const all = context.pods(resource.namespace);
-      const selected = all.filter((pod) => !isTerminal(pod) && matchesMap(selector, pod.metadata?.labels));
+      const selected = context.podsSelectedBy(resource.namespace, selector).filter((pod) => !isTerminal(pod));
       const selectorText = formatSelector(selector);
       if (selected.length === 0) {
         const workloads = context
@@ -68,7 +67,7 @@ export const serviceNoEndpointsRule: Rule = {
           });
           continue;
         }
-        const hints = nearMisses(all, selector);
+        const hints = nearMisses(context.pods(resource.namespace), selector);
         drafts.push({
           rule: 'service-no-endpoints',
           severity: 'critical',
