@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { stringify } from 'yaml';
 
 import { evaluate, parsePolicyConfig, redactOutput, tokenize } from '@kubently/policy';
 
@@ -46,9 +46,11 @@ const structured = fc
   );
 const argvArbitrary = fc.oneof(unstructured, structured);
 
-const runs = { numRuns: 3000 };
+const runs = { numRuns: 2000 };
+// Generous limits: the machine is shared; these are not timing assertions.
+const limit = { timeout: 120_000 };
 
-describe('properties over generated argv', () => {
+describe('properties over generated argv', limit, () => {
   it('never allows anything outside the read-only grammar in readOnly', () => {
     fc.assert(
       fc.property(argvArbitrary, (argv) => {
@@ -147,7 +149,7 @@ describe('properties over generated argv', () => {
 
   it('agrees with the seeded generator used by the fuzz bench', () => {
     const random = seededRandom(42);
-    for (let index = 0; index < 20_000; index += 1) {
+    for (let index = 0; index < 5_000; index += 1) {
       const argv = generateArgv(random);
       const decision = evaluate(argv, configs.readOnly);
       expect(violationsOf(argv, decision, { mode: 'readOnly', restricted: noRestrictions })).toEqual([]);
@@ -155,7 +157,7 @@ describe('properties over generated argv', () => {
   });
 });
 
-describe('redaction properties', () => {
+describe('redaction properties', limit, () => {
   const key = fc.stringMatching(/^[A-Za-z0-9._-]{1,20}$/);
   const value = fc.uint8Array({ minLength: 6, maxLength: 64 });
   const data = fc.dictionary(key, value, { minKeys: 1, maxKeys: 6 });
@@ -182,9 +184,8 @@ describe('redaction properties', () => {
           const objects = maps.map((entries, index) => secretObject(`s${index}`, entries));
           const document =
             asList || objects.length > 1 ? { apiVersion: 'v1', kind: 'List', items: objects } : objects[0];
-          const stdout = asJson
-            ? JSON.stringify(document, null, 4)
-            : (parse('{}') as unknown, toYaml(document));
+          // kubectl's YAML quotes every string a YAML 1.1 reader would misread, as stringify does in 1.1 mode.
+          const stdout = asJson ? JSON.stringify(document, null, 4) : stringify(document, { version: '1.1' });
           const { output, redactions } = redactOutput(decision, stdout);
           const expectedCount = maps.reduce((sum, entries) => sum + Object.keys(entries).length, 0);
           expect(redactions).toBe(expectedCount);
@@ -201,7 +202,3 @@ describe('redaction properties', () => {
     );
   });
 });
-
-function toYaml(value: unknown): string {
-  return JSON.stringify(value, null, 2);
-}
