@@ -170,6 +170,8 @@ describe('kubently clusters and audit', () => {
       `kubently executor --api-url ${server.url} --cluster staging --token ${token!}`,
     );
     expect(result.out).toContain(`CLUSTER_ID=staging KUBENTLY_TOKEN=${token!} kubently executor`);
+    const viaNpx = await kubently(['clusters', 'add', 'staging-npx'], { npm_command: 'exec' });
+    expect(viaNpx.out).toContain('npx kubently executor --api-url');
     const again = await kubently(['clusters', 'add', 'staging']);
     expect(again.code).toBe(1);
     expect(again.err).toContain('staging');

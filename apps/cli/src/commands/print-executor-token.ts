@@ -1,6 +1,7 @@
 import type { ClusterTokenResponse } from '@kubently/protocol';
 
 import type { CliIo } from '../cli-io.js';
+import { selfCommand } from '../self-command.js';
 
 /** The token is shown once, with the exact commands that start an executor with it. */
 export function printExecutorToken(
@@ -17,9 +18,9 @@ export function printExecutorToken(
     `  ${token}`,
     '',
     'Start an executor for it on a machine whose kubeconfig points at the cluster:',
-    `  kubently executor --api-url ${url} --cluster ${id} --token ${token}`,
+    `  ${selfCommand(io.env)} executor --api-url ${url} --cluster ${id} --token ${token}`,
     "or with the seed executor's environment variables:",
-    `  KUBENTLY_API_URL=${url} CLUSTER_ID=${id} KUBENTLY_TOKEN=${token} kubently executor`,
+    `  KUBENTLY_API_URL=${url} CLUSTER_ID=${id} KUBENTLY_TOKEN=${token} ${selfCommand(io.env)} executor`,
   ];
   if (response.previousTokenExpiresAt !== undefined) {
     lines.push('', `The previous token keeps working until ${response.previousTokenExpiresAt}.`);

@@ -16,6 +16,7 @@ import type { CommandSpec } from '../command-spec.js';
 import { configPaths, readCliConfig, serverNameSchema, writeCliConfig } from '../config/index.js';
 import { exitCodes } from '../exit-codes.js';
 import { KubentlyError } from '../kubently-error.js';
+import { selfCommand } from '../self-command.js';
 import { clusterIdFromContext } from '../up/cluster-id-from-context.js';
 import { detectKubeContext } from '../up/detect-kube-context.js';
 import { generateApiKey } from '../up/generate-api-key.js';
@@ -216,6 +217,7 @@ async function up(io: CliIo, options: UpOptions): Promise<number> {
       serverName: options.serverName,
       configFile: paths.file,
       executor: state,
+      self: selfCommand(io.env),
       envOverride:
         nonEmpty(io.env['KUBENTLY_API_URL']) !== undefined ||
         nonEmpty(io.env['KUBENTLY_API_KEY']) !== undefined,

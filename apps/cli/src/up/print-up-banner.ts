@@ -26,6 +26,8 @@ export interface UpBanner {
   readonly configFile: string;
   readonly executor: ExecutorState;
   readonly envOverride: boolean;
+  /** `kubently` or `npx kubently`. */
+  readonly self: string;
 }
 
 const keySourceText: Record<AdminKeySource, string> = {
@@ -68,16 +70,16 @@ export function printUpBanner(io: CliIo, banner: UpBanner): void {
         `            ${executor.problem}`,
         `            Fix: ${executor.fix}`,
         '            Or run an executor elsewhere:',
-        `              kubently clusters add <cluster>   # prints the token and the executor command`,
+        `              ${banner.self} clusters add <cluster>   # prints the token and the executor command`,
       );
       break;
   }
   lines.push(
     '',
     `Saved as server "${banner.serverName}" (current) in ${banner.configFile}, so in another terminal:`,
-    `  kubently exec ${cluster} -- get pods -A`,
-    '  kubently clusters list',
-    '  kubently audit --since 10m',
+    `  ${banner.self} exec ${cluster} -- get pods -A`,
+    `  ${banner.self} clusters list`,
+    `  ${banner.self} audit --since 10m`,
     '',
     'Or over HTTP:',
     `  curl -s -H 'X-API-Key: ${key}' -H 'content-type: application/json' \\`,
