@@ -106,6 +106,16 @@ describe('kubently up (built CLI in a child process)', () => {
     expect(up.out()).toContain('kubectl config use-context NAME');
   });
 
+  it("with this machine's real kubectl and no kubeconfig, explains what is missing", async () => {
+    const { up, home } = await startUp({});
+    expect(up.out()).toMatch(
+      /no current kubeconfig context \(kubectl: .*current-context is not set.*\)|kubectl was not found \(looked for "kubectl"\)/,
+    );
+    const io = createTestIo({ env: { HOME: home } });
+    expect(await run(['exec', 'any', '--', 'get', 'pods'], io)).toBe(5);
+    expect(io.err()).toContain('kubently clusters add any');
+  });
+
   it('reuses the saved key on the next start and honours --cluster', async () => {
     const first = await startUp({ KUBENTLY_KUBECTL: fakeKubectl });
     first.up.child.kill('SIGINT');
