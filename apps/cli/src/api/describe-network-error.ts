@@ -8,6 +8,13 @@ export function describeNetworkError(connection: Connection, error: unknown): Ku
     cause !== null && typeof cause === 'object' && 'code' in cause && typeof cause.code === 'string'
       ? cause.code
       : undefined;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return new KubentlyError(
+      'command_timeout',
+      `${connection.url} sent no complete answer within fetch's 300 s limit (${code}): use a shorter --timeout`,
+      { cause: error, details: { url: connection.url } },
+    );
+  }
   const causeMessage = cause instanceof Error ? cause.message : undefined;
   const reason = code ?? causeMessage ?? (error instanceof Error ? error.message : String(error));
   return new KubentlyError(
