@@ -24,6 +24,8 @@ export class ExecutorHub {
   readonly #links = new Map<string, Set<ExecutorLink>>();
   readonly #inFlight = new Map<string, number>();
   readonly #graceTimers = new Map<string, NodeJS.Timeout>();
+  /** Commands handed to a long-poll whose answer never reached the executor, by cluster/executor. */
+  readonly #unconfirmed = new Map<string, Set<string>>();
   readonly #draining = new Set<string>();
   readonly #drainAgain = new Set<string>();
   readonly #unsubscribe: () => void;
@@ -71,10 +73,16 @@ export class ExecutorHub {
       lastSeenAt: clock.now(),
     });
     let resend: Command[] = [];
+    const unconfirmed = this.#unconfirmed.get(key);
     if (lastEventId !== null || link.transport === 'sse') {
       const pending = await state.queue.pending(link.clusterId, link.executorId);
       const index = lastEventId === null ? -1 : pending.findIndex((command) => command.id === lastEventId);
       resend = pending.slice(index + 1);
+      this.#unconfirmed.delete(key);
+    } else if (unconfirmed !== undefined) {
+      this.#unconfirmed.delete(key);
+      const pending = await state.queue.pending(link.clusterId, link.executorId);
+      resend = pending.filter((command) => unconfirmed.has(command.id));
     }
     // The link joins only now, so re-sent commands precede new ones on the wire.
     if (this.#hasClosed()) {
@@ -132,6 +140,21 @@ export class ExecutorHub {
     this.#graceTimers.set(key, timer);
   }
 
+  /**
+   * A long-poll answer carrying these commands did not reach its executor (the connection closed
+   * first): its next poll gets them again, even without Last-Event-ID.
+   */
+  unconfirmed(clusterId: string, executorId: string, commandIds: readonly string[]): void {
+    if (this.#closed || commandIds.length === 0) return;
+    const key = timerKey(clusterId, executorId);
+    let ids = this.#unconfirmed.get(key);
+    if (ids === undefined) {
+      ids = new Set();
+      this.#unconfirmed.set(key, ids);
+    }
+    for (const id of commandIds) ids.add(id);
+  }
+
   /** An executor acked a command it had been given. */
   acked(executorId: string | null): void {
     if (executorId === null) return;
@@ -157,6 +180,8 @@ export class ExecutorHub {
       clearTimeout(timer);
       this.#graceTimers.delete(key);
     }
+    for (const key of this.#unconfirmed.keys())
+      if (key.startsWith(`${clusterId}/`)) this.#unconfirmed.delete(key);
     const links = [...(this.#links.get(clusterId) ?? [])];
     this.#links.delete(clusterId);
     for (const link of links) link.close();
@@ -234,6 +259,7 @@ export class ExecutorHub {
   async #expire(clusterId: string, executorId: string): Promise<void> {
     for (const link of this.#links.get(clusterId) ?? []) if (link.executorId === executorId) return;
     this.#recordPresence(clusterId, executorId, false);
+    this.#unconfirmed.delete(timerKey(clusterId, executorId));
     const lost = await this.#options.state.queue.release(clusterId, executorId);
     this.#inFlight.delete(executorId);
     for (const command of lost) await this.#options.onLost(command, executorId);

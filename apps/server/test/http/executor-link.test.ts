@@ -82,6 +82,44 @@ describe('executor link details', () => {
     for (const response of await Promise.all(pending)) expect(response.status).toBe(200);
   });
 
+  it('re-sends commands of a long-poll answer that never reached the executor', async () => {
+    server = createTestServer({ executorGraceMs: 2000 });
+    const token = await server.createCluster();
+    const poll = (signal?: AbortSignal) =>
+      server.app.request('/v1/executor/commands?wait=1', {
+        headers: { authorization: `Bearer ${token}`, 'x-executor-id': 'poller' },
+        ...(signal === undefined ? {} : { signal }),
+      });
+    const pending = server.call('POST', '/v1/commands', {
+      body: { clusterId: 'prod', args: ['get', 'pods'] },
+    });
+    await tick(20);
+    const connection = new AbortController();
+    const lostAnswer = (await (await poll(connection.signal)).json()) as {
+      frames: { command: { id: string } }[];
+    };
+    const id = lostAnswer.frames[0]?.command.id;
+    expect(id).toBeDefined();
+    connection.abort();
+    const retried = (await (await poll()).json()) as { frames: { command: { id: string } }[] };
+    expect(retried.frames.map((frame) => frame.command.id)).toEqual([id]);
+    expect(((await (await poll()).json()) as { frames: unknown[] }).frames).toEqual([]);
+    await server.app.request('/v1/executor/results', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        commandId: id,
+        exitCode: 0,
+        stdout: '',
+        stderr: '',
+        durationMs: 1,
+        truncated: false,
+        redactions: 0,
+      }),
+    });
+    expect((await pending).status).toBe(200);
+  });
+
   it('pre-checks commands in the mode the executor reports (readOnly until it reports)', async () => {
     server = createTestServer();
     const token = await server.createCluster();

@@ -105,6 +105,15 @@ export const registerExecutorRoutes = (app: Hono<AppEnv>, services: ServerServic
     try {
       await services.hub.attach(link, c.req.header(headers.lastEventId) ?? null);
       const frames = await link.answer;
+      const commandIds = frames.flatMap((frame) => (frame.type === 'command' ? [frame.command.id] : []));
+      if (commandIds.length > 0) {
+        // The request signal aborts if the connection closes before the answer is fully written.
+        const lost = (): void => {
+          services.hub.unconfirmed(clusterId, executorId, commandIds);
+        };
+        if (signal.aborted) lost();
+        else signal.addEventListener('abort', lost, { once: true });
+      }
       return c.json({ frames });
     } finally {
       signal.removeEventListener('abort', onAbort);
