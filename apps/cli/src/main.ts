@@ -19,6 +19,11 @@ export async function main(): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // `kubently exec prod -- get pods -A | head`: a closed pipe ends the output, not with a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
   const io: CliIo = {
     stdout: process.stdout,
     stderr: process.stderr,
