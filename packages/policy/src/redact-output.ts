@@ -1,7 +1,8 @@
-import { parseAllDocuments, stringify } from 'yaml';
+import { isMap, isSeq, parseAllDocuments } from 'yaml';
 
 import type { PolicyDecision } from './policy-decision.js';
 import { redactSecretValues } from './redact-secret-values.js';
+import { redactYamlNode } from './redact-yaml-document.js';
 import { splitJsonStream } from './split-json-stream.js';
 
 export interface RedactedOutput {
@@ -36,16 +37,19 @@ function redactYaml(stdout: string): RedactedOutput {
   const documents = parseAllDocuments(stdout, { version: '1.1', uniqueKeys: false });
   if (!Array.isArray(documents)) return { output: stdout, redactions: 0 };
   let redactions = 0;
-  const parts: string[] = [];
   for (const document of documents) {
     if (document.errors.length > 0) return withheld('output is not valid YAML');
-    const value: unknown = document.toJS({ maxAliasCount: 100 });
-    if (value === null || value === undefined) continue;
-    if (typeof value !== 'object') return withheld('YAML output holds a bare value, not an object');
-    redactions += redactSecretValues(value);
-    parts.push(stringify(value, { version: '1.1', lineWidth: 0 }));
+    const contents = document.contents;
+    if (contents === null || (!isMap(contents) && !isSeq(contents) && contents.toJSON() === null)) continue;
+    if (!isMap(contents) && !isSeq(contents))
+      return withheld('YAML output holds a bare value, not an object');
+    redactions += redactYamlNode(contents);
   }
-  return { output: parts.join('---\n'), redactions };
+  // Untouched nodes keep kubectl's layout and quoting; only redacted values are new scalars.
+  return {
+    output: documents.map((document) => document.toString({ lineWidth: 0, indentSeq: false })).join(''),
+    redactions,
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-const lastAppliedAnnotation = 'kubectl.kubernetes.io/last-applied-configuration';
+export const lastAppliedAnnotation = 'kubectl.kubernetes.io/last-applied-configuration';
 
 type JsonObject = Record<string, unknown>;
 
@@ -7,7 +7,7 @@ function isObject(value: unknown): value is JsonObject {
 }
 
 /** Byte length of a base64 value once decoded; invalid base64 counts its text length (still redacted). */
-function decodedLength(value: unknown): number {
+export function decodedLength(value: unknown): number {
   if (typeof value !== 'string') return 0;
   const compact = value.replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return utf8Length(value);
@@ -17,7 +17,7 @@ function decodedLength(value: unknown): number {
 
 const encoder = new TextEncoder();
 
-function utf8Length(text: string): number {
+export function utf8Length(text: string): number {
   return encoder.encode(text).length;
 }
 

@@ -146,6 +146,31 @@ metadata:
     expect(multiResult.output).not.toContain(token);
   });
 
+  it('keeps kubectl YAML byte for byte apart from the redacted values', () => {
+    const kubectlYaml = `apiVersion: v1
+items:
+- apiVersion: v1
+  data:
+    "0755": ${password}
+    tls.crt: ${token}
+  kind: Secret
+  metadata:
+    creationTimestamp: "2024-01-01T00:00:00Z"
+    labels:
+      "on": "yes"
+    name: db
+  type: kubernetes.io/tls
+kind: List
+metadata:
+  resourceVersion: ""
+`;
+    const { output, redactions } = redactOutput(yamlDecision, kubectlYaml);
+    expect(redactions).toBe(2);
+    expect(output).toBe(
+      kubectlYaml.replace(password, '"<redacted: 19 bytes>"').replace(token, '"<redacted: 14 bytes>"'),
+    );
+  });
+
   it('redacts multi-line block scalars', () => {
     const block = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\ndata:\n  cert: |\n    ${password}\n    ${token}\n`;
     const { output, redactions } = redactOutput(yamlDecision, block);
