@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { commandResponseSchema } from '@kubently/protocol';
+import { commandResponseSchema, errorBodySchema } from '@kubently/protocol';
 import type { CommandResponse } from '@kubently/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -118,6 +118,32 @@ describe('relay resilience', () => {
     expect(metric(after, 'kubently_executor_reconnects_total')).toBeGreaterThanOrEqual(1);
     const answer = await server.api.post('/v1/commands', { clusterId, args: ['get', 'pods', 'after-stall'] });
     expect(commandResponseSchema.parse(answer.body).status).toBe('succeeded');
+  });
+
+  it('executor SIGSTOPped past the caller deadline: 504, and its late result does not revive the command', async () => {
+    const server = await startServer();
+    const clusterId = 'stopped';
+    const token = await server.api.addCluster(clusterId);
+    const kubectl = createFakeKubectl();
+    const executor = await connectExecutor(server, { clusterId, token, kubectl });
+    executor.child.kill('SIGSTOP');
+    const marker = `pod-${randomUUID()}`;
+    const answer = await server.api.post('/v1/commands', {
+      clusterId,
+      args: ['get', 'pods', marker],
+      timeoutSeconds: 1,
+    });
+    expect(answer.status).toBe(504);
+    executor.child.kill('SIGCONT');
+    await eventually(() => (ranWith(kubectl, marker).length === 1 ? true : undefined));
+    await executor.waitForLog((l) => l.msg === 'result delivery ended' && l.outcome === 'acked');
+    const commandId = errorBodySchema.parse(answer.body).error.details?.commandId;
+    expect(commandId).toBeTypeOf('string');
+    const current = commandResponseSchema.parse(
+      (await server.api.get(`/v1/commands/${String(commandId)}`)).body,
+    );
+    expect(current).toMatchObject({ status: 'failed', failure: { code: 'command_timeout' } });
+    expect(ranWith(kubectl, marker)).toHaveLength(1);
   });
 
   it('long-poll transport relays commands with the same guarantees', async () => {
