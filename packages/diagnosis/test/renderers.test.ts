@@ -38,7 +38,9 @@ describe('renderers', () => {
 
   it('Markdown leads with the root cause, evidence commands and the symptoms nested under it', () => {
     const text = renderMarkdown(chain());
-    const root = text.indexOf('## 🔴 critical: Deployment/shop/web — readiness probe of container web fails');
+    const root = text.indexOf(
+      '## 🔴 critical: Deployment/shop/web — readiness probe of container web fails: HTTP 404',
+    );
     expect(root).toBeGreaterThan(0);
     expect(text.indexOf('🔵 info: ConfigMap/shop/stale')).toBeGreaterThan(root);
     expect(text).toContain('`kubectl describe pod web-7d9c5b8f6d-a0x4z -n shop`');

@@ -226,27 +226,41 @@ const cases: readonly Case[] = [
     rule: 'container-probe-failing',
     resource: 'Deployment/web',
     severity: 'critical',
-    summary: /readiness probe of container web fails: the probe path does not exist/,
-    rootCause: /GET \/healthz on port 8080/,
+    summary: /readiness probe of container web fails: HTTP 404, the path is not served/,
+    rootCause: /GET \/healthz on port 8080\) fails: the probe path does not exist in the application/,
     root: true,
   },
   {
     name: 'liveness probe refused, container restarting',
     snapshot: () =>
-      broken({ status: { restartCount: 8 } }, (built) => ({
-        events: built.pods.map((pod) =>
-          event(
-            podRef(pod),
-            'Unhealthy',
-            'Liveness probe failed: Get "http://10.244.1.10:9090/live": dial tcp 10.244.1.10:9090: connect: connection refused',
-            { count: 30 },
+      broken(
+        {
+          status: { restartCount: 8 },
+          container: {
+            livenessProbe: {
+              httpGet: { path: '/live', port: 9090 },
+              initialDelaySeconds: 10,
+              periodSeconds: 10,
+              failureThreshold: 3,
+            },
+          },
+        },
+        (built) => ({
+          events: built.pods.map((pod) =>
+            event(
+              podRef(pod),
+              'Unhealthy',
+              'Liveness probe failed: Get "http://10.244.1.10:9090/live": dial tcp 10.244.1.10:9090: connect: connection refused',
+              { count: 30 },
+            ),
           ),
-        ),
-      })),
+        }),
+      ),
     rule: 'container-probe-failing',
     resource: 'Deployment/web',
     severity: 'warning',
-    summary: /liveness probe .* nothing listens on the probe port/,
+    summary: /liveness probe of container web fails: connection refused on the probe port/,
+    rootCause: /GET \/live on port 9090\) fails: nothing listens on the probe port/,
   },
   {
     name: 'probe on an undeclared named port',

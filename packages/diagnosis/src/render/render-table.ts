@@ -23,8 +23,9 @@ const fit = (text: string, width: number): string => {
   return flat.length <= width ? flat.padEnd(width) : `${flat.slice(0, Math.max(0, width - 1))}…`;
 };
 
+/** The first sentence; a period inside a backtick command or a version number does not end it. */
 const firstSentence = (text: string): string => {
-  const match = /^(.+?[.!?])(\s|$)/.exec(text);
+  const match = /^(.+?[.!?])(\s+[A-Z]|$)/.exec(text);
   return match?.[1] ?? text;
 };
 
@@ -32,9 +33,10 @@ const firstSentence = (text: string): string => {
 export const renderTable = (report: Report, options: TableOptions): string => {
   const width = Math.max(80, options.width ?? 160);
   const severityWidth = 8;
-  const resourceWidth = Math.min(48, Math.floor(width * 0.28));
+  const longest = Math.max(8, ...report.findings.map((finding) => shortRef(finding.resource).length));
+  const resourceWidth = Math.min(longest, Math.floor(width * 0.25));
   const rest = width - severityWidth - resourceWidth - 6;
-  const causeWidth = Math.floor(rest * 0.55);
+  const causeWidth = Math.floor(rest * 0.6);
   const fixWidth = rest - causeWidth;
   const paint = (severity: Severity, text: string): string =>
     options.color ? `${colors[severity]}${text}${reset}` : text;
@@ -56,7 +58,7 @@ export const renderTable = (report: Report, options: TableOptions): string => {
       row(
         paint(finding.severity, fit(finding.severity.toUpperCase(), severityWidth)),
         shortRef(finding.resource),
-        `${finding.summary}: ${firstSentence(finding.rootCause)}`,
+        finding.summary,
         firstSentence(finding.remediation),
       ),
     );

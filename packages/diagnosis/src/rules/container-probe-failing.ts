@@ -24,18 +24,20 @@ const describeProbe = (probe: Probe | undefined): string => {
   return 'the probe';
 };
 
-const classify = (message: string): { key: string; meaning: string; fix: string } => {
+const classify = (message: string): { key: string; short: string; meaning: string; fix: string } => {
   const status = /statuscode: (\d+)/.exec(message);
   if (status !== null) {
     const code = status[1] ?? '';
     if (code === '404')
       return {
         key: 'http-404',
+        short: 'HTTP 404, the path is not served',
         meaning: 'the probe path does not exist in the application (HTTP 404)',
         fix: 'point the probe path at the endpoint the application really serves (e.g. /healthz vs /health)',
       };
     return {
       key: `http-${code}`,
+      short: `HTTP ${code}`,
       meaning: `the application answers the probe with HTTP ${code}`,
       fix: 'fix the health endpoint or the dependency it checks',
     };
@@ -43,6 +45,7 @@ const classify = (message: string): { key: string; meaning: string; fix: string 
   if (/connection refused/.test(message))
     return {
       key: 'refused',
+      short: 'connection refused on the probe port',
       meaning:
         'nothing listens on the probe port (wrong port, or the process listens on another address/port)',
       fix: 'make the probe port match the port the process listens on',
@@ -50,17 +53,20 @@ const classify = (message: string): { key: string; meaning: string; fix: string 
   if (/context deadline exceeded|timeout|Client\.Timeout/.test(message))
     return {
       key: 'timeout',
+      short: 'timed out',
       meaning: 'the endpoint answers slower than timeoutSeconds',
       fix: 'speed up the health endpoint or raise timeoutSeconds/failureThreshold',
     };
   if (/no such host|server gave HTTP response to HTTPS client|http: server gave/.test(message))
     return {
       key: 'scheme',
+      short: 'wrong scheme or host',
       meaning: 'the probe scheme or host is wrong',
       fix: 'fix the probe scheme (HTTP vs HTTPS) and host',
     };
   return {
     key: 'failed',
+    short: 'the probe reports failure',
     meaning: 'the probe command or endpoint reports failure',
     fix: 'run the probe by hand in the container and fix what it checks',
   };
@@ -90,12 +96,13 @@ export const containerProbeFailingRule: Rule = {
           0,
         );
         if (kind === 'Liveness' && restarts === 0 && ready) continue;
-        const container = (pod.spec?.containers ?? []).find(
-          (candidate) => probeOf(candidate, kind) !== undefined,
-        );
+        const containers = pod.spec?.containers ?? [];
+        const container =
+          containers.find((candidate) => probeOf(candidate, kind) !== undefined) ??
+          (containers.length === 1 ? containers[0] : undefined);
         const name = container?.name ?? '';
         const probe = container === undefined ? undefined : probeOf(container, kind);
-        const { key, meaning, fix } = classify(event.message);
+        const { key, short, meaning, fix } = classify(event.message);
         const causeKey = `${kind}:${name}:${key}`;
         if (seen.has(causeKey)) continue;
         seen.add(causeKey);
@@ -105,7 +112,7 @@ export const containerProbeFailingRule: Rule = {
           severity: kind === 'Readiness' ? 'critical' : 'warning',
           resource: podRef,
           causeKey,
-          summary: `${kind.toLowerCase()} probe of container ${name} fails: ${meaning}`,
+          summary: `${kind.toLowerCase()} probe of container ${name} fails: ${short}`,
           rootCause:
             `The ${kind.toLowerCase()} probe (${describeProbe(probe)}) fails: ${meaning}. ` +
             (kind === 'Readiness'
