@@ -1,0 +1,73 @@
+import type { ModelMessage } from 'ai';
+
+import { noModelNotice, renderReportAnswer } from '../answer/report-answer.js';
+import { scrubSecrets } from '../tools/scrub-secrets.js';
+import type { AgentErrorEvent, AgentEvent, AgentFinalEvent } from './agent-event.js';
+import type { AgentRequest, AgentServices } from './agent-services.js';
+import { clusterFromText, namespaceFromText } from './text-hints.js';
+import { zeroUsage } from './token-usage.js';
+
+/** Answers from the diagnosis engine when no model is configured, in the agent's answer format. */
+export async function runEngineOnly(
+  services: AgentServices,
+  request: AgentRequest,
+  signal: AbortSignal,
+  emit: (event: AgentEvent) => void,
+): Promise<AgentFinalEvent | AgentErrorEvent> {
+  const { gateway } = services;
+  if (gateway.diagnose === undefined) {
+    return {
+      type: 'error',
+      code: 'not_available',
+      message: `The diagnosis engine is not available here either.\n\n${noModelNotice}`,
+    };
+  }
+  try {
+    const clusters = await gateway.listClusters(signal);
+    const connected = clusters.filter((cluster) => cluster.connected);
+    const clusterId =
+      request.clusterId ??
+      clusterFromText(request.question, clusters) ??
+      (connected.length === 1 ? connected[0]?.id : undefined);
+    if (clusterId === undefined) {
+      return {
+        type: 'error',
+        code: 'not_available',
+        message:
+          clusters.length === 0
+            ? 'No cluster is registered yet: connect an executor, then ask again.'
+            : `Name the cluster to diagnose (one of: ${clusters.map((cluster) => cluster.id).join(', ')}).`,
+      };
+    }
+    const namespace = request.namespace ?? namespaceFromText(request.question);
+    const report = await gateway.diagnose({
+      clusterId,
+      ...(namespace === undefined ? {} : { namespace }),
+      signal,
+    });
+    const answer = renderReportAnswer(report, clusterId);
+    emit({ type: 'text-delta', text: answer });
+    const messages: ModelMessage[] = [
+      { role: 'user', content: request.question },
+      { role: 'assistant', content: answer },
+    ];
+    await services.conversations.append(request.conversationId, messages, signal);
+    return {
+      type: 'final',
+      answer,
+      usage: zeroUsage,
+      costUsd: null,
+      steps: 0,
+      stopReason: 'engine_only',
+      mode: 'engine',
+    };
+  } catch (error) {
+    if (signal.aborted) return { type: 'error', code: 'cancelled', message: 'The request was cancelled.' };
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      type: 'error',
+      code: 'not_available',
+      message: `The diagnosis failed: ${scrubSecrets(message).text}`,
+    };
+  }
+}
