@@ -6,14 +6,16 @@ import type { ServerServices } from '../services.js';
 import type { AppEnv } from './app-env.js';
 import { correlation } from './correlation.js';
 import { errorResponse } from './error-body.js';
-import { registerExecutorRoutes } from './executor/executor-routes.js';
-import { registerAuditRoutes } from './rest/audit-routes.js';
-import { registerClusterRoutes } from './rest/cluster-routes.js';
-import { registerCommandRoutes } from './rest/command-routes.js';
-import { registerHealthRoutes } from './rest/health-routes.js';
-import { registerOpenApiRoute } from './rest/openapi-routes.js';
-import { registerSessionRoutes } from './rest/session-routes.js';
-import { registerSeedRoutes } from './seed/seed-routes.js';
+import { registerExecutorRoutes } from './executor/index.js';
+import {
+  registerAuditRoutes,
+  registerClusterRoutes,
+  registerCommandRoutes,
+  registerHealthRoutes,
+  registerOpenApiRoute,
+  registerSessionRoutes,
+} from './rest/index.js';
+import { registerSeedRoutes } from './seed/index.js';
 
 /** The caller is only set on authenticated routes. */
 const callerOf = (variables: { caller?: Caller }): Caller | undefined => variables.caller;

@@ -1,0 +1,3 @@
+export { ExecutorHub } from './executor-hub.js';
+export type { ExecutorHubOptions } from './executor-hub.js';
+export type { ExecutorLink, SessionNotice } from './executor-link.js';

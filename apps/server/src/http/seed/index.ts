@@ -1,0 +1,1 @@
+export { fromSeedResult, registerSeedRoutes, seedArgv } from './seed-routes.js';
