@@ -111,17 +111,20 @@ function check(
   lookalikes: readonly ResourceTypeMatch[],
 ): string | null {
   const { command } = parsed;
-  const rank = modeRank[config.mode];
+  // A hand-built config must not reach fullAccess without the acknowledgement parsePolicyConfig demands.
+  const mode: PolicyMode =
+    config.mode === 'fullAccess' && !config.fullAccessAcknowledged ? 'readOnly' : config.mode;
+  const rank = modeRank[mode];
   const granted = config.extraVerbs.includes(parsed.path) || config.extraVerbs.includes(parsed.verb);
   if (command.access === 'never') return `"${parsed.path}" is never allowed`;
   if (modeRank[command.access] > rank && !granted) {
-    return `"${parsed.path}" is not allowed in ${config.mode} mode (it needs ${command.access}): use a read-only command such as get, describe or logs`;
+    return `"${parsed.path}" is not allowed in ${mode} mode (it needs ${command.access}): use a read-only command such as get, describe or logs`;
   }
   for (const flag of parsed.flags) {
     if (flag.spec === null || modeRank[flag.spec.minMode] <= rank) continue;
     if (config.extraFlags.includes(`--${flag.name}`)) continue;
     if (flag.value !== null && !truthy.has(flag.value)) continue;
-    return `flag --${flag.name} is not allowed in ${config.mode} mode: it streams until the executor timeout (needs extendedReadOnly); drop it`;
+    return `flag --${flag.name} is not allowed in ${mode} mode: it streams until the executor timeout (needs extendedReadOnly); drop it`;
   }
   for (const match of [...targets, ...references]) {
     const entry = restricted.configuredEntry(match);

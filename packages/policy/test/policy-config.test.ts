@@ -75,6 +75,12 @@ describe('policy configuration', () => {
     expect(() => defaultPolicyConfig('fullAccess')).toThrow(PolicyConfigError);
   });
 
+  it('treats a hand-built fullAccess config without acknowledgement as readOnly', () => {
+    const forged = { ...parsePolicyConfig({}), mode: 'fullAccess' as const };
+    expect(evaluate('delete pod x', forged).allowed).toBe(false);
+    expect(evaluate('get pods', forged).allowed).toBe(true);
+  });
+
   it('exposes the file schema', () => {
     expect(policyConfigSchema.safeParse({ mode: 'readOnly', extra: 1 }).success).toBe(false);
   });
