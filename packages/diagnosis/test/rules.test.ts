@@ -1268,6 +1268,72 @@ const cases: readonly Case[] = [
     severity: 'info',
   },
   {
+    name: 'namespaced snapshot: objects outside the scope are never declared missing',
+    snapshot: () => ({
+      ...snapshot({
+        validatingwebhookconfigurations: [
+          {
+            metadata: { name: 'policy' },
+            webhooks: [
+              {
+                name: 'v.policy.io',
+                clientConfig: { service: { name: 'policy-webhook', namespace: 'policy' } },
+              },
+            ],
+          },
+        ],
+        clusterrolebindings: [
+          {
+            metadata: { name: 'ops' },
+            roleRef: { kind: 'ClusterRole', name: 'view' },
+            subjects: [{ kind: 'ServiceAccount', name: 'agent', namespace: 'ops' }],
+          },
+        ],
+        clusterroles: [{ metadata: { name: 'view' }, rules: [] }],
+      }),
+      namespaces: ['shop'],
+    }),
+    rule: '-',
+    resource: '-',
+  },
+  {
+    name: 'a Pending PVC waiting for its first consumer is normal',
+    snapshot: () =>
+      snapshot({
+        pvcs: [
+          {
+            metadata: { name: 'data', namespace: 'shop', creationTimestamp: minutesAgo(60) },
+            spec: { storageClassName: 'standard' },
+            status: { phase: 'Pending' },
+          },
+        ],
+        events: [
+          event(
+            { kind: 'PersistentVolumeClaim', namespace: 'shop', name: 'data' },
+            'WaitForFirstConsumer',
+            'waiting for first consumer to be created before binding',
+            { type: 'Normal', component: 'persistentvolume-controller' },
+          ),
+        ],
+      }),
+    rule: '-',
+    resource: '-',
+  },
+  {
+    name: 'a recently created LoadBalancer is not pending yet',
+    snapshot: () =>
+      snapshot({
+        services: [
+          {
+            metadata: { name: 'edge', namespace: 'shop', creationTimestamp: minutesAgo(1) },
+            spec: { type: 'LoadBalancer', ports: [{ port: 443 }] },
+          },
+        ],
+      }),
+    rule: '-',
+    resource: '-',
+  },
+  {
     name: 'ServiceAccounts not collected: no missing-ServiceAccount claim',
     snapshot: () => {
       const { serviceaccounts: _ignored, ...rest } = broken({ podSpec: { serviceAccountName: 'web-sa' } });
