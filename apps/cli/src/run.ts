@@ -6,6 +6,7 @@ import { exitCodeFor } from './exit-code-for.js';
 import { exitCodes, exitCodesHelp } from './exit-codes.js';
 import { renderTable } from './format/index.js';
 import { KubentlyError } from './kubently-error.js';
+import { selfCommand } from './self-command.js';
 import { cliVersion } from './version.js';
 
 /**
@@ -25,7 +26,7 @@ export async function run(
     first === undefined ||
     ((first === '--help' || first === '-h' || first === 'help') && argv.length === 1)
   ) {
-    io.stdout.write(rootHelp(table));
+    io.stdout.write(rootHelp(table, selfCommand(io.env)));
     return first === undefined ? exitCodes.usage : exitCodes.ok;
   }
   if (first === '--version' || first === '-v' || first === 'version') {
@@ -78,15 +79,15 @@ function reportError(error: unknown, io: CliIo): number {
   return exitCodes.error;
 }
 
-function rootHelp(table: readonly CommandSpec[]): string {
+function rootHelp(table: readonly CommandSpec[], self: string): string {
   const rows = table.map((spec) => [`  ${spec.path.join(' ')}`, spec.summary]);
   return `kubently ${cliVersion}: read-only kubectl relayed to your clusters, safely.
 
 Usage: kubently <command> [flags] [-- kubectl args]
 
 Quick start:
-  kubently up                              # server + executor for your current kubeconfig context
-  kubently exec <cluster> -- get pods -A   # in another terminal
+  ${self} up                              # server + executor for your current kubeconfig context
+  ${self} exec <cluster> -- get pods -A   # in another terminal
 
 Commands:
 ${renderTable(['', ''], rows).split('\n').slice(1).join('\n')}
