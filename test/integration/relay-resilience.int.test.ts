@@ -92,9 +92,9 @@ describe('relay resilience', () => {
       clusterId,
       token,
       kubectl,
-      env: { KUBENTLY_WATCHDOG_SECONDS: '3', KUBENTLY_HEALTH_PORT: '0', KUBENTLY_MAX_BACKOFF_SECONDS: '1' },
+      env: { KUBENTLY_WATCHDOG_SECONDS: '5', KUBENTLY_HEALTH_PORT: '0', KUBENTLY_MAX_BACKOFF_SECONDS: '1' },
     });
-    await pause(5000);
+    await pause(7000);
     const idle = await metricsOf(executor);
     expect(metric(idle, 'kubently_executor_reconnects_total')).toBe(0);
     expect(metric(idle, 'kubently_executor_connected')).toBe(1);
