@@ -37,7 +37,7 @@ const api = (running: RunningServer, path: string, init: RequestInit = {}) =>
     },
   });
 
-describe('start() over a real loopback socket', () => {
+describe('start() over a real loopback socket', { timeout: 20_000 }, () => {
   it('reports the real port and streams connected, keepalive and command frames', async () => {
     server = await boot();
     expect(server.port).toBeGreaterThan(0);

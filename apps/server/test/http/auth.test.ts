@@ -14,7 +14,7 @@ afterEach(async () => {
 
 const code = async (response: Response): Promise<string> => ((await response.json()) as ErrorBody).error.code;
 
-describe('API keys and roles', () => {
+describe('API keys and roles', { timeout: 20_000 }, () => {
   it('answers 401 without a key and with a wrong key, with the same message', async () => {
     server = createTestServer();
     const missing = await server.call('GET', '/v1/clusters', { as: null });
@@ -85,7 +85,7 @@ describe('API keys and roles', () => {
   });
 });
 
-describe('executor tokens', () => {
+describe('executor tokens', { timeout: 20_000 }, () => {
   const stream = (token: string | undefined, extra: Record<string, string> = {}) =>
     server.app.request('/v1/executor/stream', {
       headers: {

@@ -12,7 +12,7 @@ afterEach(async () => {
   await server.close();
 });
 
-describe('clusters', () => {
+describe('clusters', { timeout: 20_000 }, () => {
   it('creates a cluster with a 256-bit token shown once and stored only as its hash', async () => {
     server = createTestServer();
     const response = await server.call('POST', '/v1/clusters', { body: { id: 'prod' } });

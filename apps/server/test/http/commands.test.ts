@@ -14,7 +14,7 @@ afterEach(async () => {
 const run = (body: Record<string, unknown>, query = '') =>
   server.call('POST', `/v1/commands${query}`, { as: 'operator', body: { clusterId: 'prod', ...body } });
 
-describe('POST /v1/commands', () => {
+describe('POST /v1/commands', { timeout: 20_000 }, () => {
   it('relays a command to the executor and answers with its result', async () => {
     server = createTestServer();
     const executor = await server.connectExecutor(await server.createCluster());
@@ -159,7 +159,7 @@ describe('POST /v1/commands', () => {
   });
 });
 
-describe('POST /v1/executor/results', () => {
+describe('POST /v1/executor/results', { timeout: 20_000 }, () => {
   it('acks once: a second result is a duplicate and the first stands', async () => {
     server = createTestServer();
     const executor = await server.connectExecutor(await server.createCluster());
@@ -190,7 +190,7 @@ describe('POST /v1/executor/results', () => {
   });
 });
 
-describe('delivery guarantees', () => {
+describe('delivery guarantees', { timeout: 20_000 }, () => {
   it('gives each command to exactly one of several executors of a cluster', async () => {
     server = createTestServer();
     const token = await server.createCluster();
@@ -268,7 +268,7 @@ describe('delivery guarantees', () => {
   });
 });
 
-describe('GET /v1/executor/commands (long-poll)', () => {
+describe('GET /v1/executor/commands (long-poll)', { timeout: 20_000 }, () => {
   const poll = (token: string, query = '?wait=2', executorId = 'poller') =>
     server.app.request(`/v1/executor/commands${query}`, {
       headers: { authorization: `Bearer ${token}`, 'x-executor-id': executorId },

@@ -22,7 +22,7 @@ const capabilities = (mode: ExecutorCapabilities['mode']): ExecutorCapabilities 
   transport: 'sse',
 });
 
-describe('executor link details', () => {
+describe('executor link details', { timeout: 20_000 }, () => {
   it('writes seed keepalives as events and needs no X-Executor-ID on the seed stream', async () => {
     server = createTestServer({ keepaliveSeconds: 1 });
     const token = await server.createCluster();

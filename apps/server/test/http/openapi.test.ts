@@ -17,7 +17,7 @@ interface Document {
   components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
 }
 
-describe('GET /v1/openapi.json', () => {
+describe('GET /v1/openapi.json', { timeout: 20_000 }, () => {
   it('describes the REST surface with schemas generated from the protocol', async () => {
     server = createTestServer();
     const response = await server.call('GET', '/v1/openapi.json', { as: null });

@@ -12,7 +12,7 @@ afterEach(async () => {
   await server.close();
 });
 
-describe('seed aliases', () => {
+describe('seed aliases', { timeout: 20_000 }, () => {
   it('runs /debug/session and /debug/execute against a seed-shaped executor stream and results', async () => {
     server = createTestServer();
     const token = await server.createCluster('prod');

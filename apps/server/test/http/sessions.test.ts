@@ -12,7 +12,7 @@ afterEach(async () => {
   await server.close();
 });
 
-describe('sessions', () => {
+describe('sessions', { timeout: 20_000 }, () => {
   it('opens, reads and closes a session; the executor hears both ends', async () => {
     server = createTestServer();
     const executor = await server.connectExecutor(await server.createCluster());

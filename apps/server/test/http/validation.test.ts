@@ -13,7 +13,7 @@ afterEach(async () => {
 
 const error = async (response: Response) => ((await response.json()) as ErrorBody).error;
 
-describe('request validation and error mapping', () => {
+describe('request validation and error mapping', { timeout: 20_000 }, () => {
   it('answers 415 for a body that is not JSON', async () => {
     server = createTestServer();
     const response = await server.call('POST', '/v1/clusters', {
