@@ -178,11 +178,14 @@ export async function runModelLoop(
   }
 
   if (isAborted || signal.aborted) return cancelled();
-  if (failure !== undefined)
+  // A failure in the forced answer step (e.g. a model that calls a tool despite toolChoice "none")
+  // still ends as a budget stop: the investigation ran, only the summary is missing.
+  if (failure !== undefined && budget.forced === null) {
     return { type: 'error', code: 'model_error', message: `The model call failed: ${errorText(failure)}` };
+  }
 
   const stopReason: StopReason = budget.forced?.reason ?? 'answered';
-  let answer = stepText.trim();
+  let answer = failure === undefined ? stepText.trim() : '';
   if (answer === '') {
     answer =
       stopReason === 'answered'
@@ -190,8 +193,9 @@ export async function runModelLoop(
         : `The investigation stopped at the ${stopReason === 'step_budget' ? 'step' : 'token'} budget before the model wrote an answer. Ask a narrower question or raise KUBENTLY_LLM_MAX_${stopReason === 'step_budget' ? 'STEPS' : 'TOKENS'}.`;
   }
   try {
-    const response = await result.response;
-    await services.conversations.append(request.conversationId, [question, ...response.messages], signal);
+    const messages: ModelMessage[] =
+      failure === undefined ? (await result.response).messages : [{ role: 'assistant', content: answer }];
+    await services.conversations.append(request.conversationId, [question, ...messages], signal);
   } catch (error) {
     if (isAbortedNow(signal)) return cancelled();
     return {
