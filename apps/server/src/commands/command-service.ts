@@ -26,6 +26,8 @@ export interface SubmitInput {
   readonly source: CommandSource;
   /** False: return the queued record at once (202); the command still ends definitely. */
   readonly wait: boolean;
+  /** X-Request-Timeout: the caller waits at most this long (never longer than timeoutSeconds). */
+  readonly requestTimeoutSeconds?: number | undefined;
   /** Aborted when the caller goes away: an undelivered command is then withdrawn. */
   readonly signal?: AbortSignal | undefined;
 }
@@ -46,6 +48,8 @@ export interface CommandServiceOptions {
 
 interface Tracker {
   readonly command: Command;
+  /** How long the caller waits: timeoutSeconds, or less when X-Request-Timeout says so. */
+  readonly waitSeconds: number;
   deadline: NodeJS.Timeout | undefined;
   grace: NodeJS.Timeout | undefined;
   settle: ((outcome: { record: CommandRecord } | { error: KubentlyError }) => void) | undefined;
@@ -122,15 +126,24 @@ export class CommandService {
       role: input.caller.role,
       source: input.source,
     });
-    const tracker: Tracker = { command, deadline: undefined, grace: undefined, settle: undefined };
+    const waitSeconds = Math.min(
+      command.timeoutSeconds,
+      input.requestTimeoutSeconds ?? command.timeoutSeconds,
+    );
+    const tracker: Tracker = {
+      command,
+      waitSeconds,
+      deadline: undefined,
+      grace: undefined,
+      settle: undefined,
+    };
     this.#trackers.set(command.id, tracker);
     const waiting = input.wait ? this.#waitFor(tracker, input.signal) : undefined;
-    const timeoutMs = command.timeoutSeconds * 1000;
     tracker.deadline = setTimeout(
       () => {
         void this.#onDeadline(tracker);
       },
-      input.wait ? timeoutMs : timeoutMs + this.#options.asyncSlackMs,
+      input.wait ? waitSeconds * 1000 : command.timeoutSeconds * 1000 + this.#options.asyncSlackMs,
     );
     if (!this.#options.hub.hasExecutor(command.clusterId)) {
       tracker.grace = setTimeout(() => {
@@ -291,7 +304,7 @@ export class CommandService {
       command,
       {
         code: 'command_timeout',
-        message: `no result within ${command.timeoutSeconds} s; a late result is discarded`,
+        message: `no result within ${tracker.waitSeconds} s; a late result is discarded`,
       },
       'timeout',
     );
@@ -306,8 +319,8 @@ export class CommandService {
     tracker.settle?.({
       error: new KubentlyError(
         'command_timeout',
-        `cluster "${command.clusterId}" returned no result within ${command.timeoutSeconds} s; raise timeoutSeconds (max 300) or check the executor`,
-        { details: { commandId: command.id, timeoutSeconds: command.timeoutSeconds } },
+        `cluster "${command.clusterId}" returned no result within ${tracker.waitSeconds} s; raise timeoutSeconds (max 300) or check the executor`,
+        { details: { commandId: command.id, timeoutSeconds: tracker.waitSeconds } },
       ),
     });
   }

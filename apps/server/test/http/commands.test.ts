@@ -122,6 +122,29 @@ describe('POST /v1/commands', { timeout: 20_000 }, () => {
     expect(audit.records.map((record) => record.outcome)).toEqual(['timeout']);
   });
 
+  it('bounds the wait by X-Request-Timeout and rejects an invalid one', async () => {
+    server = createTestServer();
+    const executor = await server.connectExecutor(await server.createCluster());
+    const pending = server.call('POST', '/v1/commands', {
+      as: 'operator',
+      body: { clusterId: 'prod', args: ['get', 'pods'], timeoutSeconds: 120 },
+      headers: { 'x-request-timeout': '1' },
+    });
+    const command = await executor.nextCommand();
+    const response = await pending;
+    expect(response.status).toBe(504);
+    expect(((await response.json()) as ErrorBody).error.details).toMatchObject({
+      commandId: command.id,
+      timeoutSeconds: 1,
+    });
+    const invalid = await server.call('POST', '/v1/commands', {
+      body: { clusterId: 'prod', args: ['get', 'pods'] },
+      headers: { 'x-request-timeout': 'soon' },
+    });
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as ErrorBody).error.message).toContain('X-Request-Timeout');
+  });
+
   it('with ?wait=false answers 202 queued, then GET shows running and the result', async () => {
     server = createTestServer();
     const executor = await server.connectExecutor(await server.createCluster());

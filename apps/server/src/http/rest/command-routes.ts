@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 
-import { commandLimits, commandRequestSchema } from '@kubently/protocol';
+import { commandLimits, commandRequestSchema, headers } from '@kubently/protocol';
 
 import { toCommandResponse } from '../../commands/command-response.js';
 import { KubentlyError } from '../../errors/kubently-error.js';
@@ -15,11 +15,25 @@ const parseWait = (value: string | undefined): boolean => {
   throw new KubentlyError('validation_failed', `wait must be "true" or "false" (got "${value}")`);
 };
 
+/** `X-Request-Timeout: <seconds>` (1..300) bounds how long this call waits for the result. */
+const parseRequestTimeout = (value: string | undefined): number | undefined => {
+  if (value === undefined) return undefined;
+  const seconds = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > commandLimits.maxTimeoutSeconds) {
+    throw new KubentlyError(
+      'validation_failed',
+      `X-Request-Timeout must be whole seconds from 1 to ${commandLimits.maxTimeoutSeconds} (got "${value}")`,
+    );
+  }
+  return seconds;
+};
+
 export const registerCommandRoutes = (app: Hono<AppEnv>, services: ServerServices): void => {
   const { apiKeys, commands, config } = services;
 
   app.post('/v1/commands', requireCaller(apiKeys, 'commands:run'), async (c) => {
     const wait = parseWait(c.req.query('wait'));
+    const requestTimeoutSeconds = parseRequestTimeout(c.req.header(headers.requestTimeout));
     const request = await readJson(c, commandRequestSchema, config.requestBodyLimitBytes);
     const record = await commands.submit({
       clusterId: request.clusterId,
@@ -32,6 +46,7 @@ export const registerCommandRoutes = (app: Hono<AppEnv>, services: ServerService
       correlationId: c.get('correlationId'),
       source: 'rest',
       wait,
+      requestTimeoutSeconds,
       signal: c.req.raw.signal,
     });
     return c.json(toCommandResponse(record), wait ? 200 : 202);

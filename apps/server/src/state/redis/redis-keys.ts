@@ -1,0 +1,54 @@
+/**
+ * Every key the Redis backend writes, under one configurable prefix. Keys of one cluster carry the
+ * hash tag `{<clusterId>}` so the scripts that touch several of them run on one Redis Cluster slot.
+ * Command records, sessions, token hashes and the audit stream are looked up by their own id and
+ * only ever touched one key per command, so they need no tag.
+ */
+export interface RedisKeys {
+  readonly prefix: string;
+  /** Set of registered cluster ids. */
+  readonly clusters: string;
+  cluster(clusterId: string): string;
+  /** Hash executorId → presence JSON. */
+  presence(clusterId: string): string;
+  /** String with a TTL, refreshed while some replica holds a link of that executor. */
+  alive(clusterId: string, executorId: string): string;
+  token(hash: string): string;
+  /** The cluster's command stream (consumer group `executors`, one consumer per executor id). */
+  queue(clusterId: string): string;
+  /** Hash commandId → stream entry id, for ack/cancel by command id. */
+  queueIndex(clusterId: string): string;
+  /** Set of cluster ids that ever had a queue (the orphan reaper walks it). */
+  readonly queues: string;
+  command(commandId: string): string;
+  /** Sorted set of command ids by logical expiry (sweep). */
+  readonly commandExpiry: string;
+  session(sessionId: string): string;
+  clusterSessions(clusterId: string): string;
+  /** Sorted set of session ids by expiry (takeExpired). */
+  readonly sessionExpiry: string;
+  readonly audit: string;
+  /** Pub/sub channel: enqueue and finished notifications for every replica. */
+  readonly events: string;
+}
+
+export const queueGroup = 'executors';
+
+export const createRedisKeys = (prefix: string): RedisKeys => ({
+  prefix,
+  clusters: `${prefix}clusters`,
+  cluster: (clusterId) => `${prefix}cluster:{${clusterId}}`,
+  presence: (clusterId) => `${prefix}presence:{${clusterId}}`,
+  alive: (clusterId, executorId) => `${prefix}alive:{${clusterId}}:${executorId}`,
+  token: (hash) => `${prefix}token:${hash}`,
+  queue: (clusterId) => `${prefix}queue:{${clusterId}}`,
+  queueIndex: (clusterId) => `${prefix}queue-index:{${clusterId}}`,
+  queues: `${prefix}queues`,
+  command: (commandId) => `${prefix}command:${commandId}`,
+  commandExpiry: `${prefix}command-expiry`,
+  session: (sessionId) => `${prefix}session:${sessionId}`,
+  clusterSessions: (clusterId) => `${prefix}sessions:{${clusterId}}`,
+  sessionExpiry: `${prefix}session-expiry`,
+  audit: `${prefix}audit`,
+  events: `${prefix}events`,
+});
