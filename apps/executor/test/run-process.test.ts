@@ -44,6 +44,13 @@ describe('runProcess', () => {
     expect(isAlive(invocation!.grandchildPid!)).toBe(false);
   });
 
+  it('does not hang when kubectl exits but a child it left holds its output open', async () => {
+    const outcome = await runProcess({ ...base, args: ['get', 'pods', 'fake-orphan-30'] });
+    expect(outcome).toMatchObject({ killedFor: 'lingering', exitCode: 0 });
+    const invocation = kubectl.invocations().find((entry) => entry.argv.includes('fake-orphan-30'));
+    expect(isAlive(invocation!.grandchildPid!)).toBe(false);
+  });
+
   it('keeps at most maxOutputBytes and flags truncation', async () => {
     const outcome = await runProcess({
       ...base,

@@ -129,6 +129,7 @@ export function processResult(
       };
     }
     case 'output':
+    case 'lingering':
     case null: {
       const exitCode = exitCodeOf(process);
       return { outcome: exitCode === 0 ? 'succeeded' : 'failed', result: { ...base, ...output, exitCode } };

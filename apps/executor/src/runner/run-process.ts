@@ -20,10 +20,16 @@ export interface ProcessOutcome {
   readonly stdout: Buffer;
   readonly stderr: Buffer;
   readonly truncated: boolean;
-  /** Why the executor ended the process, if it did. */
-  readonly killedFor: 'timeout' | 'output' | 'abort' | null;
+  /**
+   * Why the executor ended the process group, if it did. `lingering`: kubectl had exited but
+   * something it started still held its output open.
+   */
+  readonly killedFor: 'timeout' | 'output' | 'abort' | 'lingering' | null;
   readonly spawnError: Error | null;
 }
+
+/** How long output may stay open after kubectl exited before its group is killed. */
+const lingerMs = 1000;
 
 /** Past this multiple of the cap, reading stops and the process group is killed. */
 const outputKillFactor = 4;
@@ -42,6 +48,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessOutcome> 
     let killedFor: ProcessOutcome['killedFor'] = null;
     let spawnError: Error | null = null;
     let killTimer: NodeJS.Timeout | undefined;
+    let lingerTimer: NodeJS.Timeout | undefined;
     let settled = false;
 
     const child = spawn(options.file, options.args, {
@@ -53,7 +60,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessOutcome> 
     });
 
     const killGroup = (reason: NonNullable<ProcessOutcome['killedFor']>): void => {
-      if (killedFor !== null || child.pid === undefined || child.exitCode !== null) return;
+      if (killedFor !== null || child.pid === undefined || settled) return;
       killedFor = reason;
       signalGroup(child.pid, 'SIGTERM');
       killTimer = setTimeout(() => {
@@ -88,6 +95,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessOutcome> 
       settled = true;
       clearTimeout(timeout);
       if (killTimer !== undefined) clearTimeout(killTimer);
+      if (lingerTimer !== undefined) clearTimeout(lingerTimer);
       options.signal?.removeEventListener('abort', onAbort);
       resolve({
         exitCode,
@@ -102,6 +110,11 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessOutcome> 
     child.on('error', (error) => {
       spawnError = error;
       if (child.pid === undefined) finish(null, null);
+    });
+    child.on('exit', () => {
+      lingerTimer = setTimeout(() => {
+        killGroup('lingering');
+      }, lingerMs);
     });
     child.on('close', (code, signal) => {
       finish(code, signal);
