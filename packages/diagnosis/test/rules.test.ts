@@ -1334,6 +1334,34 @@ const cases: readonly Case[] = [
     resource: '-',
   },
   {
+    name: 'Service of a workload scaled to zero is advisory only',
+    snapshot: () => {
+      const built = app('web', { replicas: 0 });
+      return snapshot(
+        withApps(
+          {},
+          { ...built, deployment: { ...built.deployment, spec: { ...built.deployment.spec, replicas: 0 } } },
+        ),
+      );
+    },
+    rule: 'service-no-endpoints',
+    resource: 'Service/web',
+    severity: 'info',
+    summary: /deployment\/web has no running pods/,
+  },
+  {
+    name: 'a ConfigMap named in a controller flag counts as used',
+    snapshot: () =>
+      broken(
+        { container: { args: ['--configmap=$(POD_NAMESPACE)/web-controller', '--election-id=web-leader'] } },
+        () => ({
+          configmaps: [{ namespace: 'shop', name: 'web-controller', keys: ['use-forwarded-headers'] }],
+        }),
+      ),
+    rule: '-',
+    resource: '-',
+  },
+  {
     name: 'ServiceAccounts not collected: no missing-ServiceAccount claim',
     snapshot: () => {
       const { serviceaccounts: _ignored, ...rest } = broken({ podSpec: { serviceAccountName: 'web-sa' } });

@@ -24,6 +24,14 @@ export const configMapUnusedRule: Rule = {
       for (const reference of configReferences(template.spec)) {
         if (reference.kind === 'ConfigMap') used.add(`${workload.namespace}/${reference.name}`);
       }
+      // Controllers often read their ConfigMap through the API, named in a flag (--configmap=ns/name).
+      for (const container of template.spec?.containers ?? []) {
+        for (const word of [...(container.command ?? []), ...(container.args ?? [])]) {
+          const tokens = word.split(/[=/,:\s]+/);
+          for (const token of tokens) used.add(`${workload.namespace}/${token}`);
+          for (const [index, token] of tokens.entries()) used.add(`${token}/${tokens[index + 1] ?? ''}`);
+        }
+      }
     }
     const drafts: FindingDraft[] = [];
     for (const configMap of context.snapshot.configmaps ?? []) {

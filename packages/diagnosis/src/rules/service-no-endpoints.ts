@@ -48,11 +48,17 @@ export const serviceNoEndpointsRule: Rule = {
               matchesMap(selector, template.metadata?.labels),
           );
         if (workloads.length > 0) {
+          // A workload scaled to zero on purpose leaves its Service empty by design: advisory only.
+          const scaledToZero = workloads.every(({ workload }) => {
+            const object = context.lookup(workload.kind, workload.namespace, workload.name) as
+              { spec?: { replicas?: number } } | undefined;
+            return object?.spec?.replicas === 0;
+          });
           drafts.push({
             rule: 'service-no-endpoints',
-            severity: 'critical',
+            severity: scaledToZero ? 'info' : 'critical',
             resource,
-            causeKey: 'no-pods',
+            causeKey: scaledToZero ? 'scaled-to-zero' : 'no-pods',
             summary: `no endpoints: ${listNames(workloads.map(({ workload }) => `${workload.kind.toLowerCase()}/${workload.name}`))} has no running pods`,
             rootCause: `The selector ${selectorText} matches the pod template of ${listNames(workloads.map(({ workload }) => `${workload.kind.toLowerCase()}/${workload.name}`))}, but no such pod is running, so the Service has no endpoints.`,
             evidence: [

@@ -99,6 +99,8 @@ export interface ResourceRequirements {
 export interface Container {
   readonly name?: string;
   readonly image?: string;
+  readonly command?: readonly string[];
+  readonly args?: readonly string[];
   readonly ports?: readonly ContainerPort[];
   readonly env?: readonly EnvVar[];
   readonly envFrom?: readonly EnvFromSource[];
