@@ -112,7 +112,7 @@ export const readCommands: readonly CommandSpec[] = [
     subcommand: null,
     access: 'readOnly',
     positionals: { type: 'explain' },
-    flags: defineFlags('api-version=', 'output=', 'recursive'),
+    flags: defineFlags('api-version=', 'o,output=', 'recursive'),
   },
   {
     verb: 'api-resources',

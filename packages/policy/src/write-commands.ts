@@ -2,7 +2,7 @@ import type { CommandSpec, PositionalGrammar } from './command-spec.js';
 import { defineFlags } from './flag-spec.js';
 
 const print = ['o,output=', 'template=', 'allow-missing-template-keys', 'show-managed-fields'] as const;
-const change = ['dry-run?', 'field-manager=', 'validate?'] as const;
+const change = ['dry-run?', 'field-manager='] as const;
 const interactive = ['c,container=', 'i,stdin', 't,tty', 'q,quiet', 'pod-running-timeout='] as const;
 
 const resources: PositionalGrammar = { type: 'resources', requireType: true };
@@ -87,7 +87,6 @@ export const writeCommands: readonly CommandSpec[] = [
     'force',
     'grace-period=',
     'ignore-daemonsets',
-    'ignore-errors',
     'pod-selector=',
     'l,selector=',
     'skip-wait-for-delete-timeout=',
@@ -99,7 +98,7 @@ export const writeCommands: readonly CommandSpec[] = [
     ...change,
     'cluster-ip=',
     'external-ip=',
-    'labels=',
+    'l,labels=',
     'load-balancer-ip=',
     'name=',
     'override-type=',
@@ -219,7 +218,7 @@ export const writeCommands: readonly CommandSpec[] = [
     ],
     { commandAfterDash: true },
   ),
-  create('deployment', 'deployments', ['image=', 'port=', 'replicas=']),
+  create('deployment', 'deployments', ['image=', 'port=', 'r,replicas=']),
   create('namespace', 'namespaces', []),
   create('configmap', 'configmaps', ['from-literal=', 'append-hash']),
   create('secret generic', 'secrets', ['from-literal=', 'type=', 'append-hash']),
