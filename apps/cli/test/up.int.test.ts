@@ -10,8 +10,8 @@ import { createTestIo, makeTempDir } from './support/test-io.js';
 
 const running: CliProcess[] = [];
 
-async function startUp(env: Record<string, string>, args: string[] = []) {
-  const home = await makeTempDir('kubently-home-');
+async function startUp(env: Record<string, string>, args: string[] = [], givenHome?: string) {
+  const home = givenHome ?? (await makeTempDir('kubently-home-'));
   const fullEnv = { PATH: process.env['PATH'] ?? '', HOME: home, ...env };
   const up = spawnCli(['up', '--port', '0', ...args], fullEnv);
   running.push(up);
@@ -91,7 +91,20 @@ describe('kubently up (built CLI in a child process)', () => {
   });
 
   it('without kubectl still runs the server and says no executor is connected and how to fix it', async () => {
-    const { up, url, home } = await startUp({ KUBENTLY_KUBECTL: '/nonexistent/kubectl' });
+    const home = await makeTempDir('kubently-home-');
+    const before = createTestIo({ env: { HOME: home } });
+    expect(
+      await run(
+        ['config', 'set-server', 'prod', '--url', 'https://prod.invalid', '--key', 'prod-key-0123456789'],
+        before,
+      ),
+    ).toBe(0);
+    const { up, url } = await startUp({ KUBENTLY_KUBECTL: '/nonexistent/kubectl' }, [], home);
+    expect(up.out()).toContain('the current server was "prod"');
+    const list = createTestIo({ env: { HOME: home } });
+    expect(await run(['config', 'list'], list)).toBe(0);
+    expect(list.out()).toMatch(/^\s+prod\s+https:\/\/prod\.invalid/m);
+    expect(list.out()).toMatch(/^\*\s+local\s+http:\/\/127\.0\.0\.1:\d+/m);
     expect(up.out()).toContain('No executor is connected');
     expect(up.out()).toContain('kubectl was not found (looked for "/nonexistent/kubectl")');
     expect(up.out()).toContain('Fix: install kubectl');

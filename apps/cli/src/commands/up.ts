@@ -205,9 +205,10 @@ async function up(io: CliIo, options: UpOptions): Promise<number> {
         break;
       }
     }
+    const latest = await readCliConfig(paths.file);
     await writeCliConfig(paths, {
-      ...saved,
-      servers: { ...saved.servers, [options.serverName]: { url: server.url, apiKey: admin.key } },
+      ...latest,
+      servers: { ...latest.servers, [options.serverName]: { url: server.url, apiKey: admin.key } },
       currentServer: options.serverName,
     });
     printUpBanner(io, {
@@ -216,6 +217,10 @@ async function up(io: CliIo, options: UpOptions): Promise<number> {
       keySource: admin.source,
       serverName: options.serverName,
       configFile: paths.file,
+      previousServer:
+        latest.currentServer !== null && latest.currentServer !== options.serverName
+          ? latest.currentServer
+          : null,
       executor: state,
       self: selfCommand(io.env),
       envOverride:

@@ -24,6 +24,8 @@ export interface UpBanner {
   readonly keySource: AdminKeySource;
   readonly serverName: string;
   readonly configFile: string;
+  /** The current server before `up` replaced it, when it was another one. */
+  readonly previousServer: string | null;
   readonly executor: ExecutorState;
   readonly envOverride: boolean;
   /** `kubently` or `npx kubently`. */
@@ -77,6 +79,11 @@ export function printUpBanner(io: CliIo, banner: UpBanner): void {
   lines.push(
     '',
     `Saved as server "${banner.serverName}" (current) in ${banner.configFile}, so in another terminal:`,
+    ...(banner.previousServer === null
+      ? []
+      : [
+          `  (the current server was "${banner.previousServer}": \`${banner.self} config use ${banner.previousServer}\` switches back)`,
+        ]),
     `  ${banner.self} exec ${cluster} -- get pods -A`,
     `  ${banner.self} clusters list`,
     `  ${banner.self} audit --since 10m`,
