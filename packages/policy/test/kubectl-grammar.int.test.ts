@@ -19,6 +19,11 @@ let directory = '';
 let kubeconfig = '';
 
 beforeAll(async () => {
+  await run('kubectl', ['version', '--client']).catch((error: unknown) => {
+    throw new Error(
+      `kubectl is not on PATH (${String(error)}): install kubectl to run the policy agreement test`,
+    );
+  });
   directory = await mkdtemp(join(tmpdir(), 'kubently-policy-'));
   kubeconfig = join(directory, 'config');
   await writeFile(
