@@ -70,7 +70,12 @@ Flags:
     } catch (error) {
       throw withFlagHint(fromAppError(error, 'executor'));
     }
-    const executor = await startExecutor(config);
+    let executor;
+    try {
+      executor = await startExecutor(config);
+    } catch (error) {
+      throw fromAppError(error, 'the executor');
+    }
     io.stderr.write(
       `Kubently executor for cluster "${config.clusterId}" started (server ${config.apiUrl}, ${config.transport}, mode ${config.policy.mode}). Stop with Ctrl-C.\n`,
     );
