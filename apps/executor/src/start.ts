@@ -8,7 +8,7 @@ import type { ExecutorDependencies } from './dependencies.js';
 import type { LinkHandlers } from './link/link-handlers.js';
 import { LinkRestored } from './link/link-restored.js';
 import { runPollLink } from './link/poll-link.js';
-import { describe, ServerClient } from './link/server-client.js';
+import { describeError, ServerClient } from './link/server-client.js';
 import { runSseLink } from './link/sse-link.js';
 import { createLogger } from './logger.js';
 import type { Logger } from './logger.js';
@@ -124,7 +124,8 @@ export async function start(
       metrics.setConnected(true);
       logger.info({ apiUrl: config.apiUrl, transport: config.transport }, 'connected to the server');
       reportCapabilities().catch((error: unknown) => {
-        if (!linkAbort.signal.aborted) logger.warn({ err: describe(error) }, 'could not report capabilities');
+        if (!linkAbort.signal.aborted)
+          logger.warn({ err: describeError(error) }, 'could not report capabilities');
       });
     },
     onFrame: (frame: ExecutorFrame) => {
@@ -170,7 +171,7 @@ export async function start(
       ? runSseLink({ ...linkOptions, watchdogMs: config.watchdogMs })
       : runPollLink({ ...linkOptions, waitSeconds: config.pollWaitSeconds });
   const linkDone = link.catch((error: unknown) => {
-    logger.error({ err: describe(error) }, 'the server link stopped unexpectedly');
+    logger.error({ err: describeError(error) }, 'the server link stopped unexpectedly');
   });
   logger.info(
     {

@@ -2,7 +2,7 @@ import type { Logger } from '../logger.js';
 import { backoffDelayMs } from './backoff.js';
 import { isAborted } from './is-aborted.js';
 import type { LinkHandlers } from './link-handlers.js';
-import { describe } from './server-client.js';
+import { describeError } from './server-client.js';
 import type { ServerClient } from './server-client.js';
 
 export interface PollLinkOptions {
@@ -41,7 +41,7 @@ export async function runPollLink(options: PollLinkOptions): Promise<void> {
       for (const frame of answer.frames) handlers.onFrame(frame);
     } catch (error) {
       if (isAborted(signal)) break;
-      const reason = describe(error);
+      const reason = describeError(error);
       if (isUp) {
         isUp = false;
         handlers.onDisconnected(reason);

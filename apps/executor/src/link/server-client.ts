@@ -45,7 +45,7 @@ export class ServerClient {
       return await this.#options.fetch(`${this.#options.apiUrl}${path}`, init);
     } catch (cause) {
       if (init.signal?.aborted === true) throw cause;
-      throw new RetryableError(`cannot reach ${this.#options.apiUrl}${path}: ${describe(cause)}`, cause);
+      throw new RetryableError(`cannot reach ${this.#options.apiUrl}${path}: ${describeError(cause)}`, cause);
     }
   }
 
@@ -102,7 +102,8 @@ async function errorFrom(response: Response, doing: string): Promise<KubentlyErr
   return new KubentlyError(code, message, { details: { status: response.status } });
 }
 
-export function describe(error: unknown): string {
+/** One line for logs: the message and, when there is one, the cause's message. */
+export function describeError(error: unknown): string {
   if (error instanceof Error) {
     const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
     return `${error.message}${cause}`;

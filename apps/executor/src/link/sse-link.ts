@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import { backoffDelayMs } from './backoff.js';
 import { isAborted } from './is-aborted.js';
 import type { LinkHandlers } from './link-handlers.js';
-import { describe } from './server-client.js';
+import { describeError } from './server-client.js';
 import type { ServerClient } from './server-client.js';
 
 export interface SseLinkOptions {
@@ -66,7 +66,7 @@ export async function runSseLink(options: SseLinkOptions): Promise<void> {
         parser.feed(chunk.value);
       }
     } catch (error) {
-      reason = connection.signal.aborted ? describe(connection.signal.reason) : describe(error);
+      reason = connection.signal.aborted ? describeError(connection.signal.reason) : describeError(error);
     } finally {
       clearTimeout(watchdog);
       signal.removeEventListener('abort', forwardAbort);

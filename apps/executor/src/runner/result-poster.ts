@@ -2,7 +2,7 @@ import type { CommandResult } from '@kubently/protocol';
 
 import { isAborted } from '../link/is-aborted.js';
 import { backoffDelayMs } from '../link/backoff.js';
-import { describe, RetryableError } from '../link/server-client.js';
+import { describeError, RetryableError } from '../link/server-client.js';
 import type { ServerClient } from '../link/server-client.js';
 import type { Logger } from '../logger.js';
 
@@ -45,7 +45,7 @@ export async function postResultUntilAcked(
       if (isAborted(signal)) return 'aborted';
       if (!(error instanceof RetryableError)) {
         options.logger.error(
-          { commandId: result.commandId, err: describe(error) },
+          { commandId: result.commandId, err: describeError(error) },
           'posting the result failed',
         );
         return 'rejected';
