@@ -22,7 +22,15 @@ export class RedisAuditLog implements AuditLog {
   }
 
   async append(record: AuditRecord): Promise<void> {
-    await this.#client.xadd(this.#keys.audit, 'MAXLEN', '~', this.#maxRecords, '*', 'r', JSON.stringify(record));
+    await this.#client.xadd(
+      this.#keys.audit,
+      'MAXLEN',
+      '~',
+      this.#maxRecords,
+      '*',
+      'r',
+      JSON.stringify(record),
+    );
   }
 
   async query({ clusterId, since, limit }: AuditFilter): Promise<AuditRecord[]> {

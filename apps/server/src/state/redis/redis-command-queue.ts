@@ -195,7 +195,9 @@ export class RedisCommandQueue implements CommandQueue {
 
 /** Redis holds only what this backend wrote, so the JSON is our own serialization of a Command. */
 const parseCommands = (reply: unknown): Command[] =>
-  Array.isArray(reply) ? reply.flatMap((json: unknown) => (typeof json === 'string' ? [JSON.parse(json) as Command] : [])) : [];
+  Array.isArray(reply)
+    ? reply.flatMap((json: unknown) => (typeof json === 'string' ? [JSON.parse(json) as Command] : []))
+    : [];
 
 /** XREADGROUP reply: [[stream, [[entryId, ['i', id, 'c', json]], ...]]] or null. */
 const commandsOfRead = (reply: unknown): Command[] => {

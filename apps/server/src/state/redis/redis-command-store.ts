@@ -177,7 +177,11 @@ export class RedisCommandStore implements CommandStore {
     this.#emit(record);
     await Promise.all([
       this.#client.zadd(this.#keys.commandExpiry, expiresAt, record.command.id),
-      this.#events.publish({ type: 'finished', from: this.#events.replicaId, record: JSON.stringify(record) }),
+      this.#events.publish({
+        type: 'finished',
+        from: this.#events.replicaId,
+        record: JSON.stringify(record),
+      }),
     ]);
   }
 
@@ -206,16 +210,15 @@ const recordOf = (fields: Record<string, string>): CommandRecord | null => {
   const command = fields['command'];
   const origin = fields['origin'];
   if (command === undefined || origin === undefined) return null;
-  const optionalJson = <T>(value: string | undefined): T | null =>
-    value === undefined ? null : (JSON.parse(value) as T);
   return {
     command: JSON.parse(command) as Command,
     origin: JSON.parse(origin) as CommandOrigin,
     status: (fields['status'] ?? 'queued') as RecordStatus,
     createdAt: Number(fields['createdAt']),
     deliveredTo: fields['deliveredTo'] ?? null,
-    result: optionalJson<CommandResult>(fields['result']),
-    failure: optionalJson<CommandRecord['failure']>(fields['failure']),
+    result: fields['result'] === undefined ? null : (JSON.parse(fields['result']) as CommandResult),
+    failure:
+      fields['failure'] === undefined ? null : (JSON.parse(fields['failure']) as CommandRecord['failure']),
     finishedAt: fields['finishedAt'] === undefined ? null : Number(fields['finishedAt']),
     acked: fields['acked'] === '1',
   };

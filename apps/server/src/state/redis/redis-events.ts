@@ -19,7 +19,12 @@ export class RedisEvents {
   readonly #channel: string;
   readonly #listeners = new Set<Listener>();
 
-  constructor(options: { publisher: RedisClient; subscriber: RedisClient; channel: string; replicaId: string }) {
+  constructor(options: {
+    publisher: RedisClient;
+    subscriber: RedisClient;
+    channel: string;
+    replicaId: string;
+  }) {
     this.replicaId = options.replicaId;
     this.#publisher = options.publisher;
     this.#subscriber = options.subscriber;
