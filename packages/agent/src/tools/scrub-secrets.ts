@@ -29,7 +29,7 @@ const patterns: readonly {
   { pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g, replace: () => marker },
   {
     pattern:
-      /((?:password|passwd|secret|token|api[_-]?key|client[_-]?secret|access[_-]?key)["']?\s*[:=]\s*["']?)([^\s"',;]{6,})/gi,
+      /((?:password|passwd|secret|token|api[_-]?key|client[_-]?secret|access[_-]?key)["']?\s*[:=]\s*["']?)([^\s"',;[][^\s"',;]{5,})/gi,
     replace: (_match, prefix) => `${prefix}${marker}`,
   },
   {

@@ -30,31 +30,36 @@ function matcher(
   }
 }
 
+export const searchLogsInputSchema = z.object({
+  pod: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'a pod name'),
+  namespace: namespaceSchema,
+  query: z.string().min(1).max(200),
+  isRegex: z.boolean().default(false),
+  isCaseSensitive: z.boolean().default(false),
+  container: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/)
+    .optional(),
+  previous: z.boolean().default(false).describe('Logs of the previous (crashed) container instance.'),
+  since: z
+    .string()
+    .regex(/^[0-9]+[smh]$/, 'a duration such as 30m or 2h')
+    .optional(),
+  tailLines: z.number().int().min(1).max(10_000).default(2_000),
+  contextLines: z.number().int().min(0).max(5).default(0),
+  clusterId: clusterIdSchema.optional(),
+});
+
 export function searchLogsTool(context: ToolContext) {
   return tool({
     description:
       "Search one pod's logs for a text or regular expression and return only the matching lines with line numbers (and optional context). " +
       'Cheaper than reading whole logs; use previous=true for the crashed container.',
-    inputSchema: z.object({
-      pod: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'a pod name'),
-      namespace: namespaceSchema,
-      query: z.string().min(1).max(200),
-      isRegex: z.boolean().default(false),
-      isCaseSensitive: z.boolean().default(false),
-      container: z
-        .string()
-        .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/)
-        .optional(),
-      previous: z.boolean().default(false).describe('Logs of the previous (crashed) container instance.'),
-      since: z
-        .string()
-        .regex(/^[0-9]+[smh]$/, 'a duration such as 30m or 2h')
-        .optional(),
-      tailLines: z.number().int().min(1).max(10_000).default(2_000),
-      contextLines: z.number().int().min(0).max(5).default(0),
-      clusterId: clusterIdSchema.optional(),
-    }),
-    execute: async (input, { abortSignal }): Promise<ToolResult> => {
+    inputSchema: searchLogsInputSchema,
+    execute: async (raw, { abortSignal }): Promise<ToolResult> => {
+      // Parsed again so direct callers (MCP, tests) get the defaults too.
+      const input = searchLogsInputSchema.parse(raw);
+
       const matches = matcher(input.query, input.isRegex, input.isCaseSensitive);
       if (typeof matches === 'string')
         return toolFailure('invalid_query', `the regular expression does not compile: ${matches}`);

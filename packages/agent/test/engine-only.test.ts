@@ -1,0 +1,123 @@
+import {
+  createAgent,
+  createMemoryConversationStore,
+  parseAgentConfig,
+  renderReportAnswer,
+} from '@kubently/agent';
+import type { AgentEvent, ClusterGateway } from '@kubently/agent';
+import { describe, expect, it } from 'vitest';
+
+import { cluster, fakeGateway } from './support/fake-gateway.js';
+import { sampleReport } from './support/sample-report.js';
+
+const engineConfig = parseAgentConfig({});
+
+function engineAgent(gateway: ClusterGateway) {
+  const conversations = createMemoryConversationStore();
+  return { agent: createAgent({ config: engineConfig, gateway, conversations }), conversations };
+}
+
+describe('engine-only mode (no model configured)', () => {
+  it('answers from the diagnosis engine in the agent format and says how to configure a model', async () => {
+    const { gateway, diagnoses } = fakeGateway({
+      report: sampleReport(),
+      clusters: [cluster('prod'), cluster('dev')],
+    });
+    const { agent, conversations } = engineAgent(gateway);
+    expect(agent.mode).toBe('engine');
+    const events: AgentEvent[] = [];
+    const last = await agent.run({
+      question: 'why is the web app down in namespace shop on prod?',
+      conversationId: 'e1',
+      onEvent: (event) => events.push(event),
+    });
+    expect(diagnoses).toEqual([{ clusterId: 'prod', namespace: 'shop' }]);
+    expect(last).toMatchObject({
+      type: 'final',
+      mode: 'engine',
+      stopReason: 'engine_only',
+      steps: 0,
+      costUsd: null,
+    });
+    const answer = last.type === 'final' ? last.answer : '';
+    const order = ['**Root cause:**', '**Evidence:**', '**Impact:**', '**Fix:**', '**Verification:**'].map(
+      (heading) => answer.indexOf(heading),
+    );
+    expect(order.every((position) => position >= 0)).toBe(true);
+    expect([...order].sort((left, right) => left - right)).toEqual(order);
+    expect(answer).toContain('ConfigMap web-config is missing the key DATABASE_URL');
+    expect(answer).toContain(
+      '`kubectl get events -n shop --field-selector involvedObject.name=web-7d9f-abcde`',
+    );
+    expect(answer).toContain('It explains 1 other finding: shop/Service/web');
+    expect(answer).toContain('No language model is configured');
+    expect(answer).toContain('KUBENTLY_LLM_PROVIDER');
+    expect(events.map((event) => event.type)).toEqual(['text-delta', 'final']);
+    const saved = await conversations.load('e1');
+    expect(saved.map((message) => message.role)).toEqual(['user', 'assistant']);
+  });
+
+  it('uses the request cluster and namespace over the text', async () => {
+    const { gateway, diagnoses } = fakeGateway({
+      report: sampleReport(),
+      clusters: [cluster('prod'), cluster('dev')],
+    });
+    await engineAgent(gateway).agent.run({
+      question: 'anything wrong on prod?',
+      conversationId: 'e2',
+      clusterId: 'dev',
+      namespace: 'web',
+    });
+    expect(diagnoses).toEqual([{ clusterId: 'dev', namespace: 'web' }]);
+  });
+
+  it('asks for a cluster when several are connected and none is named', async () => {
+    const { gateway, diagnoses } = fakeGateway({
+      report: sampleReport(),
+      clusters: [cluster('prod'), cluster('dev')],
+    });
+    const last = await engineAgent(gateway).agent.run({ question: 'what is broken?', conversationId: 'e3' });
+    expect(diagnoses).toHaveLength(0);
+    expect(last).toEqual({
+      type: 'error',
+      code: 'not_available',
+      message: 'Name the cluster to diagnose (one of: prod, dev).',
+    });
+  });
+
+  it('fails clearly when neither a model nor the engine is available', async () => {
+    const { gateway } = fakeGateway();
+    const last = await engineAgent(gateway).agent.run({ question: 'help', conversationId: 'e4' });
+    expect(last).toMatchObject({ type: 'error', code: 'not_available' });
+    expect(last.type === 'error' && last.message).toContain('KUBENTLY_LLM_PROVIDER');
+  });
+
+  it('reports a healthy cluster as no root cause found', () => {
+    const report = { ...sampleReport(), findings: [], symptoms: [] };
+    const answer = renderReportAnswer(report, 'dev');
+    expect(answer).toMatch(
+      /^\*\*Root cause:\*\* none found\. The diagnosis engine ran 46 rules over 120 objects in namespace shop of cluster dev/,
+    );
+  });
+
+  it('reports a cancelled diagnosis as cancelled', async () => {
+    const controller = new AbortController();
+    const gateway: ClusterGateway = {
+      listClusters: () => Promise.resolve([cluster('dev')]),
+      runKubectl: () => Promise.reject(new Error('unused')),
+      diagnose: ({ signal }) =>
+        new Promise((_resolve, reject) => {
+          signal.addEventListener('abort', () => {
+            reject(new Error('aborted'));
+          });
+          controller.abort();
+        }),
+    };
+    const last = await engineAgent(gateway).agent.run({
+      question: 'q',
+      conversationId: 'e5',
+      signal: controller.signal,
+    });
+    expect(last).toEqual({ type: 'error', code: 'cancelled', message: 'The request was cancelled.' });
+  });
+});
