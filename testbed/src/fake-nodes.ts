@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { kwokNodeAnnotation } from './component-args.js';
 
 export interface NodeTaint {
@@ -83,9 +85,22 @@ export function fakeNodes(count: number, kubernetesVersion: string): NodeManifes
           containerRuntimeVersion: 'containerd://2.0.5',
           kubeletVersion: kubernetesVersion,
           kubeProxyVersion: kubernetesVersion,
+          ...machineIds(name),
         },
       },
     });
   }
   return nodes;
+}
+
+/** Stable per-name identifiers, shaped like the kubelet reports them. */
+function machineIds(name: string): { machineID: string; systemUUID: string; bootID: string } {
+  const hex = createHash('sha256').update(name).digest('hex');
+  const uuid = (h: string): string =>
+    `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  return {
+    machineID: hex.slice(0, 32),
+    systemUUID: uuid(hex.slice(32, 64)),
+    bootID: uuid(hex.slice(16, 48)),
+  };
 }

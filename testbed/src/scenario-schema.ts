@@ -49,6 +49,12 @@ export const symptomSchema = z.discriminatedUnion('type', [
     involvedKind: z.string().min(1).optional(),
   }),
   z.object({
+    type: z.literal('pod-json'),
+    /** `kubectl get pods -l <selector> -o json` must include `includes` (container status messages). */
+    selector: labelSelector,
+    includes: z.string().min(1),
+  }),
+  z.object({
     type: z.literal('log'),
     selector: labelSelector,
     container: z.string().min(1),

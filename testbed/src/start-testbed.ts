@@ -2,7 +2,14 @@ import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { readBinariesManifest, resolveBinDir } from './bin-dir.js';
-import { apiserverArgs, controllerManagerArgs, etcdArgs, kwokArgs, schedulerArgs } from './component-args.js';
+import {
+  apiserverArgs,
+  componentOrder,
+  controllerManagerArgs,
+  etcdArgs,
+  kwokArgs,
+  schedulerArgs,
+} from './component-args.js';
 import type { ComponentName, Ports } from './component-args.js';
 import { prepareContainerLogs } from './container-logs.js';
 import { fakeNodes } from './fake-nodes.js';
@@ -60,7 +67,10 @@ export async function startTestbed(options: StartOptions): Promise<TestbedState>
         `a testbed is already running from ${layout.runDir} (${existing.server}); run \`npm run testbed -- down\` first`,
       );
     }
-    await stopAll(Object.values(existing.processes), sleep);
+    await stopAll(
+      [...componentOrder].reverse().map((name) => existing.processes[name]),
+      sleep,
+    );
   }
   await rm(layout.runDir, { recursive: true, force: true });
 
@@ -218,7 +228,7 @@ async function describeFailure(
 ): Promise<string> {
   const parts: string[] = [`logs are kept in ${layout.logsDir}`];
   for (const [name, proc] of started) {
-    const tail = await tailFile(proc.logFile, 15);
+    const tail = await tailFile(proc.logFile, 8);
     if (tail !== '') parts.push(`--- ${name} (${proc.logFile}) ---\n${tail}`);
   }
   return parts.join('\n');

@@ -48,6 +48,11 @@ export async function checkSymptom(
         observed: events.map((event) => `${event.reason ?? ''}: ${event.message ?? ''}`).join('\n'),
       };
     }
+    case 'pod-json': {
+      const res = await kubectl(['get', 'pods', '-n', namespace, '-l', symptom.selector, '-o', 'json']);
+      const text = res.exitCode === 0 ? stringValues(JSON.parse(res.stdout)).join('\n') : res.stderr;
+      return { ok: text.includes(symptom.includes), observed: text };
+    }
     case 'log': {
       const pods = await kubectl([
         'get',
@@ -100,4 +105,12 @@ export async function checkSymptom(
     case 'note':
       return { ok: true, observed: symptom.text };
   }
+}
+
+/** Every string inside a JSON value (so matches ignore JSON escaping). */
+function stringValues(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringValues);
+  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(stringValues);
+  return [];
 }

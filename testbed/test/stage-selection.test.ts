@@ -78,8 +78,8 @@ describe('stages file', () => {
     for (const stage of stages.filter(
       (s) => s.spec.resourceRef.kind === 'Pod' && s.metadata.name !== 'pod-delete',
     )) {
-      expect(stage.spec.selector.matchExpressions[0]?.cel.expression, stage.metadata.name).toBe(
-        '!has(self.metadata.deletionTimestamp)',
+      expect(stage.spec.selector.matchExpressions[0]?.jq.key, stage.metadata.name).toBe(
+        '. as $pod | .metadata.deletionTimestamp == null',
       );
     }
   });

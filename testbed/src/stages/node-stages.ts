@@ -15,10 +15,9 @@ const conditions = (ready: 'True' | 'False'): string =>
     ']',
   ].join('\n');
 
-const simulatesNotReady = `(has(self.metadata.labels) && '${nodeNotReadyLabel}' in self.metadata.labels && self.metadata.labels['${nodeNotReadyLabel}'] == 'not-ready')`;
-const isReady =
-  "has(self.status.conditions) && self.status.conditions.exists(c, c.type == 'Ready' && c.status == 'True')";
-const joined = "has(self.status.phase) && self.status.phase == 'Running'";
+const simulatesNotReady = `(.metadata.labels[${JSON.stringify(nodeNotReadyLabel)}] == "not-ready")`;
+const isReady = 'any((.status.conditions // [])[]; .type == "Ready" and .status == "True")';
+const joined = '.status.phase == "Running"';
 
 /**
  * Node lifecycle of the fake kubelet: join (addresses, kubelet endpoint, Ready), heartbeat, and
@@ -29,7 +28,7 @@ export function nodeStages(): Stage[] {
     stage({
       name: 'node-initialize',
       kind: 'Node',
-      when: [`!(${joined})`],
+      when: [`((${joined}) | not)`],
       delayMs: 200,
       statusTemplate: [
         '{',
@@ -43,7 +42,7 @@ export function nodeStages(): Stage[] {
     stage({
       name: 'node-heartbeat',
       kind: 'Node',
-      when: [joined, isReady, `!${simulatesNotReady}`],
+      when: [joined, isReady, `(${simulatesNotReady} | not)`],
       delayMs: 30_000,
       jitterMs: 45_000,
       statusTemplate: ['{', conditions('True'), '}'].join('\n'),

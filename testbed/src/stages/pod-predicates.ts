@@ -64,59 +64,65 @@ export const configErrorAnnotation = 'testbed.kubently.dev/config-error';
 /** Node label making the fake kubelet report the node NotReady shortly after it joined. */
 export const nodeNotReadyLabel = 'testbed.kubently.dev/simulate';
 
-const raw = (pattern: string): string => `r'${pattern}'`;
+/** A jq string literal (JSON escaping) for a regular expression or a value. */
+const str = (value: string): string => JSON.stringify(value);
 
-export const alive = '!has(self.metadata.deletionTimestamp)';
-export const initContainers = '(has(self.spec.initContainers) ? self.spec.initContainers : [])';
-export const containerStatuses = '(has(self.status.containerStatuses) ? self.status.containerStatuses : [])';
-export const initContainerStatuses =
-  '(has(self.status.initContainerStatuses) ? self.status.initContainerStatuses : [])';
-export const hasPullSecret = '(has(self.spec.imagePullSecrets) && size(self.spec.imagePullSecrets) > 0)';
-export const isJobPod =
-  "(has(self.metadata.ownerReferences) && self.metadata.ownerReferences.exists(o, o.kind == 'Job'))";
-export const neverRestarts = "(has(self.spec.restartPolicy) && self.spec.restartPolicy == 'Never')";
-export const hasConfigError = `(has(self.metadata.annotations) && '${configErrorAnnotation}' in self.metadata.annotations)`;
+/*
+ * jq expressions (kwok evaluates them on the pod or node as JSON; `$pod` is bound to the pod).
+ * Container predicates run with `.` = one container of the spec.
+ */
+export const alive = '.metadata.deletionTimestamp == null';
+export const initContainers = '(.spec.initContainers // [])';
+export const containerStatuses = '($pod.status.containerStatuses // [])';
+export const initContainerStatuses = '($pod.status.initContainerStatuses // [])';
+export const hasPullSecret = '(($pod.spec.imagePullSecrets // []) | length > 0)';
+export const isJobPod = 'any((.metadata.ownerReferences // [])[]; .kind == "Job")';
+export const neverRestarts = '(.spec.restartPolicy == "Never")';
+export const hasConfigError = `((.metadata.annotations // {}) | has(${str(configErrorAnnotation)}))`;
 
-const script = (c: string): string =>
-  `((has(${c}.command) ? ${c}.command : []) + (has(${c}.args) ? ${c}.args : []))`;
+const script = '(((.command // []) + (.args // []))[])';
+const matches = (pattern: string): string => `test(${str(pattern)})`;
 
-export const exitsNonZero = (c: string): string => `${script(c)}.exists(a, a.matches(${raw(exitPattern)}))`;
-export const hogsMemory = (c: string): string =>
-  `${script(c)}.exists(a, a.matches(${raw(memoryHogPattern)}))`;
-export const crashes = (c: string): string => `(${exitsNonZero(c)} || ${hogsMemory(c)})`;
+export const exitsNonZero = `any(${script}; ${matches(exitPattern)})`;
+export const hogsMemory = `any(${script}; ${matches(memoryHogPattern)})`;
+export const crashes = `(${exitsNonZero} or ${hogsMemory})`;
 /** `command: ["npm start"]`: the whole command line in one argv element, so exec finds no such file. */
-export const execNotFound = (c: string): string =>
-  `(has(${c}.command) && size(${c}.command) > 0 && ${c}.command[0].contains(' '))`;
+export const execNotFound = '(((.command // [])[0] // "") | contains(" "))';
 
-export const imageUnpullable = (c: string): string =>
-  `!(${c}.image.matches(${raw(catalogImagePattern)}) || ${c}.image.matches(${raw(publicRegistryPattern)}) || ` +
-  `(${c}.image.matches(${raw(privateRegistryPattern)}) && !${c}.image.startsWith('docker.io/') && ${hasPullSecret}))`;
-
-const portServed = (c: string, port: string): string =>
-  `(has(${c}.ports) && ${c}.ports.exists(p, string(p.containerPort) == string(${port}) || (has(p.name) && p.name == string(${port}))))`;
+export const imageUnpullable =
+  `(((.image | ${matches(catalogImagePattern)}) or (.image | ${matches(publicRegistryPattern)}) or ` +
+  `((.image | ${matches(privateRegistryPattern)}) and ((.image | startswith("docker.io/")) | not) and ${hasPullSecret})) | not)`;
 
 type ProbeKind = 'readinessProbe' | 'livenessProbe';
 
+const portServed = (port: string): string =>
+  `(${port} | tostring) as $port | any((.ports // [])[]; (.containerPort | tostring) == $port or (.name // "") == $port)`;
+
 /** The probe targets a port the container does not listen on (connection refused). */
-export const probePortWrong = (c: string, probe: ProbeKind): string =>
-  `(has(${c}.${probe}) && ((has(${c}.${probe}.httpGet) && !${portServed(c, `${c}.${probe}.httpGet.port`)}) || ` +
-  `(has(${c}.${probe}.tcpSocket) && !${portServed(c, `${c}.${probe}.tcpSocket.port`)})))`;
+export const probePortWrong = (probe: ProbeKind): string =>
+  `((.${probe}.httpGet.port // .${probe}.tcpSocket.port) as $target | if $target == null then false else ((${portServed('$target')}) | not) end)`;
 
 /** The HTTP probe asks for a path the application does not serve (404). */
-export const probePathWrong = (c: string, probe: ProbeKind): string =>
-  `(has(${c}.${probe}) && has(${c}.${probe}.httpGet) && ${portServed(c, `${c}.${probe}.httpGet.port`)} && ` +
-  `!((has(${c}.${probe}.httpGet.path) ? ${c}.${probe}.httpGet.path : '/') in [${servedProbePaths.map((p) => `'${p}'`).join(', ')}]))`;
+export const probePathWrong = (probe: ProbeKind): string =>
+  `(.${probe}.httpGet as $get | if $get == null then false else ((${portServed('$get.port')}) and ((($get.path // "/") | IN(${servedProbePaths.map(str).join(', ')})) | not)) end)`;
 
-export const probeFails = (c: string, probe: ProbeKind): string =>
-  `(${probePortWrong(c, probe)} || ${probePathWrong(c, probe)})`;
+export const probeFails = (probe: ProbeKind): string =>
+  `(${probePortWrong(probe)} or ${probePathWrong(probe)})`;
 
-export const anyContainer = (predicate: (c: string) => string): string =>
-  `self.spec.containers.exists(c, ${predicate('c')})`;
-export const anyInitContainer = (predicate: (c: string) => string): string =>
-  `${initContainers}.exists(c, ${predicate('c')})`;
-export const anyContainerOrInit = (predicate: (c: string) => string): string =>
-  `(${anyContainer(predicate)} || ${anyInitContainer(predicate)})`;
+export const not = (predicate: string): string => `(${predicate} | not)`;
+export const anyContainer = (predicate: string): string => `any($pod.spec.containers[]; ${predicate})`;
+export const anyInitContainer = (predicate: string): string =>
+  `any(($pod.spec.initContainers // [])[]; ${predicate})`;
+export const anyContainerOrInit = (predicate: string): string =>
+  `(${anyContainer(predicate)} or ${anyInitContainer(predicate)})`;
 
-/** The spec container named like status `s`, tested with `predicate`. */
-export const specOf = (s: string, predicate: (c: string) => string): string =>
-  `self.spec.containers.exists(c, c.name == ${s}.name && ${predicate('c')})`;
+/**
+ * Some container status satisfies `statusPredicate` (`.` = the status) while the spec container of
+ * the same name satisfies `specPredicate` (`.` = the container).
+ */
+export const someStatus = (statusPredicate: string, specPredicate = 'true'): string =>
+  `any(${containerStatuses}[]; (${statusPredicate}) and (.name as $name | any($pod.spec.containers[]; .name == $name and ${specPredicate})))`;
+export const someInitStatus = (statusPredicate: string): string =>
+  `any(${initContainerStatuses}[]; ${statusPredicate})`;
+export const allStatuses = (statusPredicate: string): string =>
+  `all(${containerStatuses}[]; ${statusPredicate})`;

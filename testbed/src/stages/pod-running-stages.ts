@@ -7,7 +7,8 @@ import {
   probeFails,
   probePathWrong,
   probePortWrong,
-  specOf,
+  not,
+  someStatus,
   containerStatuses,
 } from './pod-predicates.js';
 import {
@@ -28,7 +29,7 @@ import { commandVars, containerId, imageId, prelude, readyConditions } from './p
 import { stage } from './stage.js';
 import type { Stage } from './stage.js';
 
-const readinessFails = (c: string): string => probeFails(c, 'readinessProbe');
+const readinessFails = probeFails('readinessProbe');
 
 /** `$probeOk` for container `$c`: false while its probe cannot succeed (mirrors probeFails). */
 const probeVar = (probe: 'readinessProbe' | 'livenessProbe'): string =>
@@ -46,7 +47,7 @@ function podStart(): Stage {
   return stage({
     name: 'pod-start',
     kind: 'Pod',
-    when: [alive, creating, `!${pullsFail}`, `!${hasConfigError}`, `!${initCrashes}`],
+    when: [alive, creating, not(pullsFail), not(hasConfigError), not(initCrashes)],
     delayMs: 500,
     jitterMs: 2500,
     statusTemplate: [
@@ -103,8 +104,10 @@ function containerBackoff(): Stage {
     when: [
       alive,
       running,
-      `!${neverRestarts}`,
-      `${containerStatuses}.exists(s, has(s.state.terminated) && s.state.terminated.reason in ['Error', 'OOMKilled', 'StartError'])`,
+      not(neverRestarts),
+      someStatus(
+        '.state.terminated.reason == "Error" or .state.terminated.reason == "OOMKilled" or .state.terminated.reason == "StartError"',
+      ),
     ],
     delayMs: 1000,
     events: [{ type: 'Warning', reason: 'BackOff', message: 'Back-off restarting failed container' }],
@@ -135,7 +138,7 @@ function containerRestart(): Stage {
       '{{ if $execNotFound }}',
       `{"name": {{ $s.name | Quote }}, "image": {{ $s.image | Quote }}, "imageID": {{ $s.imageID | Quote }}, "containerID": ${containerId('$s.restartCount')}, "ready": false, "started": false, "restartCount": {{ $s.restartCount }}, "lastState": {{ toJson $s.lastState }}, "state": ${terminatedState('{{ $now | Quote }}')}}`,
       '{{ else }}',
-      runningStatus('{{ $s.restartCount }}', 'false', '{{ toJson $s.lastState }}'),
+      runningStatus('$s.restartCount', 'false', '{{ toJson $s.lastState }}'),
       '{{ end }}{{ else }}{{ toJson $s }}{{ end }}{{ end }}] }',
     ].join('\n'),
   });
@@ -149,9 +152,9 @@ function podReady(): Stage {
       alive,
       running,
       allRunning,
-      `!${anyContainer(crashes)}`,
-      `!${mainExecNotFound}`,
-      `${containerStatuses}.exists(s, !s.ready && ${specOf('s', (c) => `!${readinessFails(c)}`)})`,
+      not(anyContainer(crashes)),
+      not(mainExecNotFound),
+      someStatus('.ready != true', not(readinessFails)),
     ],
     delayMs: 1000,
     jitterMs: 4000,
@@ -174,14 +177,14 @@ function podReady(): Stage {
 function probeFailing(
   name: string,
   probe: 'readinessProbe' | 'livenessProbe',
-  wrong: (c: string) => string,
+  wrong: string,
   message: string,
 ): Stage {
   const isLiveness = probe === 'livenessProbe';
   return stage({
     name,
     kind: 'Pod',
-    when: [alive, running, `${containerStatuses}.exists(s, has(s.state.running) && ${specOf('s', wrong)})`],
+    when: [alive, running, someStatus('.state.running != null', wrong)],
     delayMs: isLiveness ? 25_000 : 8_000,
     jitterMs: isLiveness ? 45_000 : 20_000,
     events: isLiveness
@@ -214,7 +217,7 @@ function jobComplete(): Stage {
   return stage({
     name: 'pod-job-complete',
     kind: 'Pod',
-    when: [alive, running, isJobPod, allRunning, `!${anyContainer(crashes)}`],
+    when: [alive, running, isJobPod, allRunning, not(anyContainer(crashes))],
     delayMs: 2000,
     jitterMs: 5000,
     statusTemplate: [
@@ -234,12 +237,7 @@ export function runningStages(): Stage[] {
     podStart(),
     containerCrash(
       'pod-container-crash',
-      [
-        alive,
-        running,
-        `!${neverRestarts}`,
-        `${containerStatuses}.exists(s, has(s.state.running) && ${specOf('s', crashes)})`,
-      ],
+      [alive, running, not(neverRestarts), someStatus('.state.running != null', crashes)],
       'Running',
     ),
     containerCrash(
@@ -253,35 +251,32 @@ export function runningStages(): Stage[] {
     probeFailing(
       'pod-readiness-probe-404',
       'readinessProbe',
-      (c) => probePathWrong(c, 'readinessProbe'),
+      probePathWrong('readinessProbe'),
       'Readiness probe failed: HTTP probe failed with statuscode: 404',
     ),
     probeFailing(
       'pod-readiness-probe-refused',
       'readinessProbe',
-      (c) => probePortWrong(c, 'readinessProbe'),
+      probePortWrong('readinessProbe'),
       'Readiness probe failed: dial tcp: connect: connection refused',
     ),
     probeFailing(
       'pod-liveness-probe-404',
       'livenessProbe',
-      (c) => probePathWrong(c, 'livenessProbe'),
+      probePathWrong('livenessProbe'),
       'Liveness probe failed: HTTP probe failed with statuscode: 404',
     ),
     probeFailing(
       'pod-liveness-probe-refused',
       'livenessProbe',
-      (c) => probePortWrong(c, 'livenessProbe'),
+      probePortWrong('livenessProbe'),
       'Liveness probe failed: dial tcp: connect: connection refused',
     ),
     jobComplete(),
     stage({
       name: 'pod-delete',
       kind: 'Pod',
-      when: [
-        'has(self.metadata.deletionTimestamp)',
-        '!has(self.metadata.finalizers) || size(self.metadata.finalizers) == 0',
-      ],
+      when: ['.metadata.deletionTimestamp != null', '((.metadata.finalizers // []) | length == 0)'],
       delayMs: 300,
       jitterMs: 1000,
       delete: true,

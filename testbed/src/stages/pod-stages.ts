@@ -5,6 +5,8 @@ import {
   hasConfigError,
   initContainerStatuses,
   neverRestarts,
+  not,
+  someInitStatus,
 } from './pod-predicates.js';
 import { runningStages } from './pod-running-stages.js';
 import {
@@ -38,7 +40,7 @@ function podCreate(): Stage {
   return stage({
     name: 'pod-create',
     kind: 'Pod',
-    when: [alive, bound, '!has(self.status.startTime)'],
+    when: [alive, bound, '.status.startTime == null'],
     delayMs: 200,
     jitterMs: 800,
     statusTemplate: [
@@ -120,12 +122,12 @@ function configError(): Stage {
   return stage({
     name: 'pod-create-container-config-error',
     kind: 'Pod',
-    when: [alive, creating, `!${pullsFail}`, hasConfigError],
+    when: [alive, creating, not(pullsFail), hasConfigError],
     delayMs: 500,
     jitterMs: 1500,
     statusTemplate: [
       prelude,
-      `{{ $error := index $pod.metadata.annotations "${configErrorAnnotation}" }}`,
+      `{{ $error := index (default (dict) $pod.metadata.annotations) "${configErrorAnnotation}" }}`,
       '{ "conditions": [{"type": "Initialized", "status": "True", "lastProbeTime": null, "lastTransitionTime": {{ $now | Quote }}, "reason": null, "message": null}],',
       '{{ if $pod.spec.initContainers }}"initContainerStatuses": [',
       initCompleted,
@@ -141,7 +143,7 @@ function initFail(): Stage {
   return stage({
     name: 'pod-init-container-fail',
     kind: 'Pod',
-    when: [alive, creating, `!${pullsFail}`, `!${hasConfigError}`, initCrashes],
+    when: [alive, creating, not(pullsFail), not(hasConfigError), initCrashes],
     delayMs: 1000,
     jitterMs: 3000,
     statusTemplate: [
@@ -168,8 +170,8 @@ function initBackoff(): Stage {
     when: [
       alive,
       pending,
-      `!${neverRestarts}`,
-      `${initContainerStatuses}.exists(s, has(s.state.terminated) && s.state.terminated.reason != 'Completed')`,
+      not(neverRestarts),
+      someInitStatus('.state.terminated != null and .state.terminated.reason != "Completed"'),
     ],
     delayMs: 1000,
     events: [{ type: 'Warning', reason: 'BackOff', message: 'Back-off restarting failed container' }],
@@ -216,7 +218,7 @@ export function podStages(): Stage[] {
       [
         alive,
         pending,
-        `(${waitingIn(containerStatuses, 'ErrImagePull')} || ${waitingIn(initContainerStatuses, 'ErrImagePull')})`,
+        `(${waitingIn(containerStatuses, 'ErrImagePull')} or ${waitingIn(initContainerStatuses, 'ErrImagePull')})`,
       ],
       'ImagePullBackOff',
       1500,
@@ -227,7 +229,7 @@ export function podStages(): Stage[] {
       [
         alive,
         pending,
-        `(${waitingIn(containerStatuses, 'ImagePullBackOff')} || ${waitingIn(initContainerStatuses, 'ImagePullBackOff')})`,
+        `(${waitingIn(containerStatuses, 'ImagePullBackOff')} or ${waitingIn(initContainerStatuses, 'ImagePullBackOff')})`,
       ],
       'ErrImagePull',
       20_000,

@@ -1,5 +1,6 @@
-/** CEL markers of where a pod is in its lifecycle, and status JSON fragments for templates. */
+/** jq markers of where a pod is in its lifecycle, and status JSON fragments for templates. */
 import {
+  allStatuses,
   anyContainer,
   anyContainerOrInit,
   anyInitContainer,
@@ -11,22 +12,22 @@ import {
 } from './pod-predicates.js';
 import { containerId, imageId } from './pod-templates.js';
 
-export const bound = 'has(self.spec.nodeName)';
-export const running = "self.status.phase == 'Running'";
-export const pending = "self.status.phase == 'Pending'";
+export const bound = '.spec.nodeName != null';
+export const running = '.status.phase == "Running"';
+export const pending = '.status.phase == "Pending"';
 export const creating = [
-  'has(self.status.startTime)',
+  '.status.startTime != null',
   pending,
-  `size(${containerStatuses}) > 0`,
-  `${containerStatuses}.all(s, has(s.state.waiting) && s.state.waiting.reason in ['ContainerCreating', 'PodInitializing'])`,
-  `${initContainerStatuses}.all(s, has(s.state.waiting) && s.state.waiting.reason == 'PodInitializing')`,
-].join(' && ');
+  `(${containerStatuses} | length > 0)`,
+  allStatuses('.state.waiting.reason == "ContainerCreating" or .state.waiting.reason == "PodInitializing"'),
+  `all(${initContainerStatuses}[]; .state.waiting.reason == "PodInitializing")`,
+].join(' and ');
 export const pullsFail = anyContainerOrInit(imageUnpullable);
 export const initCrashes = anyInitContainer(crashes);
 export const mainExecNotFound = anyContainer(execNotFound);
-export const allRunning = `${containerStatuses}.all(s, has(s.state.running))`;
+export const allRunning = allStatuses('.state.running != null');
 export const waitingIn = (statuses: string, reason: string): string =>
-  `${statuses}.exists(s, has(s.state.waiting) && s.state.waiting.reason == '${reason}')`;
+  `any(${statuses}[]; .state.waiting.reason == "${reason}")`;
 
 export const podIps = [
   '{{ $hostIP := NodeIPWith .spec.nodeName }}',
@@ -43,7 +44,7 @@ export const completedInit =
   '"state": {"terminated": {"exitCode": 0, "reason": "Completed", "startedAt": {{ $now | Quote }}, "finishedAt": {{ $now | Quote }}}}}';
 
 export const runningStatus = (restart: string, ready: string, lastState: string): string =>
-  `{"name": {{ $c.name | Quote }}, "image": {{ $c.image | Quote }}, "imageID": ${imageId}, "containerID": ${containerId(restart)}, "ready": ${ready}, "started": true, "restartCount": ${restart}, ` +
+  `{"name": {{ $c.name | Quote }}, "image": {{ $c.image | Quote }}, "imageID": ${imageId}, "containerID": ${containerId(restart)}, "ready": ${ready}, "started": true, "restartCount": {{ ${restart} }}, ` +
   `"lastState": ${lastState}, "state": {"running": {"startedAt": {{ $now | Quote }}}}}`;
 
 /** Terminated state from $oom/$exit/$code/$message (commandVars) or StartError ($execNotFound). */

@@ -24,7 +24,9 @@ export interface Stage {
   readonly spec: {
     readonly resourceRef: { readonly apiGroup: 'v1'; readonly kind: 'Pod' | 'Node' };
     readonly selector: {
-      readonly matchExpressions: readonly { readonly cel: { readonly expression: string } }[];
+      readonly matchExpressions: readonly {
+        readonly jq: { readonly key: string; readonly operator: 'In'; readonly values: readonly string[] };
+      }[];
     };
     readonly delay?: { readonly durationMilliseconds: number; readonly jitterDurationMilliseconds?: number };
     readonly weight: number;
@@ -35,7 +37,7 @@ export interface Stage {
 export interface StageInput {
   readonly name: string;
   readonly kind: 'Pod' | 'Node';
-  /** CEL expressions over `self`; all must hold. */
+  /** jq boolean expressions over the object (`$pod` bound to it); all must hold. */
   readonly when: readonly string[];
   readonly delayMs?: number;
   readonly jitterMs?: number;
@@ -60,7 +62,11 @@ export function stage(input: StageInput): Stage {
     metadata: { name: input.name },
     spec: {
       resourceRef: { apiGroup: 'v1', kind: input.kind },
-      selector: { matchExpressions: input.when.map((expression) => ({ cel: { expression } })) },
+      selector: {
+        matchExpressions: input.when.map((expression) => ({
+          jq: { key: `. as $pod | ${expression}`, operator: 'In' as const, values: ['true'] },
+        })),
+      },
       ...(input.delayMs === undefined
         ? {}
         : {
