@@ -2,7 +2,7 @@
  * Times the diagnosis engine alone (no collection, no relay) on synthetic snapshots.
  * Run: npx tsx bench/diagnosis/engine.ts [--pods 1000,10000] [--runs 7]
  */
-import { cpus, freemem, totalmem } from 'node:os';
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import {
@@ -37,7 +37,7 @@ const time = (work: () => unknown): number => {
 const cpu = cpus()[0];
 console.log('# Diagnosis engine benchmark (engine alone, in-process)');
 console.log(
-  `node ${process.version} · ${process.platform}/${process.arch} · ${cpus().length} × ${cpu?.model ?? 'unknown CPU'} · ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} free)`,
+  `node ${process.version} · ${process.platform}/${process.arch} · ${cpus().length} × ${cpu?.model ?? 'unknown CPU'} · ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} free) · load average ${loadavg()[0]?.toFixed(1) ?? '?'}`,
 );
 console.log(
   `${runs} timed runs per size after 1 warm-up; ${(brokenRatio * 100).toFixed(1)}% of deployments broken (6 failure kinds)\n`,
