@@ -33,6 +33,10 @@ export interface ServerConfig {
   readonly auditMaxRecords: number;
   /** How long `close()` waits for in-flight HTTP responses before cutting connections. */
   readonly shutdownTimeoutMs: number;
+  /** Null: in-memory state (one replica). Set: Redis shared by every replica (docs/scale-out.md). */
+  readonly redisUrl: string | null;
+  /** Prefix of every Redis key, so several deployments can share one Redis. */
+  readonly redisPrefix: string;
   readonly version: string;
 }
 
@@ -52,6 +56,8 @@ export const defaultServerConfig: ServerConfig = Object.freeze({
   resultBodyLimitBytes: 4 * 1024 * 1024,
   auditMaxRecords: 10_000,
   shutdownTimeoutMs: 5000,
+  redisUrl: null,
+  redisPrefix: 'kubently:',
   version: '0.1.0',
 });
 
@@ -81,6 +87,8 @@ const variables = {
   KUBENTLY_RESULT_BODY_LIMIT_BYTES: 'resultBodyLimitBytes',
   KUBENTLY_AUDIT_MAX_RECORDS: 'auditMaxRecords',
   KUBENTLY_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
+  KUBENTLY_REDIS_URL: 'redisUrl',
+  KUBENTLY_REDIS_PREFIX: 'redisPrefix',
 } as const;
 
 const integer = (min: number, max: number, example: string) =>
@@ -121,6 +129,18 @@ const fieldSchemas = {
   resultBodyLimitBytes: integer(1024, 256 * 1024 * 1024, '4194304'),
   auditMaxRecords: integer(1, 10_000_000, '10000'),
   shutdownTimeoutMs: integer(0, 600_000, '5000'),
+  redisUrl: z
+    .string()
+    .trim()
+    .regex(/^rediss?(\+sentinel|\+cluster)?:\/\/[^/]+/, {
+      message:
+        'must be a Redis URL: redis://host:6379, rediss://host:6380, redis+sentinel://h1:26379,h2:26379/mymaster or redis+cluster://h1:7000,h2:7001',
+    }),
+  redisPrefix: z
+    .string()
+    .regex(/^[^{}\s]{1,64}$/, {
+      message: 'must be 1-64 characters without spaces or braces, e.g. kubently:',
+    }),
 } as const;
 
 /**

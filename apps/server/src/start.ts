@@ -4,6 +4,9 @@ import { createAdaptorServer } from '@hono/node-server';
 
 import type { ServerConfig } from './config.js';
 import { createApp } from './http/create-app.js';
+import { createRedisState } from './state/redis/create-redis-state.js';
+import type { RedisStateStore } from './state/redis/create-redis-state.js';
+import { systemClock } from './support/clock.js';
 import { createServices } from './services.js';
 import type { ServerServices, ServiceOverrides } from './services.js';
 
@@ -21,7 +24,23 @@ export const start = async (
   config: ServerConfig,
   overrides: ServiceOverrides = {},
 ): Promise<RunningServer> => {
-  const services = createServices(config, overrides);
+  let redis: RedisStateStore | undefined;
+  if (overrides.state === undefined && config.redisUrl !== null) {
+    redis = await createRedisState({
+      url: config.redisUrl,
+      prefix: config.redisPrefix,
+      clock: overrides.clock ?? systemClock,
+      resultTtlMs: config.resultTtlSeconds * 1000,
+      auditMaxRecords: config.auditMaxRecords,
+      // Keepalives refresh presence; three missed ones and no replica vouches for the executor.
+      presenceTtlMs: config.keepaliveSeconds * 3000,
+      redeliveryGraceMs: config.redeliveryGraceMs,
+      reapIntervalMs: Math.min(5000, Math.max(1000, config.keepaliveSeconds * 1000)),
+    });
+  }
+  const services = createServices(config, redis === undefined ? overrides : { ...overrides, state: redis });
+  // Commands of an executor whose replica died fail definitely, like the hub's own grace expiry.
+  redis?.onLost((command, executorId) => services.commands.failLost(command, executorId));
   const app = createApp(services);
   const server = createAdaptorServer({ fetch: app.fetch, hostname: config.host, port: config.port });
   await new Promise<void>((resolve, reject) => {

@@ -3,7 +3,7 @@ import type { Command, CommandFailure, CommandResult, PolicyMode, ResultAck } fr
 import type { Caller } from '../auth/api-key-verifier.js';
 import type { AuditOutcome, AuditWriter } from '../audit/audit-writer.js';
 import { outcomeOfResult } from '../audit/audit-writer.js';
-import { KubentlyError } from '../errors/kubently-error.js';
+import { isKubentlyError, KubentlyError } from '../errors/kubently-error.js';
 import type { ExecutorHub } from '../executors/executor-hub.js';
 import { checkCommand } from '../policy/policy-gate.js';
 import type { PolicyResolver } from '../policy/policy-gate.js';
@@ -141,13 +141,13 @@ export class CommandService {
     const waiting = input.wait ? this.#waitFor(tracker, input.signal) : undefined;
     tracker.deadline = setTimeout(
       () => {
-        void this.#onDeadline(tracker);
+        this.#settleOnError(tracker, this.#onDeadline(tracker));
       },
       input.wait ? waitSeconds * 1000 : command.timeoutSeconds * 1000 + this.#options.asyncSlackMs,
     );
     if (!this.#options.hub.hasExecutor(command.clusterId)) {
       tracker.grace = setTimeout(() => {
-        void this.#onGrace(tracker);
+        this.#settleOnError(tracker, this.#onGrace(tracker));
       }, this.#options.executorGraceMs);
     }
     await state.queue.enqueue(command);
@@ -253,7 +253,7 @@ export class CommandService {
   #waitFor(tracker: Tracker, signal: AbortSignal | undefined): Promise<CommandRecord> {
     return new Promise<CommandRecord>((resolve, reject) => {
       const onAbort = (): void => {
-        void this.#onCallerGone(tracker);
+        this.#settleOnError(tracker, this.#onCallerGone(tracker));
       };
       tracker.settle = (outcome) => {
         signal?.removeEventListener('abort', onAbort);
@@ -270,6 +270,20 @@ export class CommandService {
     this.#release(tracker);
     this.#trackers.delete(record.command.id);
     tracker.settle?.({ record });
+  }
+
+  /** A timer's state call failed (e.g. the state backend is away): the caller gets that error, never a hang. */
+  #settleOnError(tracker: Tracker, work: Promise<void>): void {
+    work.catch((error: unknown) => {
+      this.#options.logger.warn({ err: error, commandId: tracker.command.id }, 'command timer failed');
+      this.#trackers.delete(tracker.command.id);
+      this.#release(tracker);
+      tracker.settle?.({
+        error: isKubentlyError(error)
+          ? error
+          : new KubentlyError('internal', 'the command could not be ended cleanly; see the server log'),
+      });
+    });
   }
 
   #release(tracker: Tracker): void {
