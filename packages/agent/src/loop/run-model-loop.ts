@@ -86,8 +86,10 @@ export async function runModelLoop(
     maxOutputTokens: config.maxOutputTokens,
     ...(config.temperature === undefined ? {} : { temperature: config.temperature }),
     stopWhen: [stepCountIs(config.maxSteps), afterForcedStep],
-    prepareStep: ({ stepNumber }) => {
-      if (budget.forced === null && total.totalTokens >= config.maxTokens) {
+    // Usage comes from the SDK's own step results: the event consumer may lag behind the loop.
+    prepareStep: ({ stepNumber, steps }) => {
+      const used = steps.reduce((sum, step) => sum + toTokenUsage(step.usage).totalTokens, 0);
+      if (budget.forced === null && used >= config.maxTokens) {
         budget.forced = { step: stepNumber, reason: 'token_budget' };
       }
       if (budget.forced === null && stepNumber >= config.maxSteps - 1) {
