@@ -1,0 +1,261 @@
+import { randomUUID } from 'node:crypto';
+
+import { commandResponseSchema, errorBodySchema } from '@kubently/protocol';
+import type { CommandResponse } from '@kubently/protocol';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+
+import { createFakeKubectl } from '../fixtures/fake-kubectl.js';
+import type { FakeKubectl } from '../fixtures/fake-kubectl.js';
+import { connectExecutor, startExecutor, startServer } from './support/kubently.js';
+import type { HttpAnswer, RunningServer } from './support/kubently.js';
+import { eventually, serverMain, spawnNode, stopAll } from './support/processes.js';
+import { createPrivateRedis } from './support/redis-server.js';
+import { startTcpProxy } from './support/tcp-proxy.js';
+import type { TcpProxy } from './support/tcp-proxy.js';
+
+/**
+ * Several server replicas sharing the machine's Redis (127.0.0.1:6379), the built executor and the
+ * kubectl test double, all real processes. Every test asserts what ran (the kubectl log) and what
+ * each caller received: zero lost, zero duplicated.
+ */
+const sharedRedis = 'redis://127.0.0.1:6379';
+const prefixes: string[] = [];
+
+const replicaEnv = (prefix: string, url = sharedRedis): Record<string, string> => ({
+  KUBENTLY_REDIS_URL: url,
+  KUBENTLY_REDIS_PREFIX: prefix,
+  KUBENTLY_KEEPALIVE_SECONDS: '1',
+  KUBENTLY_EXECUTOR_GRACE_MS: '3000',
+  KUBENTLY_REDELIVERY_GRACE_MS: '1500',
+});
+
+const startReplicas = async (count: number, url = sharedRedis): Promise<RunningServer[]> => {
+  const prefix = `kubently-int:${randomUUID()}:`;
+  prefixes.push(prefix);
+  const replicas: RunningServer[] = [];
+  for (let index = 0; index < count; index += 1) replicas.push(await startServer(replicaEnv(prefix, url)));
+  return replicas;
+};
+
+const executorEnv = { KUBENTLY_MAX_BACKOFF_SECONDS: '1' };
+
+const ranWith = (kubectl: FakeKubectl, marker: string) =>
+  kubectl.invocations().filter((invocation) => invocation.argv.includes(marker));
+
+const run = (replica: RunningServer, clusterId: string, args: string[], query = ''): Promise<HttpAnswer> =>
+  replica.api.post(`/v1/commands${query}`, { clusterId, args, timeoutSeconds: 30 });
+
+async function finalState(replica: RunningServer, id: string): Promise<CommandResponse> {
+  return eventually(async () => {
+    const current = commandResponseSchema.parse((await replica.api.get(`/v1/commands/${id}`)).body);
+    return current.status === 'succeeded' || current.status === 'failed' ? current : undefined;
+  });
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('Redis: several replicas share one state', () => {
+  const proxies: TcpProxy[] = [];
+  afterEach(async () => {
+    await Promise.all(proxies.splice(0).map((proxy) => proxy.close()));
+    await stopAll();
+  });
+  afterAll(async () => {
+    const client = new Redis(sharedRedis);
+    for (const prefix of prefixes) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+        cursor = next;
+        if (keys.length > 0) await client.del(...keys);
+      } while (cursor !== '0');
+    }
+    client.disconnect();
+  });
+
+  it('executor on replica A, callers on A and B: every command runs once and every caller gets its result', async () => {
+    const [a, b] = (await startReplicas(2)) as [RunningServer, RunningServer];
+    const clusterId = 'two-replicas';
+    const token = await a.api.addCluster(clusterId);
+    const kubectl = createFakeKubectl();
+    await connectExecutor(a, { clusterId, token, kubectl, env: executorEnv });
+    // B sees the executor A holds (presence lives in Redis).
+    await b.api.waitForExecutors(clusterId, 1);
+
+    const markers = Array.from({ length: 24 }, () => `pod-${randomUUID()}`);
+    const answers = await Promise.all(
+      markers.map((marker, index) => run(index % 3 === 0 ? a : b, clusterId, ['get', 'pods', marker])),
+    );
+    answers.forEach((answer, index) => {
+      expect(answer.status).toBe(200);
+      const response = commandResponseSchema.parse(answer.body);
+      expect(response.status).toBe('succeeded');
+      expect(response.stdout).toContain(markers[index]);
+    });
+    for (const marker of markers) expect(ranWith(kubectl, marker)).toHaveLength(1);
+
+    // Either replica answers for a command the other one ran.
+    const id = commandResponseSchema.parse(answers[1]?.body).id;
+    expect(commandResponseSchema.parse((await a.api.get(`/v1/commands/${id}`)).body).status).toBe(
+      'succeeded',
+    );
+  });
+
+  it('two executors of one cluster on different replicas: each command runs exactly once', async () => {
+    const [a, b] = (await startReplicas(2)) as [RunningServer, RunningServer];
+    const clusterId = 'ha-executors';
+    const token = await a.api.addCluster(clusterId);
+    const kubectl = createFakeKubectl();
+    const first = await connectExecutor(a, { clusterId, token, kubectl, env: executorEnv });
+    const second = startExecutor({ apiUrl: b.url, clusterId, token, kubectl, env: executorEnv });
+    await a.api.waitForExecutors(clusterId, 2);
+
+    const markers = Array.from({ length: 30 }, () => `pod-${randomUUID()}`);
+    const answers = await Promise.all(
+      markers.map((marker, index) =>
+        run(index % 2 === 0 ? a : b, clusterId, ['get', 'pods', 'fake-sleep-0', marker]),
+      ),
+    );
+    for (const answer of answers) expect(commandResponseSchema.parse(answer.body).status).toBe('succeeded');
+    const runners = new Set<number>();
+    for (const marker of markers) {
+      const ran = ranWith(kubectl, marker);
+      expect(ran).toHaveLength(1);
+      runners.add(ran[0]?.ppid ?? -1);
+    }
+    for (const runner of runners) expect([first.pid, second.pid]).toContain(runner);
+  });
+
+  it('executor SIGKILLed mid-command: the caller on the other replica gets a definite failure; it ran once', async () => {
+    const [a, b] = (await startReplicas(2)) as [RunningServer, RunningServer];
+    const clusterId = 'killed-executor';
+    const token = await a.api.addCluster(clusterId);
+    const kubectl = createFakeKubectl();
+    const executor = await connectExecutor(a, { clusterId, token, kubectl, env: executorEnv });
+    const marker = `pod-${randomUUID()}`;
+    const waiting = run(b, clusterId, ['get', 'pods', 'fake-sleep-3', marker]);
+    await eventually(() => (ranWith(kubectl, marker).length === 1 ? true : undefined));
+    await executor.stop('SIGKILL');
+
+    const answer = await waiting;
+    expect(answer.status).toBe(200);
+    const response = commandResponseSchema.parse(answer.body);
+    expect(response.status).toBe('failed');
+    expect(response.failure?.code).toBe('executor_error');
+    expect(response.failure?.message).toMatch(/may or may not have run/);
+
+    const restarted = await connectExecutor(a, { clusterId, token, kubectl, env: executorEnv });
+    const after = `pod-${randomUUID()}`;
+    expect(commandResponseSchema.parse((await run(b, clusterId, ['get', 'pods', after])).body).status).toBe(
+      'succeeded',
+    );
+    expect(ranWith(kubectl, after)[0]?.ppid).toBe(restarted.pid);
+    expect(ranWith(kubectl, marker)).toHaveLength(1);
+  });
+
+  it('replica holding the executor killed: the executor rejoins the other replica, its running and queued commands finish once', async () => {
+    const [a, b] = (await startReplicas(2)) as [RunningServer, RunningServer];
+    const clusterId = 'killed-replica';
+    const token = await b.api.addCluster(clusterId);
+    const kubectl = createFakeKubectl();
+    const proxy = await startTcpProxy(Number(new URL(a.url).port));
+    proxies.push(proxy);
+    startExecutor({ apiUrl: proxy.url, clusterId, token, kubectl, env: executorEnv });
+    await a.api.waitForExecutors(clusterId, 1);
+
+    const running = `pod-${randomUUID()}`;
+    const id = commandResponseSchema.parse(
+      (await run(b, clusterId, ['get', 'pods', 'fake-sleep-2', running], '?wait=false')).body,
+    ).id;
+    await eventually(() => (ranWith(kubectl, running).length === 1 ? true : undefined));
+    await a.process.stop('SIGKILL');
+    const queued = `pod-${randomUUID()}`;
+    const queuedAnswer = run(b, clusterId, ['get', 'pods', queued]);
+    proxy.repoint(Number(new URL(b.url).port));
+
+    expect(commandResponseSchema.parse((await queuedAnswer).body).status).toBe('succeeded');
+    expect((await finalState(b, id)).status).toBe('succeeded');
+    await pause(1000);
+    expect(ranWith(kubectl, running)).toHaveLength(1);
+    expect(ranWith(kubectl, queued)).toHaveLength(1);
+  });
+
+  it('replica and executor both gone: another replica fails the orphaned command definitely', async () => {
+    const [a, b] = (await startReplicas(2)) as [RunningServer, RunningServer];
+    const clusterId = 'orphaned';
+    const token = await b.api.addCluster(clusterId);
+    const kubectl = createFakeKubectl();
+    const executor = await connectExecutor(a, { clusterId, token, kubectl, env: executorEnv });
+    const marker = `pod-${randomUUID()}`;
+    const id = commandResponseSchema.parse(
+      (await run(b, clusterId, ['get', 'pods', 'fake-sleep-5', marker], '?wait=false')).body,
+    ).id;
+    await eventually(() => (ranWith(kubectl, marker).length === 1 ? true : undefined));
+    await Promise.all([a.process.stop('SIGKILL'), executor.stop('SIGKILL')]);
+
+    const final = await finalState(b, id);
+    expect(final.status).toBe('failed');
+    expect(final.failure?.code).toBe('executor_error');
+    expect(ranWith(kubectl, marker)).toHaveLength(1);
+  });
+
+  it('Redis unreachable at start: the replica exits naming KUBENTLY_REDIS_URL', async () => {
+    const redis = await createPrivateRedis(); // never started: its port is closed
+    const replica = spawnNode(serverMain, {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      KUBENTLY_PORT: '0',
+      KUBENTLY_REDIS_URL: redis.url,
+    });
+    expect(await replica.exited).not.toBe(0);
+    expect(replica.output()).toContain('KUBENTLY_REDIS_URL');
+    expect(replica.output()).toContain(`127.0.0.1:${redis.port}`);
+  });
+
+  it('Redis lost while running: readyz fails and commands get backend_unavailable; after the restart both work again', async () => {
+    const redis = await createPrivateRedis();
+    await redis.start();
+    try {
+      const [replica] = (await startReplicas(1, redis.url)) as [RunningServer];
+      const clusterId = 'redis-restart';
+      const token = await replica.api.addCluster(clusterId);
+      const kubectl = createFakeKubectl();
+      await connectExecutor(replica, { clusterId, token, kubectl, env: executorEnv });
+      const before = `pod-${randomUUID()}`;
+      expect(
+        commandResponseSchema.parse((await run(replica, clusterId, ['get', 'pods', before])).body).status,
+      ).toBe('succeeded');
+      const inFlight = `pod-${randomUUID()}`;
+      const inFlightAnswer = run(replica, clusterId, ['get', 'pods', 'fake-sleep-2', inFlight]);
+      await eventually(() => (ranWith(kubectl, inFlight).length === 1 ? true : undefined));
+
+      await redis.stop();
+      expect((await replica.api.get('/readyz')).status).toBe(503);
+      const down = await run(replica, clusterId, ['get', 'pods', `pod-${randomUUID()}`]);
+      expect(down.status).toBe(503);
+      expect(errorBodySchema.parse(down.body).error.code).toBe('backend_unavailable');
+
+      await redis.start();
+      await eventually(async () => ((await replica.api.get('/readyz')).status === 200 ? true : undefined));
+      // The command in flight ends definitely: its result (the executor retries) or a definite error.
+      const settled = await inFlightAnswer;
+      if (settled.status === 200) expect(commandResponseSchema.parse(settled.body).status).toBe('succeeded');
+      else
+        expect(['backend_unavailable', 'command_timeout']).toContain(
+          errorBodySchema.parse(settled.body).error.code,
+        );
+      expect(ranWith(kubectl, inFlight)).toHaveLength(1);
+
+      const after = `pod-${randomUUID()}`;
+      const recovered = await eventually(async () => {
+        const answer = await run(replica, clusterId, ['get', 'pods', after]);
+        return answer.status === 200 ? answer : undefined;
+      });
+      expect(commandResponseSchema.parse(recovered.body).status).toBe('succeeded');
+      expect(ranWith(kubectl, after)).toHaveLength(1);
+    } finally {
+      await stopAll();
+      await redis.stop();
+    }
+  });
+});
