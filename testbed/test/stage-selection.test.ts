@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 
@@ -92,4 +94,55 @@ describe('stages file', () => {
     );
     expect([...reasons].sort()).toEqual(['BackOff', 'Failed', 'Killing', 'Unhealthy']);
   });
+});
+
+describe('stage selectors', () => {
+  // kwok compiles the selectors with gojq at runtime; a syntax error there only shows in its log. The
+  // system jq (same grammar for what we use) catches such mistakes here when it is installed.
+  const jq = ['/usr/bin/jq', '/usr/local/bin/jq'].find((path) => existsSync(path));
+  const pod = JSON.stringify({
+    metadata: { name: 'p', namespace: 'n', annotations: {} },
+    spec: {
+      nodeName: 'worker-1',
+      containers: [
+        {
+          name: 'app',
+          image: 'nginx:1.27',
+          ports: [{ containerPort: 80 }],
+          readinessProbe: { httpGet: { path: '/x', port: 80 } },
+        },
+      ],
+    },
+    status: {
+      phase: 'Running',
+      startTime: 't',
+      containerStatuses: [{ name: 'app', ready: false, state: { running: {} } }],
+    },
+  });
+  const keys = allStages().flatMap((s) =>
+    s.spec.selector.matchExpressions.map((m) => [s.metadata.name, m.jq.key] as const),
+  );
+
+  it.skipIf(jq === undefined).each(keys)('%s: %s compiles and yields a boolean', (_name, key) => {
+    const result = spawnSync(jq!, ['-c', key], { input: pod, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(['true', 'false']).toContain(result.stdout.trim());
+  });
+
+  it.skipIf(jq === undefined)(
+    'selects readiness-failing pods for the 404 stage and not for pod-ready',
+    () => {
+      const matches = (name: string): boolean =>
+        allStages()
+          .find((s) => s.metadata.name === name)!
+          .spec.selector.matchExpressions.every(
+            (m) =>
+              spawnSync(jq!, ['-c', m.jq.key], { input: pod, encoding: 'utf8' }).stdout.trim() === 'true',
+          );
+      expect(matches('pod-readiness-probe-404')).toBe(true);
+      expect(matches('pod-readiness-probe-refused')).toBe(false);
+      expect(matches('pod-ready')).toBe(false);
+      expect(matches('pod-container-crash')).toBe(false);
+    },
+  );
 });
