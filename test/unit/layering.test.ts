@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
  * DESIGN §4 layering, checked on the source text so it holds even where lint is switched off:
  * protocol ← policy ← diagnosis ← agent ← apps. Packages never import apps; protocol imports only
  * zod; apps never import each other except the CLI starting the server and the executor; the
- * executor never imports the server, the CLI, the diagnosis engine or the agent.
+ * executor never imports the server, the CLI, the diagnosis engine or the agent. Relative imports
+ * inside a workspace form no cycle.
  */
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -102,6 +103,82 @@ describe('layering (DESIGN §4)', () => {
         }
       }
       expect(violations).toEqual([]);
+    });
+  }
+});
+
+/** Value imports only: `import type` is erased at build time and cannot form a runtime cycle. */
+function relativeValueImports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specifiers: string[] = [];
+  for (const match of text.matchAll(
+    /^\s*(?:import|export)\s+(?!type\s)[^'";]*?from\s+['"](\.{1,2}\/[^'"]+)['"]/gm,
+  )) {
+    if (match[1] !== undefined) specifiers.push(match[1]);
+  }
+  return specifiers;
+}
+
+function resolveRelative(from: string, specifier: string): string | null {
+  const base = join(from, '..', specifier);
+  for (const candidate of [
+    base.replace(/\.js$/, '.ts'),
+    base.replace(/\.js$/, '.tsx'),
+    join(base, 'index.ts'),
+  ]) {
+    try {
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // try the next spelling
+    }
+  }
+  return null;
+}
+
+function findCycle(files: readonly string[]): string[] | null {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const visit = (file: string): string[] | null => {
+    const seen = state.get(file);
+    if (seen === 'done') return null;
+    if (seen === 'visiting') return [...stack.slice(stack.indexOf(file)), file];
+    state.set(file, 'visiting');
+    stack.push(file);
+    for (const specifier of relativeValueImports(file)) {
+      const target = resolveRelative(file, specifier);
+      const cycle = target === null ? null : visit(target);
+      if (cycle !== null) return cycle;
+    }
+    stack.pop();
+    state.set(file, 'done');
+    return null;
+  };
+  for (const file of files) {
+    const cycle = visit(file);
+    if (cycle !== null) return cycle;
+  }
+  return null;
+}
+
+describe('import cycles', () => {
+  const workspaces = [
+    ...packages.map((name) => join(root, 'packages', name, 'src')),
+    ...apps.map((name) => join(root, 'apps', name, 'src')),
+  ];
+
+  it('detects a cycle when there is one', () => {
+    const fixture = join(root, 'test/unit/fixtures/cycle');
+    expect(findCycle(sourceFiles(fixture))?.map((file) => relative(fixture, file))).toEqual([
+      'a.ts',
+      'b.ts',
+      'a.ts',
+    ]);
+  });
+
+  for (const dir of workspaces) {
+    it(`${relative(root, dir)} has no import cycle`, () => {
+      const cycle = findCycle(sourceFiles(dir));
+      expect(cycle?.map((file) => relative(root, file)) ?? null).toBeNull();
     });
   }
 });
