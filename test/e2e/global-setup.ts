@@ -20,7 +20,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const startedAt = Date.now();
   const testbed = await Testbed.start({ runDir, build: true, onLog: log, timeoutMs: 180_000 });
   log(`up in ${((Date.now() - startedAt) / 1000).toFixed(1)}s at ${testbed.state.server}`);
-  const scenarios = await testbed.applyScenarios('all');
+  // If the runner dies without calling the teardown, do not leave a cluster behind.
+  const killOnExit = (): void => {
+    testbed.killNow();
+  };
+  process.once('exit', killOnExit);
+  let scenarios: Awaited<ReturnType<typeof testbed.applyScenarios>>;
+  try {
+    scenarios = await testbed.applyScenarios('all');
+  } catch (error) {
+    process.removeListener('exit', killOnExit);
+    await testbed.stop();
+    throw error;
+  }
   const context: TestbedContext = {
     kubeconfig: testbed.kubeconfig,
     kubectl: testbed.kubectlPath,
@@ -33,6 +45,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
   project.provide('testbed', context);
   return async () => {
+    process.removeListener('exit', killOnExit);
     await testbed.stop();
   };
 }
