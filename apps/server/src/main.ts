@@ -14,7 +14,12 @@ const main = async (): Promise<void> => {
     }
     throw error;
   }
-  const server = await start(config);
+  const server = await start(config).catch((error: unknown) => {
+    // Redis unreachable at start is reported like a bad setting: it names KUBENTLY_REDIS_URL.
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`kubently server: ${error.message}\n`);
+    process.exit(2);
+  });
   if (!server.services.logger.isLevelEnabled('info')) {
     // Spawners (tests, the CLI) read the real port from this line even when logging is quiet.
     process.stdout.write(`${JSON.stringify({ msg: 'listening', url: server.url })}\n`);

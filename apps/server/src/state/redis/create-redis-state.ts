@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import { ConfigError } from '../../config.js';
 import type { Clock } from '../../support/clock.js';
 import type { StateStore } from '../state-store.js';
 import { guardPort, toBackendError } from './backend-errors.js';
@@ -10,6 +11,7 @@ import { RedisClusterRegistry } from './redis-cluster-registry.js';
 import { RedisCommandQueue } from './redis-command-queue.js';
 import { RedisCommandStore } from './redis-command-store.js';
 import { createRedisClient, parseRedisUrl } from './redis-connection.js';
+import type { RedisTarget } from './redis-connection.js';
 import { RedisEvents } from './redis-events.js';
 import { createRedisKeys } from './redis-keys.js';
 import type { RedisClient } from './redis-script.js';
@@ -44,6 +46,12 @@ const describeUrl = (url: string): string => url.replace(/\/\/[^@/]*@/, '//***@'
 
 const connect = async (client: RedisClient, where: string, timeoutMs: number): Promise<void> => {
   let timer: NodeJS.Timeout | undefined;
+  // ioredis rejects connect() with "Connection is closed"; the socket error says why.
+  let cause: unknown;
+  const onError = (error: unknown): void => {
+    cause ??= error;
+  };
+  client.on('error', onError);
   try {
     await Promise.race([
       client.connect(),
@@ -55,11 +63,13 @@ const connect = async (client: RedisClient, where: string, timeoutMs: number): P
     ]);
   } catch (error) {
     client.disconnect();
-    throw new Error(
-      `cannot reach Redis at ${where} (KUBENTLY_REDIS_URL): ${error instanceof Error ? error.message : String(error)}; start Redis or fix KUBENTLY_REDIS_URL, or unset it to use the in-memory backend`,
-      { cause: error },
+    const reason = cause ?? error;
+    throw new ConfigError(
+      'KUBENTLY_REDIS_URL',
+      `cannot reach Redis at ${where}: ${reason instanceof Error ? reason.message : String(reason)}; start Redis or fix KUBENTLY_REDIS_URL, or unset it to use the in-memory backend`,
     );
   } finally {
+    client.off('error', onError);
     clearTimeout(timer);
   }
 };
@@ -69,7 +79,12 @@ const connect = async (client: RedisClient, where: string, timeoutMs: number): P
  * Redis does not answer), subscribes to the replicas' event channel and starts the orphan reaper.
  */
 export const createRedisState = async (options: RedisStateOptions): Promise<RedisStateStore> => {
-  const target = parseRedisUrl(options.url);
+  let target: RedisTarget;
+  try {
+    target = parseRedisUrl(options.url);
+  } catch (error) {
+    throw new ConfigError('KUBENTLY_REDIS_URL', error instanceof Error ? error.message : String(error));
+  }
   const where = describeUrl(options.url);
   const client = createRedisClient(target);
   const subscriber = createRedisClient(target);
