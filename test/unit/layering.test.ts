@@ -175,6 +175,10 @@ describe('import cycles', () => {
     ]);
   });
 
+  it('ignores type-only import cycles (erased at build time)', () => {
+    expect(findCycle(sourceFiles(join(root, 'test/unit/fixtures/type-only')))).toBeNull();
+  });
+
   for (const dir of workspaces) {
     it(`${relative(root, dir)} has no import cycle`, () => {
       const cycle = findCycle(sourceFiles(dir));
