@@ -136,11 +136,9 @@ const fieldSchemas = {
       message:
         'must be a Redis URL: redis://host:6379, rediss://host:6380, redis+sentinel://h1:26379,h2:26379/mymaster or redis+cluster://h1:7000,h2:7001',
     }),
-  redisPrefix: z
-    .string()
-    .regex(/^[^{}\s]{1,64}$/, {
-      message: 'must be 1-64 characters without spaces or braces, e.g. kubently:',
-    }),
+  redisPrefix: z.string().regex(/^[^{}\s]{1,64}$/, {
+    message: 'must be 1-64 characters without spaces or braces, e.g. kubently:',
+  }),
 } as const;
 
 /**

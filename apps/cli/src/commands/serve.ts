@@ -17,7 +17,7 @@ const usage = 'kubently serve [--host HOST] [--port PORT] [--log-level LEVEL]';
 
 export const serveCommand: CommandSpec = {
   path: ['serve'],
-  summary: 'Run the Kubently server (memory backend) until Ctrl-C',
+  summary: 'Run the Kubently server (memory backend, or Redis with KUBENTLY_REDIS_URL) until Ctrl-C',
   help: `Usage: ${usage}
 
 Runs the server with the configuration from KUBENTLY_* environment variables; flags override them.
@@ -61,7 +61,9 @@ Flags:
     } catch (error) {
       throw fromAppError(error, 'server');
     }
-    io.stderr.write(`Kubently server listening on ${server.url} (memory backend). Stop with Ctrl-C.\n`);
+    io.stderr.write(
+      `Kubently server listening on ${server.url} (${server.services.state.kind} backend). Stop with Ctrl-C.\n`,
+    );
     if (generatedKey !== undefined) {
       io.stderr.write(
         `No KUBENTLY_API_KEYS set: generated an admin key for this run (set KUBENTLY_API_KEYS=admin:<key> for a stable one):\n  ${generatedKey}\nUse it with: kubently config set-server NAME --url ${server.url} --key ${generatedKey}\n`,
