@@ -82,3 +82,19 @@ export type {
 } from './seed-compat.js';
 export { createSessionRequestSchema, sessionLimits, sessionSchema } from './sessions.js';
 export type { CreateSessionRequest, Session } from './sessions.js';
+export {
+  agentRequestMetadataSchema,
+  agentStreamErrorSchema,
+  agentStreamEventSchema,
+  agentStreamFinalSchema,
+  agentStreamMetadataKey,
+  tokenUsageSchema,
+  toolOutcomes,
+} from './agent-stream.js';
+export type {
+  AgentRequestMetadata,
+  AgentStreamError,
+  AgentStreamEvent,
+  AgentStreamFinal,
+  StreamTokenUsage,
+} from './agent-stream.js';
