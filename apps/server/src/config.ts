@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { AgentError, parseAgentConfig } from '@kubently/agent';
+import type { AgentConfig } from '@kubently/agent';
 import { roleSchema } from '@kubently/protocol';
 import type { Role } from '@kubently/protocol';
 
@@ -37,6 +39,8 @@ export interface ServerConfig {
   readonly redisUrl: string | null;
   /** Prefix of every Redis key, so several deployments can share one Redis. */
   readonly redisPrefix: string;
+  /** The troubleshooting agent (KUBENTLY_LLM_*, docs/agent.md); `agent.model` null: engine-only. */
+  readonly agent: AgentConfig;
   readonly version: string;
 }
 
@@ -58,6 +62,7 @@ export const defaultServerConfig: ServerConfig = Object.freeze({
   shutdownTimeoutMs: 5000,
   redisUrl: null,
   redisPrefix: 'kubently:',
+  agent: parseAgentConfig({}),
   version: '0.1.0',
 });
 
@@ -202,7 +207,25 @@ export const parseEnvironment = (env: Readonly<Record<string, string | undefined
     }
     overrides[field] = parsed.data;
   }
+  overrides['agent'] = parseAgentEnvironment(env);
   return createConfig(overrides);
+};
+
+/** KUBENTLY_LLM_* and the provider key variables; AgentError becomes ConfigError naming the variable. */
+const parseAgentEnvironment = (env: Readonly<Record<string, string | undefined>>): AgentConfig => {
+  try {
+    return parseAgentConfig(env);
+  } catch (error) {
+    if (error instanceof AgentError) {
+      const variable = error.details['variable'];
+      const name = typeof variable === 'string' ? variable : 'KUBENTLY_LLM_PROVIDER';
+      throw new ConfigError(
+        name,
+        error.message.startsWith(`${name} `) ? error.message.slice(name.length + 1) : error.message,
+      );
+    }
+    throw error;
+  }
 };
 
 /** The composition root's one read of the process environment. */

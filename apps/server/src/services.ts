@@ -1,5 +1,9 @@
+import { createMemoryConversationStore, createModelFromConfig } from '@kubently/agent';
+import type { ConversationStore } from '@kubently/agent';
 import type { Command } from '@kubently/protocol';
 
+import { createAgentService } from './agent/agent-service.js';
+import type { AgentLanguageModel, AgentService } from './agent/agent-service.js';
 import { createApiKeyVerifier } from './auth/api-key-verifier.js';
 import type { ApiKeyVerifier } from './auth/api-key-verifier.js';
 import { AuditWriter } from './audit/audit-writer.js';
@@ -32,6 +36,8 @@ export interface ServerServices {
   readonly sessions: SessionService;
   readonly commands: CommandService;
   readonly audit: AuditWriter;
+  /** The troubleshooting agent; `agent.run({caller, correlationId, ...})` acts as that caller. */
+  readonly agent: AgentService;
   readonly isShuttingDown: () => boolean;
   /** Fails waiting callers with shutting_down, closes executor links, stops timers, closes state. */
   close(): Promise<void>;
@@ -43,6 +49,10 @@ export interface ServiceOverrides {
   readonly logger?: Logger;
   readonly state?: StateStore;
   readonly policy?: PolicyResolver;
+  /** The agent's language model (tests: a scripted model); null forces engine-only mode. */
+  readonly model?: AgentLanguageModel | null;
+  /** Conversation memory; default the state backend's. */
+  readonly conversations?: ConversationStore;
 }
 
 /** Session expiry notices and result sweeping run on one coarse timer, never per command. */
@@ -99,6 +109,19 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
   });
   lost.fail = (command, executorId) => commands.failLost(command, executorId);
   clusters.bind(commands, sessions);
+  const agent = createAgentService({
+    config: config.agent,
+    model:
+      overrides.model !== undefined
+        ? overrides.model
+        : config.agent.model === null
+          ? null
+          : createModelFromConfig(config.agent.model),
+    clusters,
+    commands,
+    conversations: overrides.conversations ?? createMemoryConversationStore(),
+    clock,
+  });
 
   let ticks = 0;
   const housekeeping = setInterval(() => {
@@ -123,6 +146,7 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
     sessions,
     commands,
     audit,
+    agent,
     isShuttingDown: () => shuttingDown,
     close: async () => {
       if (shuttingDown) return;
