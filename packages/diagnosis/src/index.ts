@@ -1,3 +1,26 @@
+export {
+  classifyFailure,
+  collectionProblems,
+  collectSnapshot,
+  listArgs,
+  namespaceListArgs,
+  SnapshotCollectionError,
+  snapshotSources,
+} from './collect/index.js';
+export type {
+  ClassifiedFailure,
+  CollectedSnapshot,
+  Collection,
+  CollectionCommand,
+  CollectionLimits,
+  CollectionProblem,
+  CollectionWarning,
+  CollectSnapshotOptions,
+  KubectlOutcome,
+  KubectlRun,
+  ListScope,
+  SnapshotSource,
+} from './collect/index.js';
 export { diagnose } from './engine/diagnose.js';
 export type { DiagnoseOptions } from './engine/diagnose.js';
 export { DiagnosisContext } from './engine/diagnosis-context.js';

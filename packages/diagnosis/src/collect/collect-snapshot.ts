@@ -1,0 +1,367 @@
+import { clusterSnapshotSchema } from '../snapshot/cluster-snapshot.js';
+import type { ClusterSnapshot, SnapshotKind } from '../snapshot/cluster-snapshot.js';
+import { summarizeConfigMap, summarizeSecret } from '../snapshot/summarize.js';
+import { classifyFailure } from './classify-failure.js';
+import type { ClassifiedFailure } from './classify-failure.js';
+import type {
+  Collection,
+  CollectionCommand,
+  CollectionProblem,
+  CollectionWarning,
+} from './collection-warning.js';
+import { createConcurrencyLimit } from './concurrency-limit.js';
+import type { KubectlOutcome, KubectlRun } from './kubectl-run.js';
+import { SnapshotCollectionError } from './snapshot-collection-error.js';
+import { listArgs, namespaceListArgs, snapshotSources } from './snapshot-sources.js';
+import type { ListScope, SnapshotSource } from './snapshot-sources.js';
+
+export interface CollectionLimits {
+  /**
+   * When a cluster-wide list is truncated at the runner's output cap, the kind is listed again one
+   * namespace at a time, if the cluster has at most this many namespaces (default 500).
+   */
+  readonly maxFallbackNamespaces?: number;
+}
+
+export interface CollectSnapshotOptions {
+  readonly run: KubectlRun;
+  /** `"all"` lists with `-A`; a list of namespaces lists each with `-n` (cluster-scoped kinds once). */
+  readonly namespaces: 'all' | readonly string[];
+  readonly signal: AbortSignal;
+  /** Commands in flight at once (default 6). */
+  readonly concurrency?: number;
+  readonly limits?: CollectionLimits;
+  /** Only these kinds (default: every kind of the snapshot schema). */
+  readonly kinds?: readonly SnapshotKind[];
+  /** Milliseconds since the epoch; stamps `collectedAt` and times commands (default `Date.now`). */
+  readonly now?: () => number;
+}
+
+export interface CollectedSnapshot {
+  readonly snapshot: ClusterSnapshot;
+  readonly collection: Collection;
+}
+
+type ListOutcome =
+  | { readonly type: 'ok'; readonly items: unknown[] }
+  | { readonly type: 'truncated'; readonly bytes: number }
+  | { readonly type: 'error'; readonly failure: ClassifiedFailure };
+
+type SourceOutcome =
+  | { readonly type: 'complete'; readonly items: unknown[] }
+  | { readonly type: 'partial'; readonly items: unknown[]; readonly failed: readonly Failed[] }
+  | { readonly type: 'missing'; readonly failed: readonly Failed[] };
+
+interface Failed {
+  readonly namespace?: string;
+  readonly problem: CollectionProblem;
+  readonly message: string;
+  readonly fix: string;
+}
+
+const encoder = new TextEncoder();
+const byteLength = (text: string): number => encoder.encode(text).length;
+
+const namespacePattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+const truncatedFailure = (resource: string, bytes: number, where: string): Failed => ({
+  problem: 'truncated',
+  message: `the list of ${resource} ${where} was cut at the runner's output cap (${String(bytes)} bytes) and was not parsed`,
+  fix: "diagnose fewer namespaces (-n), or raise the executor's output cap (maxOutputBytes) and the server's result body limit",
+});
+
+const hasMetadata = (value: unknown): boolean =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as { metadata?: unknown }).metadata === 'object' &&
+  (value as { metadata?: unknown }).metadata !== null;
+
+const itemsOf = (stdout: string): unknown[] | undefined => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(stdout);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const items = (parsed as { items?: unknown }).items;
+  // kubectl prints `"items": []` for an empty list; a null items field is still an empty list.
+  if (items === null) return [];
+  return Array.isArray(items) ? (items as unknown[]).filter(hasMetadata) : undefined;
+};
+
+const uidOf = (value: unknown): string | undefined => {
+  const uid = (value as { metadata?: { uid?: unknown } }).metadata?.uid;
+  return typeof uid === 'string' && uid !== '' ? uid : undefined;
+};
+
+/** The same event read through core/v1 and events.k8s.io/v1 has one uid; keep the first view. */
+const dedupeByUid = (items: readonly unknown[]): unknown[] => {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const uid = uidOf(item);
+    if (uid === undefined) return true;
+    if (seen.has(uid)) return false;
+    seen.add(uid);
+    return true;
+  });
+};
+
+const validateOptions = (options: CollectSnapshotOptions): void => {
+  const { namespaces, concurrency } = options;
+  if (namespaces !== 'all') {
+    if (namespaces.length === 0)
+      throw new TypeError('namespaces must be "all" or a non-empty list of namespace names');
+    for (const namespace of namespaces) {
+      if (!namespacePattern.test(namespace) || namespace.length > 63)
+        throw new TypeError(
+          `namespace ${JSON.stringify(namespace)} is not a valid name (lower-case letters, digits and "-", at most 63)`,
+        );
+    }
+  }
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64))
+    throw new TypeError(`concurrency must be a whole number from 1 to 64 (got ${String(concurrency)})`);
+};
+
+/**
+ * Builds a `ClusterSnapshot` by listing every kind with read-only `kubectl get <resource> -o json`
+ * through `run`, at most `concurrency` at once. A kind that cannot be listed completely (RBAC,
+ * unknown type, timeout, output cut at the runner's cap, unparseable output) is left absent and
+ * named in `collection.warnings` with the reason and the fix; truncated output is never parsed. A
+ * cluster-wide list cut at the cap is retried per namespace. Secret and ConfigMap values are
+ * dropped as soon as a list is parsed. Rejects with `signal.reason` when aborted, and with a
+ * `SnapshotCollectionError` when nothing can be collected (no executor, cluster unreachable).
+ */
+export const collectSnapshot = async (options: CollectSnapshotOptions): Promise<CollectedSnapshot> => {
+  validateOptions(options);
+  const { run, namespaces } = options;
+  const now = options.now ?? Date.now;
+  const maxFallbackNamespaces = options.limits?.maxFallbackNamespaces ?? 500;
+  const wanted = options.kinds === undefined ? undefined : new Set(options.kinds);
+  const sources = snapshotSources.filter((source) => wanted?.has(source.kind) ?? true);
+  const started = now();
+
+  // Aborted by the caller, or by the collector itself once a fatal failure makes every other command pointless.
+  const stop = new AbortController();
+  const onAbort = (): void => {
+    stop.abort(options.signal.reason);
+  };
+  options.signal.throwIfAborted();
+  options.signal.addEventListener('abort', onAbort, { once: true });
+  let fatal: { failure: ClassifiedFailure; code: string } | undefined;
+  const limit = createConcurrencyLimit(options.concurrency ?? 6, stop.signal);
+  const commands: CollectionCommand[] = [];
+
+  const noteFatal = (outcome: KubectlOutcome, resource: string): ClassifiedFailure | undefined => {
+    if (outcome.type === 'result' && outcome.exitCode === 0) return undefined;
+    const failure = classifyFailure(outcome, resource);
+    if (failure.fatal && fatal === undefined) {
+      fatal = { failure, code: outcome.type === 'failure' ? outcome.code : 'cluster_unreachable' };
+      stop.abort(new SnapshotCollectionError(fatal.code, failure.message, failure.fix, []));
+    }
+    return failure;
+  };
+
+  /** Runs one command in a slot; a fatal answer stops the collection before the slot passes on. */
+  const execute = async (
+    args: readonly string[],
+    resource: string,
+  ): Promise<{ outcome: KubectlOutcome; ms: number; failure: ClassifiedFailure | undefined }> =>
+    limit(async () => {
+      const begin = now();
+      const outcome = await run(args, stop.signal);
+      return { outcome, ms: now() - begin, failure: noteFatal(outcome, resource) };
+    });
+
+  const list = async (source: SnapshotSource, scope: ListScope): Promise<ListOutcome> => {
+    const args = listArgs(source.resource, scope);
+    const { outcome, ms, failure } = await execute(args, source.resource);
+    const record = (fields: Partial<CollectionCommand> & Pick<CollectionCommand, 'ok'>): void => {
+      commands.push({
+        args,
+        items: 0,
+        ms,
+        bytes: outcome.type === 'result' ? byteLength(outcome.stdout) : 0,
+        truncated: false,
+        ...fields,
+      });
+    };
+    if (outcome.type === 'result' && outcome.exitCode === 0 && outcome.truncated) {
+      record({ ok: false, truncated: true, problem: 'truncated' });
+      return { type: 'truncated', bytes: byteLength(outcome.stdout) };
+    }
+    if (failure !== undefined || outcome.type === 'failure') {
+      const reason = failure ?? classifyFailure(outcome, source.resource);
+      record({ ok: false, problem: reason.problem });
+      return { type: 'error', failure: reason };
+    }
+    const items = itemsOf(outcome.stdout);
+    if (items === undefined) {
+      record({ ok: false, problem: 'invalid-output' });
+      return {
+        type: 'error',
+        failure: {
+          problem: 'invalid-output',
+          message: `kubectl get ${source.resource} did not print a JSON list`,
+          fix: 'check that kubectl and the runner pass `-o json` output through unchanged',
+          fatal: false,
+        },
+      };
+    }
+    record({ ok: true, items: items.length });
+    // Values are dropped here, before anything else holds the parsed objects.
+    if (source.kind === 'secrets') return { type: 'ok', items: items.map(summarizeSecret) };
+    if (source.kind === 'configmaps') return { type: 'ok', items: items.map(summarizeConfigMap) };
+    return { type: 'ok', items };
+  };
+
+  let namespaceList: Promise<readonly string[] | Failed> | undefined;
+  const listNamespaces = async (): Promise<readonly string[] | Failed> => {
+    const { outcome, ms } = await execute(namespaceListArgs, 'namespaces');
+    const ok = outcome.type === 'result' && outcome.exitCode === 0 && !outcome.truncated;
+    const names = ok
+      ? outcome.stdout
+          .split('\n')
+          .map((line) => line.trim().replace(/^namespaces?\//, ''))
+          .filter((line) => line !== '')
+      : [];
+    commands.push({
+      args: namespaceListArgs,
+      ok,
+      items: names.length,
+      ms,
+      bytes: outcome.type === 'result' ? byteLength(outcome.stdout) : 0,
+      truncated: outcome.type === 'result' && outcome.truncated,
+    });
+    if (!ok) {
+      const failure = classifyFailure(outcome, 'namespaces');
+      return {
+        problem: 'truncated',
+        message: `the list was cut at the output cap and listing namespaces for a per-namespace retry failed: ${failure.message}`,
+        fix: `grant "list" on namespaces, or ${truncatedFailure('', 0, '').fix}`,
+      };
+    }
+    if (names.length > maxFallbackNamespaces) {
+      return {
+        problem: 'truncated',
+        message: `the list was cut at the output cap and the cluster has ${String(names.length)} namespaces, more than the per-namespace retry allows (${String(maxFallbackNamespaces)})`,
+        fix: truncatedFailure('', 0, '').fix,
+      };
+    }
+    return names;
+  };
+
+  const inNamespaces = async (source: SnapshotSource, names: readonly string[]): Promise<SourceOutcome> => {
+    const outcomes = await Promise.all(
+      names.map(async (namespace) => ({
+        namespace,
+        outcome: await list(source, { type: 'namespace', namespace }),
+      })),
+    );
+    const items: unknown[] = [];
+    const failed: Failed[] = [];
+    for (const { namespace, outcome } of outcomes) {
+      if (outcome.type === 'ok') items.push(...outcome.items);
+      else if (outcome.type === 'truncated')
+        failed.push({
+          namespace,
+          ...truncatedFailure(source.resource, outcome.bytes, `in namespace ${namespace}`),
+        });
+      else failed.push({ namespace, ...outcome.failure });
+    }
+    if (failed.length === 0) return { type: 'complete', items };
+    if (source.partialIsSafe && failed.length < names.length) return { type: 'partial', items, failed };
+    return { type: 'missing', failed };
+  };
+
+  const collectSource = async (source: SnapshotSource): Promise<SourceOutcome> => {
+    if (source.namespaced && namespaces !== 'all') return inNamespaces(source, namespaces);
+    const outcome = await list(source, source.namespaced ? { type: 'all-namespaces' } : { type: 'cluster' });
+    if (outcome.type === 'ok') return { type: 'complete', items: outcome.items };
+    if (outcome.type === 'error') return { type: 'missing', failed: [outcome.failure] };
+    if (!source.namespaced)
+      return { type: 'missing', failed: [truncatedFailure(source.resource, outcome.bytes, 'cluster-wide')] };
+    namespaceList ??= listNamespaces();
+    const names = await namespaceList;
+    if (!Array.isArray(names)) return { type: 'missing', failed: [names as Failed] };
+    return inNamespaces(source, names);
+  };
+
+  try {
+    const settled = await Promise.allSettled(sources.map(collectSource));
+    options.signal.throwIfAborted();
+    const outcomes = settled.map((result, index) => {
+      if (result.status === 'fulfilled')
+        return { source: sources[index] as SnapshotSource, outcome: result.value };
+      if (fatal === undefined) throw result.reason;
+      return undefined;
+    });
+    const warnings: CollectionWarning[] = [];
+    const byKind = new Map<SnapshotKind, unknown[]>();
+    for (const entry of outcomes) {
+      if (entry === undefined) continue;
+      const { source, outcome } = entry;
+      if (outcome.type !== 'missing')
+        byKind.set(source.kind, [...(byKind.get(source.kind) ?? []), ...outcome.items]);
+    }
+    for (const entry of outcomes) {
+      if (entry === undefined || entry.outcome.type === 'complete') continue;
+      const { source, outcome } = entry;
+      const groups = new Map<CollectionProblem, Failed[]>();
+      for (const failed of outcome.failed)
+        groups.set(failed.problem, [...(groups.get(failed.problem) ?? []), failed]);
+      for (const [problem, group] of groups) {
+        const first = group[0] as Failed;
+        const failedNamespaces = group.flatMap((failed) =>
+          failed.namespace === undefined ? [] : [failed.namespace],
+        );
+        warnings.push({
+          kind: source.kind,
+          resource: source.resource,
+          ...(failedNamespaces.length === 0 ? {} : { namespaces: failedNamespaces }),
+          problem,
+          message: first.message,
+          fix: first.fix,
+          kindKept: byKind.has(source.kind),
+        });
+      }
+    }
+    if (fatal !== undefined) {
+      throw new SnapshotCollectionError(
+        fatal.code,
+        `cannot collect a snapshot: ${fatal.failure.message}`,
+        fatal.failure.fix,
+        warnings,
+      );
+    }
+    if (byKind.size === 0 && sources.length > 0) {
+      const first = warnings[0];
+      throw new SnapshotCollectionError(
+        'nothing_collected',
+        `not a single kind could be listed${first === undefined ? '' : `; first error: ${first.message}`}`,
+        first?.fix ?? 'check kubectl access to the cluster',
+        warnings,
+      );
+    }
+    const lists: Partial<Record<SnapshotKind, unknown[]>> = {};
+    for (const [kind, items] of byKind) lists[kind] = kind === 'events' ? dedupeByUid(items) : items;
+    const snapshot = clusterSnapshotSchema.parse({
+      collectedAt: new Date(started).toISOString(),
+      namespaces: namespaces === 'all' ? 'all' : [...new Set(namespaces)].sort(),
+      ...lists,
+    });
+    const kindsWanted = [...new Set(sources.map((source) => source.kind))];
+    return {
+      snapshot,
+      collection: {
+        durationMs: now() - started,
+        commands,
+        warnings,
+        collected: kindsWanted.filter((kind) => byKind.has(kind)),
+        missing: kindsWanted.filter((kind) => !byKind.has(kind)),
+      },
+    };
+  } finally {
+    options.signal.removeEventListener('abort', onAbort);
+  }
+};
