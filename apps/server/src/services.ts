@@ -1,4 +1,4 @@
-import { createMemoryConversationStore, createModelFromConfig } from '@kubently/agent';
+import { createModelFromConfig } from '@kubently/agent';
 import type { ConversationStore } from '@kubently/agent';
 import type { Command } from '@kubently/protocol';
 
@@ -119,7 +119,7 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
           : createModelFromConfig(config.agent.model),
     clusters,
     commands,
-    conversations: overrides.conversations ?? createMemoryConversationStore(),
+    conversations: overrides.conversations ?? state.conversations,
     clock,
   });
 

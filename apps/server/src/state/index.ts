@@ -1,3 +1,5 @@
+export { agentStateDefaults, listTasks } from './agent-task-store.js';
+export type { AgentTaskStore } from './agent-task-store.js';
 export type { AuditFilter, AuditLog } from './audit-log.js';
 export type { ClusterRecord, ClusterRegistry, ExecutorPresence, StoredToken } from './cluster-registry.js';
 export type { CommandQueue } from './command-queue.js';

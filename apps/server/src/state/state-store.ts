@@ -1,3 +1,6 @@
+import type { ConversationStore } from '@kubently/agent';
+
+import type { AgentTaskStore } from './agent-task-store.js';
 import type { AuditLog } from './audit-log.js';
 import type { ClusterRegistry } from './cluster-registry.js';
 import type { CommandQueue } from './command-queue.js';
@@ -12,6 +15,10 @@ export interface StateStore {
   readonly commands: CommandStore;
   readonly sessions: SessionStore;
   readonly audit: AuditLog;
+  /** A2A tasks of the agent and the cross-replica cancel signal. */
+  readonly tasks: AgentTaskStore;
+  /** The agent's per-conversation memory (keys already scoped per caller). */
+  readonly conversations: ConversationStore;
   /** Resolves when the backend answers; rejects when it is unreachable (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,5 +1,9 @@
+import { createMemoryConversationStore } from '@kubently/agent';
+
 import type { Clock } from '../../support/clock.js';
 import type { StateStore } from '../state-store.js';
+import { agentStateDefaults } from '../agent-task-store.js';
+import { MemoryAgentTaskStore } from './memory-agent-task-store.js';
 import { MemoryAuditLog } from './memory-audit-log.js';
 import { MemoryClusterRegistry } from './memory-cluster-registry.js';
 import { MemoryCommandQueue } from './memory-command-queue.js';
@@ -20,6 +24,8 @@ export const createMemoryState = (options: MemoryStateOptions): StateStore => ({
   commands: new MemoryCommandStore(options.clock, options.resultTtlMs),
   sessions: new MemorySessionStore(options.clock),
   audit: new MemoryAuditLog(options.auditMaxRecords),
+  tasks: new MemoryAgentTaskStore(),
+  conversations: createMemoryConversationStore({ maxMessages: agentStateDefaults.conversationMaxMessages }),
   ping: () => Promise.resolve(),
   close: () => Promise.resolve(),
 });

@@ -3,13 +3,16 @@ import { randomUUID } from 'node:crypto';
 import { ConfigError } from '../../config.js';
 import type { Clock } from '../../support/clock.js';
 import type { StateStore } from '../state-store.js';
+import { agentStateDefaults } from '../agent-task-store.js';
 import { guardPort, toBackendError } from './backend-errors.js';
 import { OrphanReaper } from './orphan-reaper.js';
+import { RedisAgentTaskStore } from './redis-agent-task-store.js';
 import type { LostListener } from './orphan-reaper.js';
 import { RedisAuditLog } from './redis-audit-log.js';
 import { RedisClusterRegistry } from './redis-cluster-registry.js';
 import { RedisCommandQueue } from './redis-command-queue.js';
 import { RedisCommandStore } from './redis-command-store.js';
+import { RedisConversationStore } from './redis-conversation-store.js';
 import { createRedisClient, parseRedisUrl } from './redis-connection.js';
 import type { RedisTarget } from './redis-connection.js';
 import { RedisEvents } from './redis-events.js';
@@ -100,13 +103,23 @@ export const createRedisState = async (options: RedisStateOptions): Promise<Redi
     throw error;
   }
   const keys = createRedisKeys(options.prefix);
+  const replicaId = randomUUID();
   const events = new RedisEvents({
     publisher: client,
     subscriber,
     channel: keys.events,
-    replicaId: randomUUID(),
+    replicaId,
   });
   await events.start();
+  const tasks = new RedisAgentTaskStore({
+    client,
+    subscriber,
+    keys,
+    replicaId,
+    taskTtlMs: agentStateDefaults.taskTtlMs,
+    maxTasksPerOwner: agentStateDefaults.maxTasksPerOwner,
+  });
+  await tasks.start();
   const queue = new RedisCommandQueue({ client, keys, events });
   const commands = new RedisCommandStore({
     client,
@@ -143,6 +156,17 @@ export const createRedisState = async (options: RedisStateOptions): Promise<Redi
     sessions: guardPort(new RedisSessionStore({ client, keys, clock: options.clock }), isReady, where),
     audit: guardPort(
       new RedisAuditLog({ client, keys, maxRecords: options.auditMaxRecords }),
+      isReady,
+      where,
+    ),
+    tasks: guardPort(tasks, isReady, where),
+    conversations: guardPort(
+      new RedisConversationStore({
+        client,
+        keys,
+        maxMessages: agentStateDefaults.conversationMaxMessages,
+        ttlMs: agentStateDefaults.conversationTtlMs,
+      }),
       isReady,
       where,
     ),

@@ -30,6 +30,14 @@ export interface RedisKeys {
   readonly audit: string;
   /** Pub/sub channel: enqueue and finished notifications for every replica. */
   readonly events: string;
+  /** One A2A task of one owner (JSON, TTL). */
+  agentTask(owner: string, taskId: string): string;
+  /** Sorted set taskId → last save time, per owner (ListTasks). */
+  ownerTasks(owner: string): string;
+  /** Pub/sub channel: A2A cancel requests between replicas. */
+  readonly agentTaskEvents: string;
+  /** List of JSON messages of one agent conversation (already scoped per caller). */
+  conversation(conversationId: string): string;
 }
 
 export const queueGroup = 'executors';
@@ -51,4 +59,8 @@ export const createRedisKeys = (prefix: string): RedisKeys => ({
   sessionExpiry: `${prefix}session-expiry`,
   audit: `${prefix}audit`,
   events: `${prefix}events`,
+  agentTask: (owner, taskId) => `${prefix}agent-task:${encodeURIComponent(owner)}:${taskId}`,
+  ownerTasks: (owner) => `${prefix}agent-tasks:${encodeURIComponent(owner)}`,
+  agentTaskEvents: `${prefix}agent-task-events`,
+  conversation: (conversationId) => `${prefix}conversation:${encodeURIComponent(conversationId)}`,
 });
