@@ -98,3 +98,41 @@ export type {
   AgentStreamFinal,
   StreamTokenUsage,
 } from './agent-stream.js';
+export {
+  askKubentlyInputSchema,
+  askKubentlyOutputSchema,
+  closeSessionInputSchema,
+  closeSessionOutputSchema,
+  commandResultOutputSchema,
+  createDebugSessionInputSchema,
+  createDebugSessionOutputSchema,
+  diagnoseClusterInputSchema,
+  diagnoseClusterOutputSchema,
+  executeKubectlInputSchema,
+  executeKubectlOutputSchema,
+  getCommandResultInputSchema,
+  getCommandResultOutputSchema,
+  listClustersInputSchema,
+  listClustersOutputSchema,
+  mcpFindingSchema,
+  mcpOutputLimits,
+  mcpToolNames,
+  mcpTools,
+} from './mcp-tools.js';
+export type {
+  McpAskAnswer,
+  McpCommandResult,
+  McpDiagnosis,
+  McpFinding,
+  McpToolAnnotations,
+  McpToolDefinition,
+  McpToolName,
+} from './mcp-tools.js';
+export {
+  capMcpText,
+  commandResultText,
+  diagnosisText,
+  toMcpCommandResult,
+  toMcpDiagnosis,
+} from './mcp-tool-text.js';
+export type { CappedText, ReportLike } from './mcp-tool-text.js';

@@ -7,6 +7,7 @@ import type { AppEnv } from './app-env.js';
 import { correlation } from './correlation.js';
 import { errorResponse } from './error-body.js';
 import { registerExecutorRoutes } from './executor/index.js';
+import { registerMcpRoute } from './mcp/index.js';
 import {
   registerAuditRoutes,
   registerClusterRoutes,
@@ -58,5 +59,21 @@ export const createApp = (services: ServerServices): Hono<AppEnv> => {
   registerExecutorRoutes(app, services);
   registerSeedRoutes(app, services);
   registerOpenApiRoute(app, services);
+  registerMcpRoute(
+    app,
+    {
+      version: services.config.version,
+      logger,
+      clusters: services.clusters,
+      sessions: services.sessions,
+      commands: services.commands,
+      agent: services.agent,
+    },
+    {
+      host: services.config.host,
+      apiKeys: services.apiKeys,
+      maxRequestBodyBytes: services.config.requestBodyLimitBytes,
+    },
+  );
   return app;
 };
