@@ -9,6 +9,7 @@ import type { ApiKeyVerifier } from './auth/api-key-verifier.js';
 import { AuditWriter } from './audit/audit-writer.js';
 import { ClusterService } from './clusters/cluster-service.js';
 import { CommandService } from './commands/command-service.js';
+import { DiagnosisService } from './diagnosis/diagnosis-service.js';
 import type { ServerConfig } from './config.js';
 import { ExecutorHub } from './executors/executor-hub.js';
 import { followReportedMode } from './policy/policy-gate.js';
@@ -38,6 +39,8 @@ export interface ServerServices {
   readonly audit: AuditWriter;
   /** The troubleshooting agent; `agent.run({caller, correlationId, ...})` acts as that caller. */
   readonly agent: AgentService;
+  /** Collects a snapshot through the cluster's executor as the caller and runs the rule engine. */
+  readonly diagnosis: DiagnosisService;
   readonly isShuttingDown: () => boolean;
   /** Fails waiting callers with shutting_down, closes executor links, stops timers, closes state. */
   close(): Promise<void>;
@@ -109,6 +112,7 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
   });
   lost.fail = (command, executorId) => commands.failLost(command, executorId);
   clusters.bind(commands, sessions);
+  const diagnosis = new DiagnosisService({ commands, clusters, clock, logger });
   const agent = createAgentService({
     config: config.agent,
     model:
@@ -147,6 +151,7 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
     commands,
     audit,
     agent,
+    diagnosis,
     isShuttingDown: () => shuttingDown,
     close: async () => {
       if (shuttingDown) return;

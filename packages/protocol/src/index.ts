@@ -28,6 +28,23 @@ export type {
   CommandStatus,
   ResultAck,
 } from './command.js';
+export {
+  diagnoseLimits,
+  diagnoseRequestSchema,
+  diagnoseResponseSchema,
+  diagnosisCollectionSchema,
+  diagnosisFindingSchema,
+  diagnosisReportSchema,
+  diagnosisSeverities,
+  diagnosisSeveritySchema,
+} from './diagnosis.js';
+export type {
+  DiagnoseRequest,
+  DiagnoseResponse,
+  DiagnosisCollection,
+  DiagnosisFinding,
+  DiagnosisReport,
+} from './diagnosis.js';
 export { errorBodySchema, errorCodeSchema, errorCodes } from './errors.js';
 export type { ErrorBody, ErrorCode } from './errors.js';
 export {

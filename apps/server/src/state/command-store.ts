@@ -1,7 +1,7 @@
 import type { Command, CommandFailure, CommandResult, Role } from '@kubently/protocol';
 
 /** Which surface sent a command (audit `source`): REST, seed aliases, the agent (A2A, ask_kubently), MCP tools. */
-export type CommandSource = 'rest' | 'seed' | 'agent' | 'mcp';
+export type CommandSource = 'rest' | 'seed' | 'agent' | 'mcp' | 'diagnosis';
 export type TerminalStatus = 'succeeded' | 'failed';
 export type RecordStatus = 'queued' | 'running' | TerminalStatus;
 

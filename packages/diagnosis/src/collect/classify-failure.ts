@@ -16,6 +16,7 @@ const fatalFailureCodes = new Set([
   'cluster_not_found',
   'shutting_down',
   'kubectl_not_found',
+  'spawn_failed',
   'unauthorized',
 ]);
 
@@ -57,8 +58,8 @@ export const classifyFailure = (outcome: KubectlOutcome, resource: string): Clas
           fix:
             outcome.code === 'executor_unavailable'
               ? "start the cluster's executor (`kubently executor ...`) and check it is connected (`kubently clusters list`)"
-              : outcome.code === 'kubectl_not_found'
-                ? 'install kubectl or pass its path with --kubectl'
+              : outcome.code === 'kubectl_not_found' || outcome.code === 'spawn_failed'
+                ? 'install kubectl where the commands run, or pass its path with --kubectl'
                 : 'check the runner and retry',
           fatal: fatalFailureCodes.has(outcome.code),
         };

@@ -10,6 +10,8 @@ import {
   commandResultSchema,
   createClusterRequestSchema,
   createSessionRequestSchema,
+  diagnoseRequestSchema,
+  diagnoseResponseSchema,
   errorBodySchema,
   executorCapabilitiesSchema,
   healthSchema,
@@ -31,6 +33,8 @@ const components = {
   ClusterTokenResponse: [clusterTokenResponseSchema, 'output'],
   ClusterInfo: [clusterInfoSchema, 'output'],
   ClusterList: [clusterListSchema, 'output'],
+  DiagnoseRequest: [diagnoseRequestSchema, 'input'],
+  DiagnoseResponse: [diagnoseResponseSchema, 'output'],
   CreateSessionRequest: [createSessionRequestSchema, 'input'],
   Session: [sessionSchema, 'output'],
   CommandRequest: [commandRequestSchema, 'input'],
@@ -116,6 +120,22 @@ const paths = {
       security: apiKey,
       parameters: [pathId('id', 'cluster id')],
       responses: { '200': json('ClusterTokenResponse', 'new token'), ...errors(401, 403, 404) },
+    },
+  },
+  '/v1/clusters/{id}/diagnose': {
+    post: {
+      summary:
+        'Diagnose the cluster: collect a snapshot through its executor (read-only kubectl get, audited as the caller) and return root causes (admin, operator)',
+      security: apiKey,
+      parameters: [pathId('id', 'cluster id')],
+      requestBody: { ...body('DiagnoseRequest'), required: false },
+      responses: {
+        '200': json(
+          'DiagnoseResponse',
+          'the report: root causes, symptoms, summary, and how the snapshot was collected',
+        ),
+        ...errors(400, 401, 403, 404, 413, 415, 503),
+      },
     },
   },
   '/v1/sessions': {

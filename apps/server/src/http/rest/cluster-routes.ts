@@ -8,6 +8,7 @@ import type { ServerServices } from '../../services.js';
 import type { AppEnv } from '../app-env.js';
 import { readJson } from '../read-json.js';
 import { requireCaller } from '../require-caller.js';
+import { registerDiagnosisRoutes } from './diagnosis-routes.js';
 
 const clusterIdParam = (value: string): string => {
   const parsed = clusterIdSchema.safeParse(value);
@@ -41,4 +42,6 @@ export const registerClusterRoutes = (app: Hono<AppEnv>, services: ServerService
   app.post('/v1/clusters/:id/token', requireCaller(apiKeys, 'clusters:write'), async (c) =>
     c.json(await clusters.rotateToken(clusterIdParam(c.req.param('id')))),
   );
+
+  registerDiagnosisRoutes(app, services);
 };
