@@ -6,6 +6,7 @@ import {
   errorBodySchema,
   headers,
   healthSchema,
+  sessionSchema,
 } from '@kubently/protocol';
 import type {
   AuditList,
@@ -14,6 +15,7 @@ import type {
   CommandRequest,
   CommandResponse,
   Health,
+  Session,
 } from '@kubently/protocol';
 import type { z } from 'zod';
 
@@ -37,6 +39,11 @@ export interface ApiClient {
   deleteCluster(id: string): Promise<void>;
   rotateClusterToken(id: string): Promise<ClusterTokenResponse>;
   runCommand(request: CommandRequest): Promise<CommandResponse>;
+  /** `POST /v1/commands?wait=false`: the queued command, read later with `getCommand`. */
+  startCommand(request: CommandRequest): Promise<CommandResponse>;
+  getCommand(id: string): Promise<CommandResponse>;
+  openSession(clusterId: string, ttlSeconds?: number): Promise<Session>;
+  closeSession(id: string): Promise<void>;
   listAudit(filter: AuditFilter): Promise<AuditList>;
 }
 
@@ -99,6 +106,16 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     rotateClusterToken: (id) =>
       request('POST', `/v1/clusters/${segment(id)}/token`, clusterTokenResponseSchema),
     runCommand: (command) => request('POST', '/v1/commands', commandResponseSchema, command),
+    startCommand: (command) => request('POST', '/v1/commands?wait=false', commandResponseSchema, command),
+    getCommand: (id) => request('GET', `/v1/commands/${segment(id)}`, commandResponseSchema),
+    openSession: (clusterId, ttlSeconds) =>
+      request('POST', '/v1/sessions', sessionSchema, {
+        clusterId,
+        ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
+      }),
+    closeSession: async (id) => {
+      await request('DELETE', `/v1/sessions/${segment(id)}`, null);
+    },
     listAudit: (filter) => {
       const query = new URLSearchParams();
       if (filter.clusterId !== undefined) query.set('clusterId', filter.clusterId);

@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../command-spec.js';
+import { askCommand } from './ask.js';
 import { auditCommand } from './audit.js';
 import { clustersAddCommand } from './clusters-add.js';
 import { clustersListCommand } from './clusters-list.js';
@@ -7,8 +8,10 @@ import { clustersRotateTokenCommand } from './clusters-rotate-token.js';
 import { configListCommand } from './config-list.js';
 import { configSetServerCommand } from './config-set-server.js';
 import { configUseCommand } from './config-use.js';
+import { debugCommand } from './debug.js';
 import { execCommand } from './exec.js';
 import { executorCommand } from './executor.js';
+import { mcpCommand } from './mcp.js';
 import { policyCheckCommand } from './policy-check.js';
 import { serveCommand } from './serve.js';
 import { upCommand } from './up.js';
@@ -17,6 +20,8 @@ import { upCommand } from './up.js';
 export const commands: readonly CommandSpec[] = [
   upCommand,
   execCommand,
+  debugCommand,
+  askCommand,
   clustersAddCommand,
   clustersListCommand,
   clustersRemoveCommand,
@@ -28,4 +33,5 @@ export const commands: readonly CommandSpec[] = [
   configListCommand,
   serveCommand,
   executorCommand,
+  mcpCommand,
 ];

@@ -63,7 +63,7 @@ export interface McpDiagnosisPort {
     readonly caller: Caller;
     readonly correlationId: string;
     readonly signal: AbortSignal;
-  }): Promise<ReportLike>;
+  }): Promise<{ readonly report: ReportLike }>;
 }
 
 /**

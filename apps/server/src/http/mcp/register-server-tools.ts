@@ -180,7 +180,7 @@ export const registerServerTools = (server: McpServer, services: McpServices, wh
       tool.name,
       tool,
       guard(async (args, ctx) => {
-        const report = await diagnosis.diagnose({
+        const { report } = await diagnosis.diagnose({
           clusterId: args.clusterId,
           namespaces: args.namespaces,
           caller,

@@ -1,0 +1,3 @@
+export { createRemoteBackend } from './remote-backend.js';
+export { serveMcpStdio } from './serve-mcp-stdio.js';
+export type { AskInput, ExecuteKubectlInput, McpBackend } from './mcp-backend.js';
