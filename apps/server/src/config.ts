@@ -39,6 +39,11 @@ export interface ServerConfig {
   readonly redisUrl: string | null;
   /** Prefix of every Redis key, so several deployments can share one Redis. */
   readonly redisPrefix: string;
+  /**
+   * The server's external base URL (KUBENTLY_PUBLIC_URL), used in the A2A agent card; null: the
+   * origin of each card request (right unless a proxy rewrites the host or scheme).
+   */
+  readonly publicUrl: string | null;
   /** The troubleshooting agent (KUBENTLY_LLM_*, docs/agent.md); `agent.model` null: engine-only. */
   readonly agent: AgentConfig;
   readonly version: string;
@@ -62,6 +67,7 @@ export const defaultServerConfig: ServerConfig = Object.freeze({
   shutdownTimeoutMs: 5000,
   redisUrl: null,
   redisPrefix: 'kubently:',
+  publicUrl: null,
   agent: parseAgentConfig({}),
   version: '0.1.0',
 });
@@ -94,6 +100,7 @@ const variables = {
   KUBENTLY_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
   KUBENTLY_REDIS_URL: 'redisUrl',
   KUBENTLY_REDIS_PREFIX: 'redisPrefix',
+  KUBENTLY_PUBLIC_URL: 'publicUrl',
 } as const;
 
 const integer = (min: number, max: number, example: string) =>
@@ -141,6 +148,13 @@ const fieldSchemas = {
       message:
         'must be a Redis URL: redis://host:6379, rediss://host:6380, redis+sentinel://h1:26379,h2:26379/mymaster or redis+cluster://h1:7000,h2:7001',
     }),
+  publicUrl: z
+    .string()
+    .trim()
+    .regex(/^https?:\/\/[^/\s]+(\/[^\s]*)?$/, {
+      message: 'must be an http(s) URL such as https://kubently.example.com (no trailing slash needed)',
+    })
+    .transform((value) => value.replace(/\/+$/, '')),
   redisPrefix: z.string().regex(/^[^{}\s]{1,64}$/, {
     message: 'must be 1-64 characters without spaces or braces, e.g. kubently:',
   }),

@@ -1,0 +1,305 @@
+import { TaskState } from '@a2a-js/sdk';
+import type { Task } from '@a2a-js/sdk';
+import type { Client } from '@a2a-js/sdk/client';
+import { agentStreamErrorSchema, agentStreamEventSchema, agentStreamFinalSchema } from '@kubently/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import {
+  a2aClient,
+  answerOf,
+  collect,
+  describeResponse,
+  userMessage,
+  withKey,
+} from './support/a2a-client.js';
+import type { Seen } from './support/a2a-client.js';
+import { agentKeys, programmableModel, startAgentKubently } from './support/agent-kubently.js';
+import type { AgentKubently } from './support/agent-kubently.js';
+import { eventually } from './support/processes.js';
+
+const answer = (pods: string) =>
+  `**Root cause:** the pod ${pods} is crash-looping.\n**Evidence:** kubectl get pods\n**Impact:** checkout is down.\n**Fix:** fix the config.\n**Verification:** kubectl get pods`;
+
+const isTask = (value: unknown): value is Task =>
+  typeof value === 'object' && value !== null && 'status' in value && 'artifacts' in value;
+
+/**
+ * A2A through the SDK's own client against the server listening on a loopback port, with the
+ * built executor running the kubectl test double for cluster `prod`, and a scripted model.
+ */
+describe('A2A server (model mode)', () => {
+  const scripted = programmableModel();
+  let kubently: AgentKubently;
+  let client: Client;
+
+  beforeAll(async () => {
+    kubently = await startAgentKubently({ overrides: { model: scripted.model } });
+    client = await a2aClient(kubently.url);
+  });
+  afterAll(async () => {
+    await kubently.close();
+  });
+
+  it('serves a truthful agent card: 1.0 and 0.3 JSON-RPC interfaces, skills of what is enabled, examples naming the connected cluster', async () => {
+    const card = await client.getAgentCard();
+    expect(client.protocolVersion).toBe('1.0');
+    expect(
+      card.supportedInterfaces.map((item) => [item.url, item.protocolBinding, item.protocolVersion]),
+    ).toEqual([
+      [`${kubently.url}/a2a`, 'JSONRPC', '1.0'],
+      [`${kubently.url}/a2a`, 'JSONRPC', '0.3'],
+    ]);
+    expect(card.capabilities?.streaming).toBe(true);
+    const expected = kubently.server.services.agent.hasDiagnose
+      ? ['kubernetes-troubleshooting', 'cluster-diagnosis']
+      : ['kubernetes-troubleshooting'];
+    expect(card.skills.map((skill) => skill.id)).toEqual(expected);
+    expect(card.skills[0]?.examples.join(' ')).toContain('cluster prod');
+    // Without A2A-Version (0.3 clients) the card has the 0.3 shape.
+    const legacy = (await (await fetch(`${kubently.url}/.well-known/agent.json`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(legacy).toMatchObject({
+      protocolVersion: '0.3.0',
+      url: `${kubently.url}/a2a`,
+      preferredTransport: 'JSONRPC',
+    });
+  });
+
+  it('streams task → tool call started/finished with metadata → text deltas → answer artifact → completed', async () => {
+    scripted.script([
+      {
+        text: 'Let me look at the pods.\n',
+        toolCalls: [
+          {
+            id: 'c1',
+            name: 'execute_kubectl',
+            input: { args: ['get', 'pods', 'checkout-7d9', '-n', 'shop'] },
+          },
+        ],
+      },
+      { text: answer('checkout-7d9') },
+    ]);
+    const seen = await collect(
+      client.sendMessageStream(
+        userMessage('why is checkout down?', { clusterId: 'prod' }),
+        withKey(agentKeys.operator),
+      ),
+    );
+    expect(seen[0]).toMatchObject({ kind: 'task', state: TaskState.TASK_STATE_WORKING });
+    const types = seen.map((item) =>
+      item.kind === 'statusUpdate'
+        ? `status:${typeof item.kubently?.['type'] === 'string' ? item.kubently['type'] : String(item.state)}`
+        : item.kind,
+    );
+    const started = types.indexOf('status:tool-call-started');
+    const finished = types.indexOf('status:tool-call-finished');
+    const artifact = types.indexOf('artifactUpdate');
+    expect(started).toBeGreaterThan(0);
+    expect(finished).toBeGreaterThan(started);
+    expect(types.slice(finished).filter((type) => type === 'status:text-delta').length).toBeGreaterThan(0);
+    expect(types.lastIndexOf('status:text-delta')).toBeLessThan(artifact);
+    expect(types.at(-1)).toBe(`status:final`);
+    expect(seen.at(-1)?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    for (const item of seen.filter(
+      (s) => s.kind === 'statusUpdate' && s.state === TaskState.TASK_STATE_WORKING,
+    )) {
+      expect(agentStreamEventSchema.safeParse(item.kubently).success).toBe(true);
+    }
+    expect(seen[started]?.kubently).toMatchObject({
+      type: 'tool-call-started',
+      tool: 'execute_kubectl',
+      args: { args: ['get', 'pods', 'checkout-7d9', '-n', 'shop'] },
+    });
+    expect(seen[finished]?.kubently).toMatchObject({
+      type: 'tool-call-finished',
+      tool: 'execute_kubectl',
+      outcome: 'ok',
+    });
+    expect(seen[finished]?.kubently?.['durationMs']).toEqual(expect.any(Number));
+    const text = seen
+      .filter((item) => item.kubently?.['type'] === 'text-delta')
+      .map((item) => String(item.kubently?.['text']))
+      .join('');
+    expect(text).toContain('Root cause:');
+    expect(seen[artifact]).toMatchObject({ artifactName: 'answer', text: answer('checkout-7d9') });
+    expect(agentStreamFinalSchema.parse(seen[artifact]?.kubently)).toMatchObject({
+      type: 'final',
+      mode: 'model',
+      stopReason: 'answered',
+      steps: 2,
+      clusterId: 'prod',
+    });
+    // The command really ran on the cluster's executor, as the caller, audited as the agent's.
+    expect(kubently.kubectl.invocations().some((call) => call.argv.includes('checkout-7d9'))).toBe(true);
+    const audit = await kubently.api.get('/v1/audit?clusterId=prod');
+    const records = (
+      audit.body as { records: { identity: string; source: string; argv: string[]; correlationId: string }[] }
+    ).records;
+    const record = records.find((item) => item.argv.includes('checkout-7d9'));
+    expect(record).toMatchObject({ identity: 'oncall', source: 'agent' });
+  });
+
+  it('shows a policy denial as outcome denied, and the answer still completes', async () => {
+    scripted.script([
+      {
+        toolCalls: [
+          {
+            id: 'd1',
+            name: 'execute_kubectl',
+            input: { args: ['delete', 'pod', 'checkout-7d9', '-n', 'shop'] },
+          },
+        ],
+      },
+      { text: 'I may not delete pods; read-only.' },
+    ]);
+    const seen = await collect(
+      client.sendMessageStream(
+        userMessage('delete the pod', { clusterId: 'prod' }),
+        withKey(agentKeys.admin),
+      ),
+    );
+    const finished = seen.find((item) => item.kubently?.['type'] === 'tool-call-finished');
+    expect(finished?.kubently).toMatchObject({ outcome: 'denied', tool: 'execute_kubectl' });
+    expect(String(finished?.kubently?.['summary'])).toContain('policy_denied');
+    expect(seen.at(-1)?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(kubently.kubectl.invocations().some((call) => call.argv.includes('delete'))).toBe(false);
+  });
+
+  it('answers SendMessage with the completed task; GetTask and ListTasks show it to its owner only', async () => {
+    scripted.script([{ text: answer('none') }]);
+    const result = await client.sendMessage(
+      userMessage('anything wrong?', { clusterId: 'prod' }, 'ctx-list'),
+      withKey(agentKeys.admin),
+    );
+    if (!isTask(result)) throw new Error('expected a task');
+    expect(result.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(answerOf(result)).toBe(answer('none'));
+    const fetched = await client.getTask(
+      { tenant: '', id: result.id, historyLength: undefined },
+      withKey(agentKeys.admin),
+    );
+    expect(fetched.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(answerOf(fetched)).toBe(answer('none'));
+    expect(fetched.history[0]?.parts[0]?.content).toEqual({ $case: 'text', value: 'anything wrong?' });
+    const listed = await client.listTasks(
+      {
+        tenant: '',
+        contextId: 'ctx-list',
+        status: TaskState.TASK_STATE_UNSPECIFIED,
+        pageToken: '',
+        statusTimestampAfter: undefined,
+        includeArtifacts: true,
+      },
+      withKey(agentKeys.admin),
+    );
+    expect(listed.tasks.map((task) => task.id)).toEqual([result.id]);
+    expect(answerOf(listed.tasks[0] as Task)).toBe(answer('none'));
+    await expect(
+      client.getTask({ tenant: '', id: result.id, historyLength: undefined }, withKey(agentKeys.operator)),
+    ).rejects.toThrow(/not found/i);
+  });
+
+  it('cancels a running task: the command stops being awaited, the task ends CANCELED with error metadata', async () => {
+    scripted.script([
+      {
+        toolCalls: [
+          {
+            id: 's1',
+            name: 'execute_kubectl',
+            input: { args: ['get', 'pods', 'fake-sleep-30'], timeoutSeconds: 60 },
+          },
+        ],
+      },
+      { text: 'never reached' },
+    ]);
+    const stream = client.sendMessageStream(
+      userMessage('slow one', { clusterId: 'prod' }),
+      withKey(agentKeys.operator),
+    );
+    const seen: Seen[] = [];
+    let cancelled: Task | undefined;
+    for await (const response of stream) {
+      const item = describeResponse(response);
+      seen.push(item);
+      if (item.kubently?.['type'] === 'tool-call-started') {
+        await eventually(() =>
+          kubently.kubectl.invocations().some((call) => call.argv.includes('fake-sleep-30'))
+            ? true
+            : undefined,
+        );
+        cancelled = await client.cancelTask(
+          { tenant: '', id: item.taskId ?? '', metadata: undefined },
+          withKey(agentKeys.operator),
+        );
+      }
+    }
+    expect(cancelled?.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
+    const last = seen.at(-1);
+    expect(last?.state).toBe(TaskState.TASK_STATE_CANCELED);
+    expect(agentStreamErrorSchema.parse(last?.kubently)).toMatchObject({ code: 'cancelled' });
+    expect(scripted.calls).toHaveLength(1);
+  });
+
+  it('refuses a call without a valid key (401) and a viewer asking the agent (403); both say why', async () => {
+    await expect(client.sendMessage(userMessage('hi'), withKey(null))).rejects.toThrow(/X-API-Key/);
+    await expect(
+      client.sendMessage(userMessage('hi'), withKey('wrong-key-0123456789abcdef')),
+    ).rejects.toThrow(/invalid API key/);
+    await expect(client.sendMessage(userMessage('hi'), withKey(agentKeys.viewer))).rejects.toThrow(
+      /role "viewer" may not ask/,
+    );
+    const tasks = await client.listTasks(
+      {
+        tenant: '',
+        contextId: '',
+        status: TaskState.TASK_STATE_UNSPECIFIED,
+        pageToken: '',
+        statusTimestampAfter: undefined,
+      },
+      withKey(agentKeys.viewer),
+    );
+    expect(tasks.tasks).toEqual([]);
+  });
+
+  it('fails the task (never an empty answer) for an unknown cluster, naming the registered ones', async () => {
+    scripted.script([]);
+    const seen = await collect(
+      client.sendMessageStream(userMessage('why?', { clusterId: 'nope' }), withKey(agentKeys.admin)),
+    );
+    expect(seen[0]?.kind).toBe('task');
+    const last = seen.at(-1);
+    expect(last?.state).toBe(TaskState.TASK_STATE_FAILED);
+    expect(last?.kubently).toMatchObject({ type: 'error', code: 'validation_failed' });
+    expect(last?.text).toContain('registered clusters: prod');
+    expect(scripted.calls).toHaveLength(0);
+  });
+
+  it('speaks 0.3 to clients without A2A-Version (message/stream)', async () => {
+    scripted.script([{ text: answer('legacy') }]);
+    const response = await fetch(`${kubently.url}/a2a`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': agentKeys.admin },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 7,
+        method: 'message/stream',
+        params: {
+          message: {
+            kind: 'message',
+            messageId: 'legacy-1',
+            role: 'user',
+            parts: [{ kind: 'text', text: 'status?' }],
+          },
+          metadata: { clusterId: 'prod' },
+        },
+      }),
+    });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const text = await response.text();
+    expect(text).toContain('"kind":"task"');
+    expect(text).toContain('"kind":"artifact-update"');
+    expect(text).toContain('"state":"completed"');
+  });
+});
