@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+
+import { connectionHelp, connectionOptions, parseClusterId, parseCommandArgs } from '../args/index.js';
+import {
+  chatHelp,
+  chatHistoryLimit,
+  createChatHistory,
+  createPalette,
+  messageIdFactory,
+  openChat,
+  parseNamespace,
+  runChatSession,
+  shouldUseColor,
+} from '../chat/index.js';
+import type { CommandSpec } from '../command-spec.js';
+import { exitCodesHelp } from '../exit-codes.js';
+import { KubentlyError } from '../kubently-error.js';
+
+const usage = 'kubently debug [cluster] [-n NAMESPACE]';
+
+export const debugCommand: CommandSpec = {
+  path: ['debug'],
+  summary: 'Chat with the Kubently agent about a cluster (live tool calls, streamed answers)',
+  help: `Usage: ${usage}
+
+An interactive troubleshooting chat with the server's agent over A2A. Answers stream as they are
+written; every kubectl command the agent runs is shown when it starts and when it ends (duration,
+exit status or the policy's denial). The server remembers the conversation until /clear.
+Without a cluster, the only registered cluster is used (else the agent picks, or use /cluster).
+
+${chatHelp}
+History: the last ${chatHistoryLimit} questions, in debug-history in the config directory.
+Colour only on a terminal and never with NO_COLOR set.
+
+Flags:
+  -n, --namespace NS    focus on one namespace
+${connectionHelp}
+
+${exitCodesHelp}
+
+Examples:
+  kubently debug prod
+  kubently debug prod -n shop`,
+  run: async (argv, io) => {
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      { ...connectionOptions, namespace: { type: 'string', short: 'n' } },
+      usage,
+    );
+    if (positionals.length > 1) {
+      throw new KubentlyError(
+        'usage',
+        `unexpected argument(s): ${positionals.slice(1).join(' ')}\n  usage: ${usage}`,
+      );
+    }
+    const requested = positionals[0] === undefined ? undefined : parseClusterId(positionals[0]);
+    const namespace = parseNamespace(values.namespace);
+    const chat = await openChat(values, io, requested);
+    const only = chat.clusters?.length === 1 ? chat.clusters[0]?.id : undefined;
+    const clusterId = requested ?? only;
+    const palette = createPalette(shouldUseColor(io.stdout, io.env));
+
+    const cluster = chat.clusters?.find((entry) => entry.id === clusterId);
+    const target =
+      clusterId === undefined
+        ? palette.yellow('no cluster selected (the agent picks one; /cluster lists them)')
+        : `cluster ${palette.bold(clusterId)}${cluster?.connected === false ? palette.yellow(' (no executor connected: commands will fail)') : ''}`;
+    io.stdout.write(
+      `${palette.bold(chat.agent.agentName)} at ${chat.agent.url} · ${target}${namespace === undefined ? '' : ` · namespace ${namespace}`}\n${palette.dim('Ask a question. /help lists commands; Ctrl-C cancels an answer; Ctrl-D exits.')}\n`,
+    );
+    return runChatSession({
+      io,
+      client: chat.agent,
+      listClusters: chat.listClusters,
+      clusterId,
+      namespace,
+      history: createChatHistory(join(chat.configDir, 'debug-history')),
+      historyLimit: chatHistoryLimit,
+      palette,
+      newId: messageIdFactory(io),
+    });
+  },
+};
