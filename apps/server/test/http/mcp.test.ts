@@ -36,6 +36,9 @@ const connect = async (
   return client;
 };
 
+const call = async (client: Client, name: string, args: Record<string, unknown>): Promise<CallToolResult> =>
+  await client.callTool({ name, arguments: args });
+
 const text = (result: CallToolResult): string =>
   result.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
 
@@ -46,11 +49,11 @@ describe('/mcp (in-process)', { timeout: 30_000 }, () => {
     expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
     const { tools } = await client.listTools();
     const names = tools.map((tool) => tool.name).sort();
-    // diagnose_cluster is absent until the server has a diagnosis service: the list is truthful.
     expect(names).toEqual([
       'ask_kubently',
       'close_session',
       'create_debug_session',
+      'diagnose_cluster',
       'execute_kubectl',
       'get_command_result',
       'list_clusters',
@@ -227,6 +230,51 @@ describe('/mcp (in-process)', { timeout: 30_000 }, () => {
     });
     expect(unknown.isError).toBe(true);
     expect(text(unknown)).toMatch(/^command_not_found: /);
+  });
+
+  it('diagnoses a cluster through the executor as the caller, and answers ask_kubently from the engine', async () => {
+    server = createTestServer();
+    const executor = await server.connectExecutor(await server.createCluster('prod'));
+    const client = await connect('operator');
+    const answering = new AbortController();
+    const seen: string[][] = [];
+    // The collector lists every kind with `kubectl get ... -o json`: answer each with an empty List.
+    const answer = (async () => {
+      while (!answering.signal.aborted) {
+        const command = await executor.nextCommand(10_000).catch(() => null);
+        if (command === null) continue;
+        seen.push(command.args);
+        await executor.postResult(command.id, { stdout: '{"apiVersion":"v1","kind":"List","items":[]}' });
+      }
+    })();
+    const diagnosed = await call(client, 'diagnose_cluster', { clusterId: 'prod', namespaces: ['web'] });
+    expect(diagnosed.isError).toBeFalsy();
+    expect(diagnosed.structuredContent).toMatchObject({
+      clusterId: 'prod',
+      namespaces: ['web'],
+      summary: { rootCauses: 0, symptoms: 0 },
+      findings: [],
+    });
+    expect(text(diagnosed)).toContain('No problems found');
+    expect(seen.some((args) => args[0] === 'get' && args.includes('-o') && args.includes('json'))).toBe(true);
+
+    const asked = await call(client, 'ask_kubently', {
+      question: 'anything wrong in web?',
+      clusterId: 'prod',
+    });
+    answering.abort();
+    await answer;
+    if (server.services.agent.hasDiagnose) {
+      expect(asked.isError).toBeFalsy();
+      expect(asked.structuredContent).toMatchObject({ mode: 'engine', stopReason: 'engine_only', steps: 0 });
+    } else {
+      // The agent's engine-only mode needs the diagnosis engine wired into the agent service.
+      expect(asked.isError).toBe(true);
+      expect(text(asked)).toMatch(/^not_available: /);
+    }
+    const audit = (await (await server.call('GET', '/v1/audit?limit=1000')).json()) as AuditList;
+    expect(audit.records.length).toBeGreaterThan(0);
+    expect(audit.records.every((record) => record.identity === 'oncall')).toBe(true);
   });
 
   it('rejects invalid arguments as an isError result naming the field', async () => {
