@@ -4,6 +4,7 @@ import type { Caller } from '../auth/api-key-verifier.js';
 import { KubentlyError } from '../errors/kubently-error.js';
 import type { ServerServices } from '../services.js';
 import type { AppEnv } from './app-env.js';
+import { registerA2aRoutes } from './a2a/index.js';
 import { correlation } from './correlation.js';
 import { errorResponse } from './error-body.js';
 import { registerExecutorRoutes } from './executor/index.js';
@@ -58,6 +59,7 @@ export const createApp = (services: ServerServices): Hono<AppEnv> => {
   registerAuditRoutes(app, services);
   registerExecutorRoutes(app, services);
   registerSeedRoutes(app, services);
+  registerA2aRoutes(app, services);
   registerOpenApiRoute(app, services);
   registerMcpRoute(
     app,
