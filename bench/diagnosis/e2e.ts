@@ -3,7 +3,7 @@
  * applies every testbed scenario, adds a synthetic workload of ~`--pods` pods (most healthy, a few
  * dozen broken across seven failure kinds), waits until the cluster shows every fault, then times
  * `collect + diagnose + render` end to end, locally (kubectl with the kubeconfig) and through the
- * relay (in-process server and executor, every kubectl through `POST /v1/commands`). Prints the
+ * relay (`POST /v1/clusters/:id/diagnose` on an in-process server and executor). Prints the
  * machine, a timing table, which planted faults and scenario root causes were found, and writes
  * JSON to bench/results/.
  *
@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 
 import { collectSnapshot, diagnose, renderJson } from '@kubently/diagnosis';
 import type { Finding, KubectlRun, Report } from '@kubently/diagnosis';
-import { clusterTokenResponseSchema } from '@kubently/protocol';
+import { clusterTokenResponseSchema, diagnoseResponseSchema } from '@kubently/protocol';
 import { loadScenario, Testbed } from '@kubently/testbed';
 
 import { buildExecutorConfig, start as startExecutor } from '../../apps/executor/src/index.js';
@@ -30,7 +30,6 @@ import { diagnosisExpectations, rootsFor, touches } from '../../test/e2e/diagnos
 import { localKubectlRun } from '../../test/e2e/local-kubectl-run.js';
 import { benchLabel, benchWorkload } from './bench-workload.js';
 import type { PlantedFault } from './bench-workload.js';
-import { relayKubectlRun } from './relay-kubectl-run.js';
 
 const { values } = parseArgs({
   options: {
@@ -54,7 +53,7 @@ const median = (sorted: readonly number[]): number => {
     ? (sorted[middle] ?? Number.NaN)
     : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
 };
-const ms = (value: number): string => `${Math.round(value)} ms`;
+const ms = (value: number): string => (Number.isNaN(value) ? '–' : `${String(Math.round(value))} ms`);
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths =
@@ -80,7 +79,7 @@ interface Sample {
   readonly objects: number;
 }
 
-async function measureOnce(run: KubectlRun): Promise<Sample> {
+async function measureLocal(run: KubectlRun): Promise<Sample> {
   const started = performance.now();
   const { snapshot, collection } = await collectSnapshot({
     run,
@@ -103,6 +102,39 @@ async function measureOnce(run: KubectlRun): Promise<Sample> {
     bytes: collection.commands.reduce((sum, command) => sum + command.bytes, 0),
     report,
     pods: snapshot.pods?.length ?? 0,
+    objects: report.summary.objectsScanned,
+  };
+}
+
+/** The product path: one HTTP call; the server collects through the executor, diagnoses and answers JSON. */
+async function measureRelay(url: string, apiKey: string, clusterId: string): Promise<Sample> {
+  const started = performance.now();
+  const response = await fetch(`${url}/v1/clusters/${clusterId}/diagnose`, {
+    method: 'POST',
+    headers: { 'x-api-key': apiKey },
+    signal: AbortSignal.timeout(120_000),
+  });
+  const text = await response.text();
+  if (response.status !== 200)
+    throw new Error(
+      `POST /v1/clusters/${clusterId}/diagnose answered ${String(response.status)}: ${text.slice(0, 500)}`,
+    );
+  const answer = diagnoseResponseSchema.parse(JSON.parse(text));
+  const finished = performance.now();
+  const { collection } = answer;
+  if (collection.warnings.length > 0)
+    log(
+      `collection warnings: ${collection.warnings.map((warning) => `${warning.kind}: ${warning.message}`).join('; ')}`,
+    );
+  const report = answer as unknown as Report;
+  return {
+    totalMs: finished - started,
+    collectMs: collection.durationMs,
+    diagnoseMs: Number.NaN,
+    commands: collection.commands.length,
+    bytes: collection.commands.reduce((sum, command) => sum + command.bytes, 0),
+    report,
+    pods: Number.NaN,
     objects: report.summary.objectsScanned,
   };
 }
@@ -242,7 +274,7 @@ async function main(): Promise<void> {
     let settled = false;
     for (;;) {
       const pods = await benchPods(testbed);
-      const sample = pods.ready >= workload.healthyPods ? await measureOnce(local) : undefined;
+      const sample = pods.ready >= workload.healthyPods ? await measureLocal(local) : undefined;
       const found =
         sample === undefined
           ? 0
@@ -293,24 +325,27 @@ async function main(): Promise<void> {
       ),
     );
     cleanups.push(() => executor.close());
-    const relay = relayKubectlRun({ url: server.url, apiKey, clusterId });
     for (let attempt = 0; ; attempt += 1) {
-      const probe = await relay(['get', 'namespaces', '-o', 'name'], AbortSignal.timeout(30_000));
-      if (probe.type === 'result' && probe.exitCode === 0) break;
-      if (attempt > 30) throw new Error(`the executor never answered: ${JSON.stringify(probe)}`);
+      const clusters = await fetch(`${server.url}/v1/clusters`, { headers: { 'x-api-key': apiKey } });
+      const body = (await clusters.json()) as { clusters?: { id: string; connected: boolean }[] };
+      if (body.clusters?.some((cluster) => cluster.id === clusterId && cluster.connected) === true) break;
+      if (attempt > 60) throw new Error('the executor never connected');
       await sleep(500);
     }
 
-    const modes: { name: string; run: KubectlRun }[] = [
-      { name: 'local (kubectl + kubeconfig)', run: local },
-      { name: 'relay (server + executor, POST /v1/commands)', run: relay },
+    const modes: { name: string; measure: () => Promise<Sample> }[] = [
+      { name: 'local (kubectl + kubeconfig)', measure: () => measureLocal(local) },
+      {
+        name: 'relay (POST /v1/clusters/:id/diagnose)',
+        measure: () => measureRelay(server.url, apiKey, clusterId),
+      },
     ];
     const results: { mode: string; samples: Sample[] }[] = [];
     for (const mode of modes) {
-      await measureOnce(mode.run); // warm-up
+      await mode.measure(); // warm-up
       const samples: Sample[] = [];
       for (let index = 0; index < runs; index += 1) {
-        samples.push(await measureOnce(mode.run));
+        samples.push(await mode.measure());
         log(`${mode.name} run ${String(index + 1)}: ${ms(samples.at(-1)?.totalMs ?? 0)}`);
       }
       results.push({ mode: mode.name, samples });
@@ -318,6 +353,14 @@ async function main(): Promise<void> {
     const after = machine();
     const last = results[0]?.samples.at(-1);
     if (last === undefined) throw new Error('no sample');
+    // Recall is judged on what the product answers: the relay's report.
+    const productReport = results[1]?.samples.at(-1)?.report ?? last.report;
+    const rootIds = (report: Report): string =>
+      report.findings
+        .map((finding) => finding.id)
+        .sort()
+        .join(',');
+    const agree = rootIds(productReport) === rootIds(last.report);
 
     const out: string[] = [];
     out.push('# Diagnosis end to end (testbed, kwok nodes)');
@@ -354,10 +397,13 @@ async function main(): Promise<void> {
         ms(median(diagnoses)),
         String(final?.report.summary.rootCauses ?? '?'),
         String(final?.report.summary.symptoms ?? '?'),
-        String(final?.pods ?? '?'),
+        String(Number.isNaN(final?.pods ?? Number.NaN) ? last.pods : (final?.pods ?? '?')),
       ]);
     }
     out.push(table(timing));
+    out.push(
+      `\nlocal and relay reports ${agree ? 'name the same root causes (same ids)' : 'DIFFER in their root causes (the cluster changed between runs?)'}`,
+    );
 
     const plantedRows: string[][] = [
       ['planted fault', 'Deployments', 'pods', 'expected rule', 'found as root'],
@@ -365,7 +411,7 @@ async function main(): Promise<void> {
     const kinds = [...new Set(workload.planted.map((fault) => fault.failure))];
     for (const failure of kinds) {
       const faults = workload.planted.filter((fault) => fault.failure === failure);
-      const roots = faults.filter((fault) => plantedOutcome(last.report, fault) === 'root').length;
+      const roots = faults.filter((fault) => plantedOutcome(productReport, fault) === 'root').length;
       plantedRows.push([
         failure,
         String(faults.length),
@@ -376,7 +422,7 @@ async function main(): Promise<void> {
     }
     out.push(`\n${table(plantedRows)}`);
 
-    const scenarioResult = await scenarioRows(last.report, scenarioNames);
+    const scenarioResult = await scenarioRows(productReport, scenarioNames);
     out.push(`\nScenarios: ${String(scenarioResult.ok)}/${String(scenarioNames.length)} as expected\n`);
     out.push(table(scenarioResult.rows));
     process.stdout.write(`${out.join('\n')}\n`);
