@@ -13,7 +13,12 @@ import {
   withKey,
 } from './support/a2a-client.js';
 import type { Seen } from './support/a2a-client.js';
-import { agentKeys, programmableModel, startAgentKubently } from './support/agent-kubently.js';
+import {
+  agentKeys,
+  createListingKubectl,
+  programmableModel,
+  startAgentKubently,
+} from './support/agent-kubently.js';
 import type { AgentKubently } from './support/agent-kubently.js';
 import { eventually } from './support/processes.js';
 
@@ -301,5 +306,47 @@ describe('A2A server (model mode)', () => {
     expect(text).toContain('"kind":"task"');
     expect(text).toContain('"kind":"artifact-update"');
     expect(text).toContain('"state":"completed"');
+  });
+});
+
+describe('A2A server (engine-only mode: no model configured)', () => {
+  let kubently: AgentKubently;
+  let client: Client;
+
+  beforeAll(async () => {
+    kubently = await startAgentKubently({ overrides: { model: null }, kubectl: createListingKubectl() });
+    client = await a2aClient(kubently.url);
+  });
+  afterAll(async () => {
+    await kubently.close();
+  });
+
+  it('lists only the diagnosis skill and answers from the engine through the executor', async () => {
+    const card = await client.getAgentCard();
+    expect(card.skills.map((skill) => skill.id)).toEqual(['cluster-diagnosis']);
+    expect(card.skills[0]?.description).toContain('no language model is configured');
+    const seen = await collect(
+      client.sendMessageStream(
+        userMessage('what is wrong in namespace shop?', { clusterId: 'prod' }),
+        withKey(agentKeys.operator),
+      ),
+    );
+    const artifact = seen.find((item) => item.kind === 'artifactUpdate');
+    expect(agentStreamFinalSchema.parse(artifact?.kubently)).toMatchObject({
+      mode: 'engine',
+      stopReason: 'engine_only',
+      steps: 0,
+    });
+    expect(artifact?.text).toMatch(/Root cause/);
+    expect(artifact?.text).toContain('checkout-7d9');
+    expect(seen.at(-1)?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    // The engine's snapshot was collected with read-only gets through the executor, scoped to shop.
+    const gets = kubently.kubectl.invocations().filter((call) => call.argv[0] === 'get');
+    expect(gets.length).toBeGreaterThan(0);
+    expect(
+      gets.every((call) =>
+        call.argv.some((arg) => arg === '--namespace=shop' || arg === 'shop' || arg.startsWith('-o')),
+      ),
+    ).toBe(true);
   });
 });

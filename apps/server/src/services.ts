@@ -125,6 +125,7 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
     commands,
     conversations: overrides.conversations ?? state.conversations,
     clock,
+    diagnose: async (input) => (await diagnosis.diagnose(input)).report,
   });
 
   let ticks = 0;
