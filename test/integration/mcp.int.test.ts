@@ -219,6 +219,21 @@ describe('kubently mcp over stdio against the server', () => {
     expect(audit.records[0]).toMatchObject({ identity: 'admin', decision: 'denied' });
   });
 
+  it('relays ask_kubently to the server agent over A2A and returns what the HTTP tool returns', async () => {
+    const stdio = await stdioClient(['--api-url', server.url, '--api-key', adminKey], 'legacy');
+    const http = await httpClient(adminKey);
+    const question = { question: 'what is wrong?', clusterId: 'prod' };
+    const overStdio = await call(stdio, 'ask_kubently', question);
+    const overHttp = await call(http, 'ask_kubently', question);
+    expect(overStdio.isError).toBe(overHttp.isError);
+    if (overHttp.isError === true) {
+      expect(text(overStdio).split(':')[0]).toBe(text(overHttp).split(':')[0]);
+    } else {
+      expect(overStdio.structuredContent).toMatchObject({ mode: 'engine', stopReason: 'engine_only' });
+      expect((overStdio.structuredContent as { conversationId: string }).conversationId).not.toBe('');
+    }
+  });
+
   it('reports a rejected key as an isError tool result naming the fix', async () => {
     const client = await stdioClient(
       ['--api-url', server.url, '--api-key', 'wrong-key-000000000000'],

@@ -5,6 +5,7 @@ import type { McpCommandResult } from '@kubently/protocol';
 
 import { KubentlyError } from '../kubently-error.js';
 import type { McpBackend } from './mcp-backend.js';
+import { McpToolError } from './tool-error.js';
 
 const success = (structured: Record<string, unknown>, text: string): CallToolResult => ({
   content: [{ type: 'text', text }],
@@ -13,7 +14,7 @@ const success = (structured: Record<string, unknown>, text: string): CallToolRes
 
 const failure = (error: unknown): CallToolResult => {
   const text =
-    error instanceof KubentlyError
+    error instanceof KubentlyError || error instanceof McpToolError
       ? `${error.code}: ${error.message}`
       : `internal: ${error instanceof Error ? error.message : String(error)}`;
   return { content: [{ type: 'text', text }], isError: true };

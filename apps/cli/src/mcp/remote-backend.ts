@@ -4,6 +4,7 @@ import { createApiClient } from '../api/index.js';
 import type { ApiClient } from '../api/index.js';
 import type { Connection } from '../config/index.js';
 import type { McpBackend } from './mcp-backend.js';
+import { askOverA2a } from './remote-ask.js';
 
 /**
  * Tools over a Kubently server's REST API with the CLI's configured URL and key: the server
@@ -39,5 +40,12 @@ export const createRemoteBackend = (options: {
       toMcpCommandResult(await client(signal).getCommand(commandId)),
     createSession: (clusterId, ttlSeconds, signal) => client(signal).openSession(clusterId, ttlSeconds),
     closeSession: (sessionId, signal) => client(signal).closeSession(sessionId),
+    ask: (input, signal, onProgress) =>
+      askOverA2a(
+        { connection: options.connection, fetch: options.fetch },
+        input,
+        AbortSignal.any([options.signal, signal]),
+        onProgress,
+      ),
   };
 };
