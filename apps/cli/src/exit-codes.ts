@@ -11,6 +11,7 @@ export const exitCodes = {
   notFound: 5,
   serverUnreachable: 6,
   executorUnavailable: 7,
+  findings: 8,
   timeout: 124,
 } as const;
 
@@ -25,4 +26,6 @@ export const exitCodesHelp = `Exit codes:
   5    not found (cluster, command)
   6    no Kubently server reachable at the URL
   7    no executor connected for the cluster, or the executor failed
+       (diagnose --kubeconfig: kubectl missing or the cluster unreachable)
+  8    diagnose --fail-on: a finding at or above that severity was found
   124  the command timed out`;

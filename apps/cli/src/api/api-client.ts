@@ -3,6 +3,7 @@ import {
   clusterListSchema,
   clusterTokenResponseSchema,
   commandResponseSchema,
+  diagnoseResponseSchema,
   errorBodySchema,
   headers,
   healthSchema,
@@ -14,6 +15,8 @@ import type {
   ClusterTokenResponse,
   CommandRequest,
   CommandResponse,
+  DiagnoseRequest,
+  DiagnoseResponse,
   Health,
   Session,
 } from '@kubently/protocol';
@@ -45,6 +48,8 @@ export interface ApiClient {
   openSession(clusterId: string, ttlSeconds?: number): Promise<Session>;
   closeSession(id: string): Promise<void>;
   listAudit(filter: AuditFilter): Promise<AuditList>;
+  /** `POST /v1/clusters/:id/diagnose`: collects through the executor and answers the report. */
+  diagnose(clusterId: string, request: DiagnoseRequest): Promise<DiagnoseResponse>;
 }
 
 export interface ApiClientOptions {
@@ -116,6 +121,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     closeSession: async (id) => {
       await request('DELETE', `/v1/sessions/${segment(id)}`, null);
     },
+    diagnose: (clusterId, body) =>
+      request('POST', `/v1/clusters/${segment(clusterId)}/diagnose`, diagnoseResponseSchema, body),
     listAudit: (filter) => {
       const query = new URLSearchParams();
       if (filter.clusterId !== undefined) query.set('clusterId', filter.clusterId);

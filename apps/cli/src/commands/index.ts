@@ -8,6 +8,7 @@ import { clustersRotateTokenCommand } from './clusters-rotate-token.js';
 import { configListCommand } from './config-list.js';
 import { configSetServerCommand } from './config-set-server.js';
 import { configUseCommand } from './config-use.js';
+import { diagnoseCommand } from './diagnose.js';
 import { debugCommand } from './debug.js';
 import { execCommand } from './exec.js';
 import { executorCommand } from './executor.js';
@@ -20,6 +21,7 @@ import { upCommand } from './up.js';
 export const commands: readonly CommandSpec[] = [
   upCommand,
   execCommand,
+  diagnoseCommand,
   debugCommand,
   askCommand,
   clustersAddCommand,

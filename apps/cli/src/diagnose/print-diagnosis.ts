@@ -1,0 +1,92 @@
+import { renderJson, renderMarkdown, renderTable, severityRank } from '@kubently/diagnosis';
+import type { Report, Severity } from '@kubently/diagnosis';
+
+import type { CliIo } from '../cli-io.js';
+import { exitCodes } from '../exit-codes.js';
+
+export const diagnoseFormats = ['table', 'json', 'markdown'] as const;
+export type DiagnoseFormat = (typeof diagnoseFormats)[number];
+
+/** What is printed of a collection; both the local `Collection` and the server's parsed answer fit. */
+export interface CollectionView {
+  readonly durationMs: number;
+  readonly commands: readonly unknown[];
+  readonly collected: readonly string[];
+  readonly warnings: readonly {
+    readonly resource: string;
+    readonly namespaces?: readonly string[] | undefined;
+    readonly problem: string;
+    readonly message: string;
+    readonly fix: string;
+    readonly kindKept: boolean;
+  }[];
+}
+
+export interface PrintDiagnosisOptions {
+  readonly report: Report;
+  readonly collection: CollectionView;
+  readonly format: DiagnoseFormat;
+  /** Extra top-level JSON fields (`clusterId` or `context`). */
+  readonly origin: Readonly<Record<string, string>>;
+  /** Exit with `exitCodes.findings` when a finding is at least this severe. */
+  readonly failOn: Severity | undefined;
+  readonly io: CliIo;
+}
+
+const isColorTerminal = (io: CliIo): boolean => {
+  const noColor = io.env['NO_COLOR'];
+  return (io.stdout as { isTTY?: unknown }).isTTY === true && (noColor === undefined || noColor === '');
+};
+
+const widthOf = (io: CliIo): number | undefined => {
+  const columns = (io.stdout as { columns?: unknown }).columns;
+  return typeof columns === 'number' && columns >= 80 ? columns : undefined;
+};
+
+/** One stderr line per resource that could not be listed, so a quiet report is never mistaken for a clean one. */
+const describeCollection = (collection: CollectionView): string => {
+  const lines = collection.warnings.map((warning) => {
+    const where = warning.namespaces === undefined ? '' : ` in ${warning.namespaces.join(', ')}`;
+    const effect = warning.kindKept ? '' : '; rules that need it stayed silent';
+    return `kubently: not collected: ${warning.resource}${where} (${warning.problem}: ${warning.message})${effect}\n  fix: ${warning.fix}\n`;
+  });
+  const seconds = (collection.durationMs / 1000).toFixed(1);
+  lines.push(
+    `kubently: collected ${String(collection.collected.length)} kinds with ${String(collection.commands.length)} kubectl commands in ${seconds} s\n`,
+  );
+  return lines.join('');
+};
+
+/** Prints the report in the chosen format and returns the exit code (`--fail-on`). */
+export const printDiagnosis = (options: PrintDiagnosisOptions): number => {
+  const { report, collection, format, io } = options;
+  switch (format) {
+    case 'json': {
+      const body = { ...options.origin, ...(JSON.parse(renderJson(report)) as object), collection };
+      io.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+      break;
+    }
+    case 'markdown':
+      io.stdout.write(renderMarkdown(report).replace(/\n?$/, '\n'));
+      io.stderr.write(describeCollection(collection));
+      break;
+    case 'table': {
+      const width = widthOf(io);
+      io.stdout.write(
+        renderTable(report, {
+          color: isColorTerminal(io),
+          ...(width === undefined ? {} : { width }),
+        }).replace(/\n?$/, '\n'),
+      );
+      io.stderr.write(describeCollection(collection));
+      break;
+    }
+  }
+  const { failOn } = options;
+  if (failOn === undefined) return exitCodes.ok;
+  const limit = severityRank[failOn];
+  const failing = [...report.findings, ...report.symptoms].some(
+    (finding) => severityRank[finding.severity] <= limit,
+  );
+  return failing ? exitCodes.findings : exitCodes.ok;
+};
