@@ -16,7 +16,8 @@ const progressOf = (event: TurnEvent): string | null => {
       return `running ${stream.tool} ${JSON.stringify(stream.args)}`;
     case 'tool-call-finished':
       return `${stream.tool}: ${stream.summary} (${Math.round(stream.durationMs)} ms)`;
-    default:
+    case 'text-delta':
+    case 'usage':
       return null;
   }
 };
