@@ -2,7 +2,10 @@ import { TaskState } from '@a2a-js/sdk';
 import type { Task } from '@a2a-js/sdk';
 import type { Client } from '@a2a-js/sdk/client';
 import { agentStreamErrorSchema, agentStreamEventSchema, agentStreamFinalSchema } from '@kubently/protocol';
+import { parseAgentConfig } from '@kubently/agent';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { startFakeProvider } from '../../packages/agent/test/support/fake-provider.js';
 
 import {
   a2aClient,
@@ -348,5 +351,56 @@ describe('A2A server (engine-only mode: no model configured)', () => {
         call.argv.some((arg) => arg === '--namespace=shop' || arg === 'shop' || arg.startsWith('-o')),
       ),
     ).toBe(true);
+  });
+});
+
+describe('A2A server with a real provider package (openai-compatible) against the fake provider server', () => {
+  it('streams the tool call and the answer the provider sent, and sends the tool result back to it', async () => {
+    const fake = await startFakeProvider([
+      {
+        toolCalls: [
+          {
+            id: 'p1',
+            name: 'execute_kubectl',
+            args: { args: ['get', 'pods', 'provider-pod', '-n', 'shop'] },
+          },
+        ],
+      },
+      { text: answer('provider-pod') },
+    ]);
+    const kubently = await startAgentKubently({
+      config: {
+        agent: parseAgentConfig({
+          KUBENTLY_LLM_PROVIDER: 'openai-compatible',
+          KUBENTLY_LLM_BASE_URL: fake.baseUrl,
+          KUBENTLY_LLM_MODEL: 'fake-model',
+          KUBENTLY_LLM_API_KEY: 'sk-test-provider-key',
+        }),
+      },
+    });
+    try {
+      const client = await a2aClient(kubently.url);
+      const seen = await collect(
+        client.sendMessageStream(
+          userMessage('why is provider-pod failing?', { clusterId: 'prod' }),
+          withKey(agentKeys.admin),
+        ),
+      );
+      expect(seen.find((item) => item.kubently?.['type'] === 'tool-call-finished')?.kubently).toMatchObject({
+        tool: 'execute_kubectl',
+        outcome: 'ok',
+      });
+      expect(seen.find((item) => item.kind === 'artifactUpdate')?.text).toBe(answer('provider-pod'));
+      expect(seen.at(-1)?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+      expect(fake.requests).toHaveLength(2);
+      expect(fake.requests[0]?.path).toBe('/v1/chat/completions');
+      expect(fake.requests[0]?.headers['authorization']).toBe('Bearer sk-test-provider-key');
+      // The second request carries the tool result: the executor's real output for the argv.
+      expect(JSON.stringify(fake.requests[1]?.body)).toContain('provider-pod');
+      expect(JSON.stringify(fake.requests[1]?.body)).toContain('TOOL_OUTPUT');
+    } finally {
+      await kubently.close();
+      await fake.close();
+    }
   });
 });
