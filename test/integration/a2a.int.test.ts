@@ -284,6 +284,52 @@ describe('A2A server (model mode)', () => {
     expect(scripted.calls).toHaveLength(0);
   });
 
+  it('answers a plain HTTP client (curl) with SSE for SendStreamingMessage with A2A-Version: 1.0', async () => {
+    scripted.script([
+      {
+        toolCalls: [
+          { id: 'w1', name: 'execute_kubectl', input: { args: ['get', 'pods', 'wire-pod', '-n', 'shop'] } },
+        ],
+      },
+      { text: answer('wire-pod') },
+    ]);
+    const response = await fetch(`${kubently.url}/a2a`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': agentKeys.admin, 'a2a-version': '1.0' },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'SendStreamingMessage',
+        params: {
+          message: {
+            messageId: 'curl-1',
+            role: 'ROLE_USER',
+            parts: [{ text: 'why is wire-pod failing?' }],
+            metadata: { clusterId: 'prod' },
+          },
+        },
+      }),
+    });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const events = (await response.text())
+      .split('\n')
+      .filter((line) => line.startsWith('data: '))
+      .map((line) => JSON.parse(line.slice(6)) as { result: Record<string, Record<string, unknown>> });
+    if (process.env['A2A_WIRE_DUMP'] === '1') console.log(JSON.stringify(events, null, 1));
+    expect(Object.keys(events[0]?.result ?? {})).toEqual(['task']);
+    const toolEvent = events.find((event) => JSON.stringify(event).includes('"tool-call-started"'));
+    expect(toolEvent?.result['statusUpdate']?.['metadata']).toEqual({
+      kubently: {
+        type: 'tool-call-started',
+        id: 'w1',
+        tool: 'execute_kubectl',
+        args: { args: ['get', 'pods', 'wire-pod', '-n', 'shop'] },
+      },
+    });
+    expect(JSON.stringify(events.at(-2))).toContain('"name":"answer"');
+    expect(JSON.stringify(events.at(-1))).toContain('"TASK_STATE_COMPLETED"');
+  });
+
   it('speaks 0.3 to clients without A2A-Version (message/stream)', async () => {
     scripted.script([{ text: answer('legacy') }]);
     const response = await fetch(`${kubently.url}/a2a`, {
