@@ -89,6 +89,46 @@ const remedies: Readonly<Record<SchedulingConstraint['type'], string>> = {
   other: 'read the scheduler message and relax the failing constraint',
 };
 
+/** Taints the node lifecycle controller sets from a node's conditions, as opposed to a user's own taints. */
+const conditionTaintPrefix = 'node.kubernetes.io/';
+
+type Taint = NonNullable<NonNullable<Node['spec']>['taints']>[number];
+
+const tolerates = (pod: Pod, taint: Taint): boolean =>
+  (pod.spec?.tolerations ?? []).some(
+    (toleration) =>
+      (toleration.effect === undefined || toleration.effect === '' || toleration.effect === taint.effect) &&
+      (toleration.operator === 'Exists'
+        ? toleration.key === undefined || toleration.key === '' || toleration.key === taint.key
+        : toleration.key === taint.key && (toleration.value ?? '') === (taint.value ?? '')),
+  );
+
+const blocks = (taint: Taint): boolean => taint.effect === 'NoSchedule' || taint.effect === 'NoExecute';
+
+/**
+ * Nodes whose own condition keeps the pod off them: the pod would fit the node (its nodeSelector
+ * matches, it tolerates the user's taints) but not the taint the node lifecycle controller added
+ * (`node.kubernetes.io/not-ready`, `unreachable`, `memory-pressure`, ...), or the node is cordoned.
+ * Kubernetes 1.35 no longer names the taint ("had untolerated taint(s)"), so
+ * this is computed from the objects; a pod kept off a NotReady node by the node's other taints or
+ * labels is not that node's symptom.
+ */
+const strandingNodes = (pod: Pod, nodes: readonly Node[]): Node[] =>
+  nodes.filter((node) => {
+    const labels = node.metadata?.labels ?? {};
+    const selected = Object.entries(pod.spec?.nodeSelector ?? {}).every(
+      ([key, value]) => labels[key] === value,
+    );
+    if (!selected) return false;
+    const untolerated = (node.spec?.taints ?? []).filter((taint) => blocks(taint) && !tolerates(pod, taint));
+    if (node.spec?.unschedulable === true)
+      return untolerated.every((taint) => taint.key?.startsWith(conditionTaintPrefix) === true);
+    return (
+      untolerated.length > 0 &&
+      untolerated.every((taint) => taint.key?.startsWith(conditionTaintPrefix) === true)
+    );
+  });
+
 export const podUnschedulableRule: Rule = {
   id: 'pod-unschedulable',
   title:
@@ -121,15 +161,17 @@ export const podUnschedulableRule: Rule = {
       const parsed = parseSchedulingMessage(message);
       const constraints = parsed?.constraints ?? [];
       const suspects: Suspect[] = [];
+      const nodeBound = constraints.some(
+        (item) => item.type === 'untolerated-taint' || item.type === 'node-unschedulable',
+      );
+      const nodeSuspects = constraints.some((item) => item.type === 'no-nodes')
+        ? nodes
+        : nodeBound
+          ? strandingNodes(pod, nodes)
+          : [];
+      for (const node of nodeSuspects)
+        suspects.push({ ...refOf('Node', node), rules: ['node-not-ready', 'node-pressure'] });
       for (const constraint of constraints) {
-        if (
-          constraint.type === 'untolerated-taint' ||
-          constraint.type === 'node-unschedulable' ||
-          constraint.type === 'no-nodes'
-        ) {
-          for (const node of nodes)
-            suspects.push({ ...refOf('Node', node), rules: ['node-not-ready', 'node-pressure'] });
-        }
         if (constraint.type === 'unbound-pvc' || constraint.type === 'pvc-not-found') {
           for (const volume of pod.spec?.volumes ?? []) {
             const claim = volume.persistentVolumeClaim?.claimName;

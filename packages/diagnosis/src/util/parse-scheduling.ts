@@ -50,7 +50,9 @@ const classify = (text: string, nodes: number): SchedulingConstraint => {
 /**
  * Parses the scheduler's FailedScheduling / PodScheduled message, e.g.
  * `0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: },
- * 2 Insufficient cpu. preemption: 0/3 nodes are available: ...`. The preemption tail is ignored.
+ * 2 Insufficient cpu. preemption: 0/3 nodes are available: ...`, or as Kubernetes 1.35 prints it
+ * `... 1 node(s) had untolerated taint(s), 2 Insufficient cpu. no new claims to deallocate, preemption: ...`
+ * (the taint is no longer named). The tail after the reasons is ignored.
  */
 export const parseSchedulingMessage = (message: string): SchedulingFailure | undefined => {
   const unbound = /pod has unbound immediate PersistentVolumeClaims/.exec(message);
@@ -73,7 +75,9 @@ export const parseSchedulingMessage = (message: string): SchedulingFailure | und
   }
   const available = Number(head[1]);
   const total = Number(head[2]);
-  const body = (head[3] ?? '').split(/\.\s*preemption:/)[0] ?? '';
+  // The reasons end at the first sentence break; what follows is other plugins' text
+  // ("preemption: ...", or in 1.35 "no new claims to deallocate, preemption: ...").
+  const body = (head[3] ?? '').split(/\.\s+(?!\d)/)[0] ?? '';
   const constraints: SchedulingConstraint[] = [];
   if (unbound !== null)
     constraints.push({
