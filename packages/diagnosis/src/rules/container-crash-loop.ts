@@ -9,15 +9,27 @@ import type { Rule } from './rule.js';
 
 export const containerCrashLoopRule: Rule = {
   id: 'container-crash-loop',
-  title: 'Container in CrashLoopBackOff, with its last exit code, reason and message',
+  title:
+    'Container in CrashLoopBackOff (or between two back-offs), with its last exit code, reason and message',
   run: (context) => {
     const drafts: FindingDraft[] = [];
     for (const pod of context.snapshot.pods ?? []) {
       if (isTerminal(pod)) continue;
       const podRef = refOf('Pod', pod);
+      const restarts = (pod.spec?.restartPolicy ?? 'Always') !== 'Never';
       for (const status of pod.status?.containerStatuses ?? []) {
-        if (status.state?.waiting?.reason !== 'CrashLoopBackOff') continue;
-        const last = status.lastState?.terminated;
+        const backingOff = status.state?.waiting?.reason === 'CrashLoopBackOff';
+        // Between two back-offs the container shows its latest crash as the current state; after at
+        // least one restart that is the same loop, not a one-off exit.
+        const current = status.state?.terminated;
+        const crashedAgain =
+          restarts &&
+          current !== undefined &&
+          (current.exitCode ?? 0) !== 0 &&
+          (status.restartCount ?? 0) > 0;
+        if (!backingOff && !crashedAgain) continue;
+        const last = backingOff ? status.lastState?.terminated : current;
+        const terminatedPath = backingOff ? 'lastState.terminated' : 'state.terminated';
         if (last?.reason === 'OOMKilled') continue;
         const name = status.name ?? '';
         const exitCode = last?.exitCode;
@@ -35,10 +47,18 @@ export const containerCrashLoopRule: Rule = {
           });
         }
         const evidence = [
-          fieldEvidence(podRef, `status.containerStatuses[${name}].state.waiting.reason`, 'CrashLoopBackOff'),
+          ...(backingOff
+            ? [
+                fieldEvidence(
+                  podRef,
+                  `status.containerStatuses[${name}].state.waiting.reason`,
+                  'CrashLoopBackOff',
+                ),
+              ]
+            : []),
           fieldEvidence(
             podRef,
-            `status.containerStatuses[${name}].lastState.terminated`,
+            `status.containerStatuses[${name}].${terminatedPath}`,
             `exitCode=${exitCode ?? '?'} reason=${last?.reason ?? '?'}${lastMessage === '' ? '' : ` message=${oneLine(lastMessage, 200)}`}`,
           ),
           fieldEvidence(

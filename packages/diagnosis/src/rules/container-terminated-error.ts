@@ -13,6 +13,8 @@ export const containerTerminatedErrorRule: Rule = {
     const drafts: FindingDraft[] = [];
     for (const pod of context.snapshot.pods ?? []) {
       if (pod.status?.reason === 'Evicted') continue;
+      // A container that restarts after a failure is a crash loop (container-crash-loop), not a final exit.
+      if ((pod.spec?.restartPolicy ?? 'Always') !== 'Never') continue;
       const podRef = refOf('Pod', pod);
       for (const status of pod.status?.containerStatuses ?? []) {
         const terminated = status.state?.terminated;
