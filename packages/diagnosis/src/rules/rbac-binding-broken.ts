@@ -5,6 +5,8 @@ import { kubectlList } from '../util/kubectl.js';
 import { ref, refOf } from '../util/resource-ref.js';
 import type { Rule } from './rule.js';
 
+const bootstrapLabel = 'kubernetes.io/bootstrapping';
+
 export const rbacBindingBrokenRule: Rule = {
   id: 'rbac-binding-broken',
   title:
@@ -50,6 +52,10 @@ export const rbacBindingBrokenRule: Rule = {
             .map((item) => ref('ServiceAccount', item.namespace ?? resource.namespace, item.name ?? '')),
         });
       }
+      // Kubernetes' own default bindings name one ServiceAccount per controller; those accounts exist
+      // only when kube-controller-manager runs with --use-service-account-credentials, so their
+      // absence is a choice of the control plane, not a broken binding.
+      if (binding.metadata?.labels?.[bootstrapLabel] === 'rbac-defaults') continue;
       for (const subject of binding.subjects ?? []) {
         if (subject.kind !== 'ServiceAccount') continue;
         const namespace = subject.namespace ?? resource.namespace;
@@ -75,6 +81,8 @@ export const rbacBindingBrokenRule: Rule = {
           ],
           remediation:
             'Fix the subject name/namespace to the ServiceAccount the workload runs as, or delete the stale binding.',
+          // A ClusterRoleBinding is cluster-scoped; the namespace of its subject is where it matters.
+          affected: [ref('ServiceAccount', namespace, name)],
         });
       }
     }
