@@ -71,3 +71,34 @@ describe('parseEnvironment', () => {
     expect(() => parseApiKeys('a:0123456789abcdef,a:fedcba9876543210')).toThrow('appears twice');
   });
 });
+
+describe('parseEnvironment: agent and A2A settings', () => {
+  it('parses KUBENTLY_LLM_* into config.agent and defaults to engine-only', () => {
+    expect(parseEnvironment({}).agent.model).toBeNull();
+    const config = parseEnvironment({
+      KUBENTLY_LLM_PROVIDER: 'openai-compatible',
+      KUBENTLY_LLM_BASE_URL: 'http://127.0.0.1:11434/v1',
+      KUBENTLY_LLM_MODEL: 'llama3.1',
+      KUBENTLY_LLM_MAX_STEPS: '5',
+    });
+    expect(config.agent.model).toMatchObject({ provider: 'openai-compatible', model: 'llama3.1' });
+    expect(config.agent.maxSteps).toBe(5);
+  });
+
+  it('stops on a bad agent setting with a ConfigError naming the variable and the fix', () => {
+    const attempt = () => parseEnvironment({ KUBENTLY_LLM_PROVIDER: 'anthropic' });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/^ANTHROPIC_API_KEY: .*set ANTHROPIC_API_KEY/);
+    expect(() => parseEnvironment({ KUBENTLY_LLM_MAX_STEPS: 'many' })).toThrow(/^KUBENTLY_LLM_MAX_STEPS: /);
+  });
+
+  it('reads KUBENTLY_PUBLIC_URL without a trailing slash and rejects a non-URL', () => {
+    expect(parseEnvironment({ KUBENTLY_PUBLIC_URL: 'https://kubently.example.com/' }).publicUrl).toBe(
+      'https://kubently.example.com',
+    );
+    expect(parseEnvironment({}).publicUrl).toBeNull();
+    expect(() => parseEnvironment({ KUBENTLY_PUBLIC_URL: 'kubently.example.com' })).toThrow(
+      /KUBENTLY_PUBLIC_URL: must be an http\(s\) URL/,
+    );
+  });
+});
