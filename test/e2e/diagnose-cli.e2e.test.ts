@@ -1,0 +1,210 @@
+import { buildExecutorConfig, start as startExecutor } from '@kubently/executor';
+import type { RunningExecutor } from '@kubently/executor';
+import { diagnoseResponseSchema } from '@kubently/protocol';
+import { createConfig, start as startServer } from '@kubently/server';
+import type { RunningServer } from '@kubently/server';
+import { run } from '@kubently/cli';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
+import { createTestIo } from '../../apps/cli/test/support/test-io.js';
+import './testbed-context.js';
+
+/**
+ * `kubently diagnose` end to end on the shared testbed: locally with --kubeconfig (the real
+ * kubectl against the real apiserver) in every output format, and through the relay (a real
+ * server and executor, the executor running the real kubectl). Asserts real findings of the
+ * scenarios, not the exact report (B's diagnosis-scenarios test pins every scenario).
+ */
+const testbed = inject('testbed');
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface CliResult {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+const kubently = async (args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> => {
+  const io = createTestIo({ env: { PATH: `${testbed.binDir}:${process.env['PATH'] ?? ''}`, ...env } });
+  const code = await run(['diagnose', ...args], io);
+  return { code, out: io.out(), err: io.err() };
+};
+
+const local = (args: readonly string[]): Promise<CliResult> =>
+  kubently(['--kubeconfig', testbed.kubeconfig, '--kubectl', testbed.kubectl, ...args]);
+
+/** Scenarios need up to ~2 minutes after apply to show every symptom; retries until `accept` holds. */
+const until = async (attempt: () => Promise<CliResult>, accept: (result: CliResult) => boolean) => {
+  const deadline = Math.max(Date.now() + 20_000, testbed.scenariosAppliedAt + 180_000);
+  for (;;) {
+    const result = await attempt();
+    // A failing command is not retried: only a report still missing a symptom is.
+    if (result.code !== 0 || accept(result) || Date.now() > deadline) return result;
+    await sleep(3000);
+  }
+};
+
+interface JsonReport {
+  readonly findings: readonly {
+    rule: string;
+    severity: string;
+    resource: { namespace: string };
+    summary: string;
+    rootCause: string;
+  }[];
+  readonly symptoms: readonly unknown[];
+  readonly collection: {
+    readonly missing: readonly string[];
+    readonly warnings: readonly unknown[];
+    readonly commands: readonly { args: string[] }[];
+  };
+}
+
+const rulesOf = (result: CliResult): string[] =>
+  result.code === 0 ? (JSON.parse(result.out) as JsonReport).findings.map((finding) => finding.rule) : [];
+
+describe('kubently diagnose --kubeconfig against the testbed', { timeout: 300_000 }, () => {
+  it('JSON: the crash-looping namespace yields a crash-loop root cause naming the missing variable', async () => {
+    const result = await until(
+      () => local(['-n', 'crashloop-missing-env', '-o', 'json']),
+      (r) => rulesOf(r).includes('container-crash-loop'),
+    );
+    expect(result.code, result.err).toBe(0);
+    const report = JSON.parse(result.out) as JsonReport;
+    const crash = report.findings.find((finding) => finding.rule === 'container-crash-loop');
+    expect(crash, JSON.stringify(report.findings, null, 2)).toBeDefined();
+    expect(crash?.resource.namespace).toBe('crashloop-missing-env');
+    expect(`${crash?.summary ?? ''} ${crash?.rootCause ?? ''}`).toMatch(/DATABASE_URL/);
+    expect(report.collection.missing).toEqual([]);
+    expect(report.collection.warnings).toEqual([]);
+    expect(report.collection.commands.some((command) => command.args.includes('-A'))).toBe(false);
+  });
+
+  it('table: one line per root cause with the fix; image pull typo found', async () => {
+    const result = await until(
+      () => local(['-n', 'image-pull-typo']),
+      (r) => /image/i.test(r.out) && /CRITICAL|WARNING/.test(r.out),
+    );
+    expect(result.code, result.err).toBe(0);
+    expect(result.out).toMatch(/^SEVERITY\s+RESOURCE\s+ROOT CAUSE\s+FIX/m);
+    expect(result.out).toMatch(/(CRITICAL|WARNING)\s+\S+\/image-pull-typo\/\S+\s+.*ngnix/);
+    expect(result.err).toMatch(/collected 30 kinds with \d+ kubectl commands/);
+  });
+
+  it('markdown: a section per root cause with evidence commands; nothing inside the healthy namespace', async () => {
+    const broken = await until(
+      () => local(['-n', 'readiness-wrong-path', '-o', 'markdown']),
+      (r) => /404/.test(r.out),
+    );
+    expect(broken.code, broken.err).toBe(0);
+    expect(broken.out).toMatch(/^#+ .*(critical|warning|CRITICAL|WARNING)/im);
+    expect(broken.out).toMatch(/404/);
+    expect(broken.out).toMatch(/`kubectl [^`]+`/);
+    // Cluster-scoped findings (a NotReady node of another scenario) stay in a namespaced report;
+    // nothing may be reported inside the healthy namespace itself.
+    const healthy = await local(['-n', 'healthy', '-o', 'json']);
+    expect(healthy.code, healthy.err).toBe(0);
+    const report = JSON.parse(healthy.out) as JsonReport;
+    expect(report.findings.filter((finding) => finding.resource.namespace !== '')).toEqual([]);
+  });
+
+  it('--fail-on critical exits 8 for the whole cluster (every scenario applied)', async () => {
+    const result = await local(['--fail-on', 'critical', '--min-severity', 'critical']);
+    expect(result.code, result.err).toBe(8);
+    expect(result.out.split('\n').filter((line) => line.startsWith('CRITICAL')).length).toBeGreaterThan(10);
+  });
+});
+
+describe(
+  'kubently diagnose <cluster> through the relay (real server and executor)',
+  { timeout: 300_000 },
+  () => {
+    const adminKey = 'diagnose-e2e-admin-0123456789abcdef';
+    let server: RunningServer;
+    let executor: RunningExecutor | undefined;
+
+    beforeAll(async () => {
+      server = await startServer(
+        createConfig({
+          host: '127.0.0.1',
+          port: 0,
+          logLevel: 'silent',
+          apiKeys: [{ identity: 'sre', key: adminKey, role: 'admin' }],
+        }),
+      );
+      const created = await fetch(`${server.url}/v1/clusters`, {
+        method: 'POST',
+        headers: { 'x-api-key': adminKey, 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 'testbed' }),
+      });
+      const { token } = (await created.json()) as { token: string };
+      executor = await startExecutor(
+        buildExecutorConfig(
+          {
+            apiUrl: server.url,
+            clusterId: 'testbed',
+            token,
+            kubectl: testbed.kubectl,
+            kubeconfig: testbed.kubeconfig,
+            logLevel: 'silent',
+          },
+          { PATH: `${testbed.binDir}:${process.env['PATH'] ?? ''}`, HOME: process.env['HOME'] },
+        ),
+      );
+      for (let attempt = 0; attempt < 200; attempt += 1) {
+        const answer = await fetch(`${server.url}/v1/clusters/testbed`, {
+          headers: { 'x-api-key': adminKey },
+        });
+        if (((await answer.json()) as { connected?: boolean }).connected === true) return;
+        await sleep(50);
+      }
+      throw new Error('the executor never connected');
+    });
+
+    afterAll(async () => {
+      await executor?.close();
+      await server.close();
+    });
+
+    const relay = (args: readonly string[]): Promise<CliResult> =>
+      kubently(['testbed', ...args], {
+        KUBENTLY_API_URL: server.url,
+        KUBENTLY_API_KEY: adminKey,
+        KUBENTLY_CONFIG_DIR: testbed.runDir,
+      });
+
+    it('diagnoses the whole cluster through the executor and finds the crash loop', async () => {
+      const result = await until(
+        () => relay(['-o', 'json']),
+        (r) => rulesOf(r).includes('container-crash-loop'),
+      );
+      expect(result.code, result.err).toBe(0);
+      const report = diagnoseResponseSchema.parse(JSON.parse(result.out));
+      expect(report.clusterId).toBe('testbed');
+      expect(
+        report.findings.some(
+          (finding) =>
+            finding.rule === 'container-crash-loop' && finding.resource.namespace === 'crashloop-missing-env',
+        ),
+      ).toBe(true);
+      expect(report.collection.missing).toEqual([]);
+      expect(report.collection.commands.every((command) => command.ok)).toBe(true);
+      // Secret values are redacted by the executor and dropped by the collector: none can appear.
+      expect(result.out).not.toMatch(/"data"\s*:/);
+    });
+
+    it('prints the table for one namespace, and audits each command under the caller', async () => {
+      const result = await relay(['-n', 'crashloop-missing-env']);
+      expect(result.code, result.err).toBe(0);
+      expect(result.out).toMatch(/CRITICAL\s+\S+\/crashloop-missing-env\/\S+\s+.*crash/i);
+      const audit = (await (
+        await fetch(`${server.url}/v1/audit?clusterId=testbed&limit=40`, {
+          headers: { 'x-api-key': adminKey },
+        })
+      ).json()) as { records: { identity: string; source: string; argv: string[] }[] };
+      expect(audit.records.length).toBeGreaterThan(0);
+      for (const record of audit.records)
+        expect(record).toMatchObject({ identity: 'sre', source: 'diagnosis' });
+    });
+  },
+);
