@@ -198,15 +198,15 @@ describe('kubently mcp over stdio against the server', () => {
   it.each(['legacy', 'auto'] as const)('lists and calls the tools (%s negotiation)', async (mode) => {
     const client = await stdioClient(['--api-url', server.url, '--api-key', adminKey], mode);
     const names = (await client.listTools()).tools.map((tool) => tool.name).sort();
-    expect(names).toEqual(
-      expect.arrayContaining([
-        'close_session',
-        'create_debug_session',
-        'execute_kubectl',
-        'get_command_result',
-        'list_clusters',
-      ]),
-    );
+    expect(names).toEqual([
+      'ask_kubently',
+      'close_session',
+      'create_debug_session',
+      'diagnose_cluster',
+      'execute_kubectl',
+      'get_command_result',
+      'list_clusters',
+    ]);
     const clusters = await call(client, 'list_clusters', {});
     expect(clusters.structuredContent).toMatchObject({ clusters: [{ id: 'prod', connected: true }] });
     const ran = await call(client, 'execute_kubectl', { clusterId: 'prod', args: ['get', 'nodes'] });
@@ -232,6 +232,16 @@ describe('kubently mcp over stdio against the server', () => {
       expect(overStdio.structuredContent).toMatchObject({ mode: 'engine', stopReason: 'engine_only' });
       expect((overStdio.structuredContent as { conversationId: string }).conversationId).not.toBe('');
     }
+  });
+
+  it('diagnoses through the server with the same outcome as /mcp', async () => {
+    const stdio = await stdioClient(['--api-url', server.url, '--api-key', adminKey], 'legacy');
+    const http = await httpClient(adminKey);
+    const overStdio = await call(stdio, 'diagnose_cluster', { clusterId: 'prod', namespaces: ['web'] });
+    const overHttp = await call(http, 'diagnose_cluster', { clusterId: 'prod', namespaces: ['web'] });
+    expect(overStdio.isError).toBe(overHttp.isError);
+    if (overHttp.isError === true) expect(text(overStdio).split(':')[0]).toBe(text(overHttp).split(':')[0]);
+    else expect(overStdio.structuredContent).toMatchObject({ clusterId: 'prod', namespaces: ['web'] });
   });
 
   it('reports a rejected key as an isError tool result naming the fix', async () => {

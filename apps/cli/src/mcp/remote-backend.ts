@@ -1,4 +1,4 @@
-import { toMcpCommandResult } from '@kubently/protocol';
+import { toMcpCommandResult, toMcpDiagnosis } from '@kubently/protocol';
 
 import { createApiClient } from '../api/index.js';
 import type { ApiClient } from '../api/index.js';
@@ -40,6 +40,13 @@ export const createRemoteBackend = (options: {
       toMcpCommandResult(await client(signal).getCommand(commandId)),
     createSession: (clusterId, ttlSeconds, signal) => client(signal).openSession(clusterId, ttlSeconds),
     closeSession: (sessionId, signal) => client(signal).closeSession(sessionId),
+    diagnose: async (clusterId, namespaces, signal) => {
+      const response = await client(signal).diagnose(
+        clusterId,
+        namespaces === undefined || namespaces.length === 0 ? {} : { namespaces: [...namespaces] },
+      );
+      return toMcpDiagnosis(clusterId, response);
+    },
     ask: (input, signal, onProgress) =>
       askOverA2a(
         { connection: options.connection, fetch: options.fetch },

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { access } from 'node:fs/promises';
+import { resolve } from 'node:path';
+
+import { AgentError, parseAgentConfig } from '@kubently/agent';
+import type { AgentConfig } from '@kubently/agent';
+
+import type { CliIo } from '../cli-io.js';
+import { KubentlyError } from '../kubently-error.js';
+import { resolveKubectl } from '../local/index.js';
+import { clusterIdFromContext } from '../up/cluster-id-from-context.js';
+import { detectKubeContext } from '../up/detect-kube-context.js';
+import { createLocalAsk } from './local-ask.js';
+import { createLocalBackend } from './local-backend.js';
+import { LocalCluster } from './local-cluster.js';
+import type { McpBackend } from './mcp-backend.js';
+
+export interface LocalFlags {
+  readonly kubeconfig: string | undefined;
+  readonly context: string | undefined;
+  readonly kubectl: string | undefined;
+}
+
+const agentConfigFrom = (env: CliIo['env']): AgentConfig => {
+  try {
+    return parseAgentConfig(env);
+  } catch (error) {
+    if (error instanceof AgentError)
+      throw new KubentlyError('config_invalid', error.message, { cause: error });
+    throw error;
+  }
+};
+
+/** Checks the flags, pins the context (the current one when --context is absent) and builds the local tools. */
+export const openLocalBackend = async (flags: LocalFlags, io: CliIo): Promise<McpBackend> => {
+  const kubectl = resolveKubectl(flags.kubectl, io.env);
+  let kubeconfig: string | undefined;
+  if (flags.kubeconfig !== undefined) {
+    kubeconfig = resolve(io.cwd, flags.kubeconfig);
+    try {
+      await access(kubeconfig);
+    } catch {
+      throw new KubentlyError(
+        'usage',
+        `--kubeconfig ${flags.kubeconfig}: no such file (resolved to ${kubeconfig}); pass the path of a kubeconfig file`,
+      );
+    }
+  }
+  let context = flags.context;
+  if (context === undefined) {
+    const env = kubeconfig === undefined ? io.env : { ...io.env, KUBECONFIG: kubeconfig };
+    const probe = await detectKubeContext(kubectl, env, io.signal);
+    switch (probe.type) {
+      case 'found':
+        context = probe.context;
+        break;
+      case 'kubectl-missing':
+        throw new KubentlyError(
+          'usage',
+          `kubectl "${kubectl}" could not be started: install kubectl or pass its path with --kubectl`,
+        );
+      case 'no-context':
+        throw new KubentlyError(
+          'usage',
+          `the kubeconfig has no current context (${probe.message}); pass --context NAME`,
+        );
+    }
+  }
+  const cluster = new LocalCluster({
+    kubectl,
+    kubeconfig,
+    context,
+    clusterId: clusterIdFromContext(context),
+    env: io.env,
+    now: io.now,
+  });
+  const config = agentConfigFrom(io.env);
+  return createLocalBackend({
+    cluster,
+    newId: randomUUID,
+    ask: createLocalAsk(cluster, config),
+    description: `kubeconfig context "${context}" via local kubectl, read-only policy; answers ${
+      config.model === null
+        ? 'from the diagnosis engine (no KUBENTLY_LLM_PROVIDER)'
+        : `with ${config.model.provider}`
+    }`,
+  });
+};
