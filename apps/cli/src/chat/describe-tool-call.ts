@@ -28,7 +28,7 @@ function clusterSuffix(clusterId: string | undefined): string {
 }
 
 function clip(line: string): string {
-  const single = line.replace(/\s+/g, ' ');
+  const single = line.replace(/\s+/g, ' ').trim();
   return single.length > maxLength ? `${single.slice(0, maxLength - 1)}…` : single;
 }
 
