@@ -148,6 +148,42 @@ describe('a NotReady node explains only the pods it keeps off', () => {
   });
 });
 
+describe('-n keeps a NotReady node only where it strands or keeps off pods', () => {
+  // After the toleration period the node-not-ready scenario's pods are evicted: the node strands
+  // nothing, and the replacement pods wait for it.
+  const edge = pendingPod(
+    'node-not-ready',
+    'edge-cache-6978c49cd6-x2x7k',
+    {
+      nodeSelector: { 'kubernetes.io/hostname': 'worker-9' },
+      tolerations: [
+        { effect: 'NoSchedule', key: 'dedicated', operator: 'Equal', value: 'edge' },
+        ...defaultTolerations,
+      ],
+    },
+    "0/4 nodes are available: 2 node(s) didn't match Pod's node affinity/selector, 2 node(s) had untolerated taint(s). no new claims to deallocate, preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.",
+  );
+  const snap = (): ClusterSnapshot =>
+    snapshot({
+      nodes: [node('worker-1'), node('worker-2'), gpu1, worker9],
+      pods: [edge.pod],
+      events: edge.events,
+    });
+
+  it('an unrelated namespace does not get the node as its top problem', () => {
+    const report = diagnose(snap(), { namespaces: ['readiness-wrong-port'] });
+    expect([...report.findings, ...report.symptoms].map(key)).toEqual([]);
+  });
+
+  it('the namespace whose pods wait for the node gets the node as their root cause', () => {
+    const report = diagnose(snap(), { namespaces: ['node-not-ready'] });
+    expect(report.findings.map(key)).toEqual(['node-not-ready Node//worker-9']);
+    expect(report.symptoms.map(key)).toEqual([
+      'pod-unschedulable Pod/node-not-ready/edge-cache-6978c49cd6-x2x7k',
+    ]);
+  });
+});
+
 describe('a crash-looping container seen between two back-offs', () => {
   // rollout-stuck: the kubelet shows the latest crash as the current state until the next back-off.
   const payments: Pod = {

@@ -36,10 +36,33 @@ const countDescendants = (finding: Finding, byId: ReadonlyMap<string, Finding>):
   return visited.size;
 };
 
-const inNamespaces = (draft: FindingDraft, namespaces: ReadonlySet<string>): boolean => {
-  if (draft.resource.namespace !== '') return namespaces.has(draft.resource.namespace);
-  const affected = draft.affected ?? [];
-  return affected.length === 0 || affected.some((item) => namespaces.has(item.namespace));
+/**
+ * Which findings a namespace filter keeps: namespaced findings in the namespaces; cluster-scoped
+ * findings that cover something there (`affected`), that explain a kept finding, or that cover
+ * nothing in particular (a second default StorageClass matters to every namespace). A Node finding
+ * is about the pods it strands or keeps off, so a NotReady node with nothing of these namespaces on
+ * it is left out.
+ */
+const keptInNamespaces = (findings: readonly Finding[], namespaces: ReadonlySet<string>): Set<string> => {
+  const kept = new Set<string>();
+  for (const finding of findings) {
+    const { resource, affected } = finding;
+    if (resource.namespace !== '') {
+      if (namespaces.has(resource.namespace)) kept.add(finding.id);
+    } else if (affected.some((item) => namespaces.has(item.namespace))) kept.add(finding.id);
+    else if (affected.length === 0 && resource.kind !== 'Node') kept.add(finding.id);
+  }
+  const byId = new Map(findings.map((finding) => [finding.id, finding]));
+  const stack = [...kept];
+  while (stack.length > 0) {
+    for (const causeId of byId.get(stack.pop() ?? '')?.causedBy ?? []) {
+      const cause = byId.get(causeId);
+      if (cause === undefined || kept.has(causeId) || cause.resource.namespace !== '') continue;
+      kept.add(causeId);
+      stack.push(causeId);
+    }
+  }
+  return kept;
 };
 
 /**
@@ -56,18 +79,27 @@ export const diagnose = (snapshot: ClusterSnapshot, options: DiagnoseOptions = {
   const drafts = mergePodFindings(
     rules.flatMap((rule) => rule.run(context)),
     context,
-  ).filter(
-    (draft) =>
-      severityRank[draft.severity] <= minRank &&
-      (namespaceFilter === undefined || inNamespaces(draft, namespaceFilter)),
-  );
+  ).filter((draft) => severityRank[draft.severity] <= minRank);
 
   const unique = new Map<string, FindingDraft>();
   for (const draft of drafts) {
     const id = fingerprint(draft.rule, refKey(draft.resource), draft.causeKey);
     if (!unique.has(id)) unique.set(id, draft);
   }
-  const findings = linkCauses([...unique].map(([id, draft]) => ({ id, draft })));
+  // Linked across the whole snapshot first, so a cluster-scoped cause (a node) of a finding in the
+  // namespaces is known before the filter; links to findings the filter drops are cut.
+  const linked = linkCauses([...unique].map(([id, draft]) => ({ id, draft })));
+  const kept = namespaceFilter === undefined ? undefined : keptInNamespaces(linked, namespaceFilter);
+  const findings =
+    kept === undefined
+      ? linked
+      : linked
+          .filter((finding) => kept.has(finding.id))
+          .map((finding) => ({
+            ...finding,
+            causes: finding.causes.filter((id) => kept.has(id)),
+            causedBy: finding.causedBy.filter((id) => kept.has(id)),
+          }));
   const byId = new Map(findings.map((finding) => [finding.id, finding]));
   const weight = new Map(findings.map((finding) => [finding.id, countDescendants(finding, byId)]));
   const order = (left: Finding, right: Finding): number =>
