@@ -168,9 +168,20 @@ export const collectSnapshot = async (options: CollectSnapshotOptions): Promise<
     resource: string,
   ): Promise<{ outcome: KubectlOutcome; ms: number; failure: ClassifiedFailure | undefined }> =>
     limit(async () => {
-      const begin = now();
-      const outcome = await run(args, stop.signal);
-      return { outcome, ms: now() - begin, failure: noteFatal(outcome, resource) };
+      // One signal per command: the runner's listeners go there, so the shared signal holds at
+      // most `concurrency` listeners however many commands run.
+      const command = new AbortController();
+      const onStop = (): void => {
+        command.abort(stop.signal.reason);
+      };
+      stop.signal.addEventListener('abort', onStop, { once: true });
+      try {
+        const begin = now();
+        const outcome = await run(args, command.signal);
+        return { outcome, ms: now() - begin, failure: noteFatal(outcome, resource) };
+      } finally {
+        stop.signal.removeEventListener('abort', onStop);
+      }
     });
 
   const list = async (source: SnapshotSource, scope: ListScope): Promise<ListOutcome> => {
