@@ -277,6 +277,26 @@ describe('/mcp (in-process)', { timeout: 30_000 }, () => {
     expect(audit.records.every((record) => record.identity === 'oncall')).toBe(true);
   });
 
+  it('withdraws an undelivered command when the client cancels the call', async () => {
+    server = createTestServer({ executorGraceMs: 30_000 });
+    await server.createCluster('prod');
+    const client = await connect('operator');
+    const controller = new AbortController();
+    const pending = client.callTool(
+      { name: 'execute_kubectl', arguments: { clusterId: 'prod', args: ['get', 'pods'] } },
+      { signal: controller.signal },
+    );
+    let records: AuditList['records'] = [];
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    controller.abort(new Error('user pressed stop'));
+    await expect(pending).rejects.toThrow();
+    for (let attempt = 0; attempt < 50 && records.length === 0; attempt += 1) {
+      records = ((await (await server.call('GET', '/v1/audit')).json()) as AuditList).records;
+      if (records.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(records[0]).toMatchObject({ source: 'mcp', outcome: 'failed', identity: 'oncall' });
+  });
+
   it('rejects invalid arguments as an isError result naming the field', async () => {
     server = createTestServer();
     const client = await connect('admin');
