@@ -158,6 +158,18 @@ describe('kubently ask and debug against the real Kubently server (scripted mode
     expect(failure?.stderr).toContain('cluster "nope" is not registered');
   });
 
+  it('ask: a viewer key is refused by the agent with exit 4 and the reason', async () => {
+    const failure = await runFile(process.execPath, [cliBin, 'ask', 'why?', '--cluster', 'prod'], {
+      env: { ...env, KUBENTLY_API_KEY: agentKeys.viewer },
+      encoding: 'utf8',
+    }).then(
+      () => null,
+      (error: unknown) => error as { code: number; stderr: string },
+    );
+    expect(failure?.code).toBe(4);
+    expect(failure?.stderr).toContain('may not ask the agent');
+  });
+
   describe('debug in a real terminal (tmux)', () => {
     let tmux: TmuxSession;
 

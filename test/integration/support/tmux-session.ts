@@ -19,7 +19,7 @@ export interface TmuxSession {
   type(text: string): Promise<void>;
   /** Resolves with the screen once `pattern` matches it; rejects with the screen on timeout. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
-  /** The exit status of the program once it has exited (the pane stays for capture), else null. */
+  /** The program's exit status once it has exited (128 + N for signal N), else null. */
   exitStatus(): Promise<number | null>;
   kill(): Promise<void>;
 }
@@ -81,10 +81,13 @@ export async function startTmux(
         '-p',
         '-t',
         'chat',
-        '#{pane_dead} #{pane_dead_status}',
+        '#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}',
       );
-      const [dead, status] = stdout.trim().split(' ');
-      return dead === '1' ? Number(status) : null;
+      const [dead, status = '', signal = ''] = stdout.trim().split(':');
+      if (dead !== '1') return null;
+      // Killed by a signal: the shell convention 128 + N.
+      if (status === '' && signal !== '') return 128 + Number(signal);
+      return status === '' ? null : Number(status);
     },
     kill: async () => {
       await tmux('kill-server').catch(() => undefined);
