@@ -5,7 +5,15 @@ import type { Task } from '@a2a-js/sdk';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { a2aClient, answerOf, describeResponse, userMessage, withKey } from './support/a2a-client.js';
+import {
+  a2aClient,
+  answerOf,
+  collect,
+  describeResponse,
+  userMessage,
+  withKey,
+} from './support/a2a-client.js';
+import type { Seen } from './support/a2a-client.js';
 import { agentKeys, programmableModel, startAgentKubently } from './support/agent-kubently.js';
 import type { AgentKubently } from './support/agent-kubently.js';
 import { eventually } from './support/processes.js';
@@ -128,5 +136,33 @@ describe('A2A across two replicas sharing Redis', () => {
     expect(cancelled?.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
     expect(states.at(-1)).toBe(TaskState.TASK_STATE_CANCELED);
     expect(modelA.calls).toHaveLength(1);
+  });
+
+  it('SubscribeToTask on B follows a task running on A to the end (events relayed through Redis)', async () => {
+    modelA.script([
+      {
+        toolCalls: [{ id: 'r1', name: 'execute_kubectl', input: { args: ['get', 'pods', 'fake-sleep-2'] } }],
+      },
+      { text: 'relayed answer' },
+    ]);
+    const onA = await a2aClient(replicaA.url);
+    const onB = await a2aClient(replicaB.url);
+    let followed: Promise<Seen[]> | undefined;
+    for await (const response of onA.sendMessageStream(
+      userMessage('relay', { clusterId: 'prod' }),
+      withKey(agentKeys.operator),
+    )) {
+      const item = describeResponse(response);
+      if (item.kubently?.['type'] === 'tool-call-started' && followed === undefined) {
+        followed = collect(
+          onB.resubscribeTask({ tenant: '', id: item.taskId ?? '' }, withKey(agentKeys.operator)),
+        );
+      }
+    }
+    const again = await (followed ?? Promise.resolve([]));
+    expect(again[0]?.kind).toBe('task');
+    expect(again.some((item) => item.kubently?.['type'] === 'tool-call-finished')).toBe(true);
+    expect(again.find((item) => item.kind === 'artifactUpdate')?.text).toBe('relayed answer');
+    expect(again.at(-1)?.state).toBe(TaskState.TASK_STATE_COMPLETED);
   });
 });

@@ -250,6 +250,35 @@ describe('A2A server (model mode)', () => {
     expect(scripted.calls).toHaveLength(1);
   });
 
+  it('SubscribeToTask re-attaches to a running task and follows it to the end', async () => {
+    scripted.script([
+      {
+        toolCalls: [{ id: 'r1', name: 'execute_kubectl', input: { args: ['get', 'pods', 'fake-sleep-2'] } }],
+      },
+      { text: answer('resubscribed') },
+    ]);
+    const original: Seen[] = [];
+    let followed: Promise<Seen[]> | undefined;
+    for await (const response of client.sendMessageStream(
+      userMessage('slow-ish', { clusterId: 'prod' }),
+      withKey(agentKeys.operator),
+    )) {
+      const item = describeResponse(response);
+      original.push(item);
+      if (item.kubently?.['type'] === 'tool-call-started' && followed === undefined) {
+        followed = collect(
+          client.resubscribeTask({ tenant: '', id: item.taskId ?? '' }, withKey(agentKeys.operator)),
+        );
+      }
+    }
+    const again = await (followed ?? Promise.resolve([]));
+    expect(again[0]?.kind).toBe('task');
+    expect(again.some((item) => item.kubently?.['type'] === 'tool-call-finished')).toBe(true);
+    expect(again.find((item) => item.kind === 'artifactUpdate')?.text).toBe(answer('resubscribed'));
+    expect(again.at(-1)?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(original.at(-1)?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+  });
+
   it('refuses a call without a valid key (401) and a viewer asking the agent (403); both say why', async () => {
     await expect(client.sendMessage(userMessage('hi'), withKey(null))).rejects.toThrow(/X-API-Key/);
     await expect(

@@ -15,6 +15,13 @@ export interface AgentTaskStore {
   /** Asks the replica running `taskId` to cancel it; the local listeners are called too. */
   requestCancel(taskId: string): Promise<void>;
   onCancelRequested(listener: (taskId: string) => void): () => void;
+  /**
+   * Live events of a running task (plain JSON), for SubscribeToTask on another replica. Delivery is
+   * best effort (Redis pub/sub): subscribers also re-read the stored task.
+   */
+  publishEvent(taskId: string, event: unknown): Promise<void>;
+  /** Resolves once subscribed; the returned function unsubscribes. */
+  subscribeEvents(taskId: string, listener: (event: unknown) => void): Promise<() => Promise<void>>;
 }
 
 /** Retention of the agent's state (tasks and conversations), the same for every backend. */

@@ -161,5 +161,31 @@ export const agentTaskStoreContract = (
       await store.requestCancel('t3');
       expect(heard).not.toContain('here:t3');
     });
+
+    it('relays the live events of a task to subscribers (on another replica too) until they unsubscribe', async () => {
+      const { store, second } = await create();
+      const listener = second === undefined ? store : await second();
+      const received: unknown[] = [];
+      let resolveTwo: () => void = () => undefined;
+      const two = new Promise<void>((resolve) => {
+        resolveTwo = resolve;
+      });
+      const unsubscribe = await listener.subscribeEvents('t9', (event) => {
+        received.push(event);
+        if (received.length === 2) resolveTwo();
+      });
+      await store.publishEvent('t8', { kind: 'statusUpdate', data: { taskId: 't8' } });
+      await store.publishEvent('t9', { kind: 'statusUpdate', data: { taskId: 't9', n: 1 } });
+      await store.publishEvent('t9', { kind: 'artifactUpdate', data: { taskId: 't9', n: 2 } });
+      await two;
+      expect(received).toEqual([
+        { kind: 'statusUpdate', data: { taskId: 't9', n: 1 } },
+        { kind: 'artifactUpdate', data: { taskId: 't9', n: 2 } },
+      ]);
+      await unsubscribe();
+      await store.publishEvent('t9', { kind: 'statusUpdate', data: { taskId: 't9', n: 3 } });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(received).toHaveLength(2);
+    });
   });
 };

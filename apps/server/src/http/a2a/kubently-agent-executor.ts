@@ -1,5 +1,10 @@
 import type { Message } from '@a2a-js/sdk';
-import type { AgentExecutor, ExecutionEventBus, RequestContext } from '@a2a-js/sdk/server';
+import type {
+  AgentExecutionEvent,
+  AgentExecutor,
+  ExecutionEventBus,
+  RequestContext,
+} from '@a2a-js/sdk/server';
 import { agentRequestMetadataSchema, agentStreamMetadataKey } from '@kubently/protocol';
 import type { AgentRequestMetadata } from '@kubently/protocol';
 
@@ -83,8 +88,17 @@ export class KubentlyAgentExecutor implements AgentExecutor {
     const { agent, clusters, clock, ids, logger } = this.#options;
     const controller = new AbortController();
     this.#running.set(taskId, controller);
+    const relay = {
+      publish: (event: AgentExecutionEvent): void => {
+        bus.publish(event);
+        // SubscribeToTask on another replica listens here; losing an event there is not fatal.
+        this.#options.tasks.publishEvent(taskId, event).catch((error: unknown) => {
+          logger.debug({ err: error, taskId }, 'task event relay failed');
+        });
+      },
+    };
     const publisher = new TaskPublisher({
-      bus,
+      bus: relay,
       taskId,
       contextId,
       now: () => clock.now(),

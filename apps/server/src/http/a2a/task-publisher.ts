@@ -1,6 +1,6 @@
 import type { Message, Task } from '@a2a-js/sdk';
 import { Role, TaskState } from '@a2a-js/sdk';
-import type { ExecutionEventBus } from '@a2a-js/sdk/server';
+import type { AgentExecutionEvent } from '@a2a-js/sdk/server';
 import { AgentEvent } from '@a2a-js/sdk/server';
 import type { AgentErrorEvent, AgentEvent as KubentlyAgentEvent, AgentFinalEvent } from '@kubently/agent';
 import { agentStreamMetadataKey } from '@kubently/protocol';
@@ -14,7 +14,8 @@ const textChunkChars = 400;
 const textFlushMs = 150;
 
 export interface TaskPublisherOptions {
-  readonly bus: ExecutionEventBus;
+  /** The task's event bus (the executor also relays each event to other replicas). */
+  readonly bus: { publish(event: AgentExecutionEvent): void };
   readonly taskId: string;
   readonly contextId: string;
   readonly now: () => number;

@@ -12,6 +12,7 @@ export interface MemoryAgentTaskStoreOptions {
 export class MemoryAgentTaskStore implements AgentTaskStore {
   readonly #owners = new Map<string, Map<string, Task>>();
   readonly #listeners = new Set<(taskId: string) => void>();
+  readonly #eventListeners = new Map<string, Set<(event: unknown) => void>>();
   readonly #maxTasksPerOwner: number;
 
   constructor(options: MemoryAgentTaskStoreOptions = {}) {
@@ -55,5 +56,25 @@ export class MemoryAgentTaskStore implements AgentTaskStore {
   onCancelRequested(listener: (taskId: string) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  publishEvent(taskId: string, event: unknown): Promise<void> {
+    for (const listener of this.#eventListeners.get(taskId) ?? []) listener(structuredClone(event));
+    return Promise.resolve();
+  }
+
+  subscribeEvents(taskId: string, listener: (event: unknown) => void): Promise<() => Promise<void>> {
+    let listeners = this.#eventListeners.get(taskId);
+    if (listeners === undefined) {
+      listeners = new Set();
+      this.#eventListeners.set(taskId, listeners);
+    }
+    const set = listeners;
+    set.add(listener);
+    return Promise.resolve(() => {
+      set.delete(listener);
+      if (set.size === 0) this.#eventListeners.delete(taskId);
+      return Promise.resolve();
+    });
   }
 }

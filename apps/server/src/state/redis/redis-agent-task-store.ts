@@ -43,10 +43,23 @@ const parseCancel = (message: string): CancelMessage | null => {
 export class RedisAgentTaskStore implements AgentTaskStore {
   readonly #options: RedisAgentTaskStoreOptions;
   readonly #listeners = new Set<(taskId: string) => void>();
+  /** Channel → listeners of one task's live events. */
+  readonly #eventListeners = new Map<string, Set<(event: unknown) => void>>();
 
   constructor(options: RedisAgentTaskStoreOptions) {
     this.#options = options;
     options.subscriber.on('message', (channel: string, message: string) => {
+      const listeners = this.#eventListeners.get(channel);
+      if (listeners !== undefined) {
+        let event: unknown;
+        try {
+          event = JSON.parse(message);
+        } catch {
+          return;
+        }
+        for (const listener of listeners) listener(event);
+        return;
+      }
       if (channel !== options.keys.agentTaskEvents) return;
       const cancel = parseCancel(message);
       if (cancel === null || cancel.from === options.replicaId) return;
@@ -93,6 +106,31 @@ export class RedisAgentTaskStore implements AgentTaskStore {
   onCancelRequested(listener: (taskId: string) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  async publishEvent(taskId: string, event: unknown): Promise<void> {
+    await this.#options.client.publish(
+      this.#options.keys.agentTaskEventChannel(taskId),
+      JSON.stringify(event),
+    );
+  }
+
+  async subscribeEvents(taskId: string, listener: (event: unknown) => void): Promise<() => Promise<void>> {
+    const channel = this.#options.keys.agentTaskEventChannel(taskId);
+    let listeners = this.#eventListeners.get(channel);
+    if (listeners === undefined) {
+      listeners = new Set();
+      this.#eventListeners.set(channel, listeners);
+      await this.#options.subscriber.subscribe(channel);
+    }
+    const set = listeners;
+    set.add(listener);
+    return async () => {
+      set.delete(listener);
+      if (set.size > 0 || this.#eventListeners.get(channel) !== set) return;
+      this.#eventListeners.delete(channel);
+      await this.#options.subscriber.unsubscribe(channel);
+    };
   }
 
   #notify(taskId: string): void {

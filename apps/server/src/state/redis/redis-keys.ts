@@ -36,6 +36,8 @@ export interface RedisKeys {
   ownerTasks(owner: string): string;
   /** Pub/sub channel: A2A cancel requests between replicas. */
   readonly agentTaskEvents: string;
+  /** Pub/sub channel: the live events of one running A2A task (SubscribeToTask elsewhere). */
+  agentTaskEventChannel(taskId: string): string;
   /** List of JSON messages of one agent conversation (already scoped per caller). */
   conversation(conversationId: string): string;
 }
@@ -62,5 +64,6 @@ export const createRedisKeys = (prefix: string): RedisKeys => ({
   agentTask: (owner, taskId) => `${prefix}agent-task:${encodeURIComponent(owner)}:${taskId}`,
   ownerTasks: (owner) => `${prefix}agent-tasks:${encodeURIComponent(owner)}`,
   agentTaskEvents: `${prefix}agent-task-events`,
+  agentTaskEventChannel: (taskId) => `${prefix}agent-task-events:${taskId}`,
   conversation: (conversationId) => `${prefix}conversation:${encodeURIComponent(conversationId)}`,
 });
