@@ -162,6 +162,7 @@ describe('the turn printer', () => {
       accumulator.add(event);
       printer.onEvent(event);
     }
+    accumulator.add({ type: 'state', state: 'completed', error: undefined, message: '' });
     printer.finish(accumulator.result(), 2000);
     expect(screen.text()).toBe(
       'Looking.\n▶ kubectl get pods\n▶ list clusters ✓ 0.0s 2 clusters\n✗ 1.5s exit 1, 1 line (kubectl get pods)\nDone.\n',
@@ -196,5 +197,21 @@ describe('the turn printer', () => {
     printer.finish(accumulator.result(), 10);
     expect(answer.text()).toBe('The answer.\n');
     expect(progress.text()).toBe('▶ diagnose all namespaces ✗ denied: no\n');
+  });
+
+  it('says so when the stream ends before the task does', () => {
+    const screen = collect();
+    const printer = createTurnPrinter({
+      answer: screen.output,
+      progress: screen.output,
+      palette: createPalette(false),
+    });
+    const accumulator = createTurnAccumulator();
+    accumulator.add({ type: 'task', taskId: 'task-1', contextId: 'c' });
+    accumulator.add({ type: 'state', state: 'working', error: undefined, message: '' });
+    printer.finish(accumulator.result(), 10);
+    expect(screen.text()).toBe(
+      '… the stream ended before the task did (task task-1 may still be running on the server)\n',
+    );
   });
 });

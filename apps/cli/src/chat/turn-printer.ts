@@ -109,10 +109,16 @@ export function createTurnPrinter(options: TurnPrinterOptions): TurnPrinter {
         case 'auth-required':
           writeProgressLine(palette.yellow(`… the agent is waiting (${result.state})`));
           break;
-        case 'completed':
         case 'working':
         case 'submitted':
         case 'unspecified':
+          writeProgressLine(
+            palette.yellow(
+              `… the stream ended before the task did${result.taskId === null ? '' : ` (task ${result.taskId} may still be running on the server)`}`,
+            ),
+          );
+          break;
+        case 'completed':
           break;
       }
       const summary = formatTurnSummary({
