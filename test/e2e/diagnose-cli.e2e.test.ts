@@ -56,7 +56,7 @@ interface JsonReport {
   readonly collection: {
     readonly missing: readonly string[];
     readonly warnings: readonly unknown[];
-    readonly commands: readonly { args: string[] }[];
+    readonly commands: readonly { args: string[]; ok: boolean }[];
   };
 }
 
@@ -77,7 +77,10 @@ describe('kubently diagnose --kubeconfig against the testbed', { timeout: 300_00
     expect(`${crash?.summary ?? ''} ${crash?.rootCause ?? ''}`).toMatch(/DATABASE_URL/);
     expect(report.collection.missing).toEqual([]);
     expect(report.collection.warnings).toEqual([]);
+    // One command for every namespaced kind of the namespace, one per cluster-scoped kind; all ok.
     expect(report.collection.commands.some((command) => command.args.includes('-A'))).toBe(false);
+    expect(report.collection.commands.filter((command) => command.args.includes('-n'))).toHaveLength(1);
+    expect(report.collection.commands.filter((command) => !command.ok)).toEqual([]);
   });
 
   it('table: one line per root cause with the fix; image pull typo found', async () => {

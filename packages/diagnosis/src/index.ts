@@ -3,6 +3,7 @@ export {
   collectionProblems,
   collectSnapshot,
   listArgs,
+  namespaceBundleArgs,
   namespaceListArgs,
   SnapshotCollectionError,
   snapshotSources,

@@ -12,7 +12,8 @@ import type {
 import { createConcurrencyLimit } from './concurrency-limit.js';
 import type { KubectlOutcome, KubectlRun } from './kubectl-run.js';
 import { SnapshotCollectionError } from './snapshot-collection-error.js';
-import { listArgs, namespaceListArgs, snapshotSources } from './snapshot-sources.js';
+import { listArgs, namespaceBundleArgs, namespaceListArgs, snapshotSources } from './snapshot-sources.js';
+import { sortBundle } from './sort-bundle.js';
 import type { ListScope, SnapshotSource } from './snapshot-sources.js';
 
 export interface CollectionLimits {
@@ -105,6 +106,13 @@ const dedupeByUid = (items: readonly unknown[]): unknown[] => {
     seen.add(uid);
     return true;
   });
+};
+
+/** Secret and ConfigMap values are dropped here, before anything else holds the parsed objects. */
+const reduceItems = (source: SnapshotSource, items: unknown[]): unknown[] => {
+  if (source.kind === 'secrets') return items.map(summarizeSecret);
+  if (source.kind === 'configmaps') return items.map(summarizeConfigMap);
+  return items;
 };
 
 const validateOptions = (options: CollectSnapshotOptions): void => {
@@ -220,10 +228,7 @@ export const collectSnapshot = async (options: CollectSnapshotOptions): Promise<
       };
     }
     record({ ok: true, items: items.length });
-    // Values are dropped here, before anything else holds the parsed objects.
-    if (source.kind === 'secrets') return { type: 'ok', items: items.map(summarizeSecret) };
-    if (source.kind === 'configmaps') return { type: 'ok', items: items.map(summarizeConfigMap) };
-    return { type: 'ok', items };
+    return { type: 'ok', items: reduceItems(source, items) };
   };
 
   let namespaceList: Promise<readonly string[] | Failed> | undefined;
@@ -262,11 +267,62 @@ export const collectSnapshot = async (options: CollectSnapshotOptions): Promise<
     return names;
   };
 
-  const inNamespaces = async (source: SnapshotSource, names: readonly string[]): Promise<SourceOutcome> => {
+  const namespacedSources = sources.filter((source) => source.namespaced);
+  const bundles = new Map<string, Promise<Map<SnapshotSource, unknown[]> | undefined>>();
+
+  /** Every namespaced kind of one namespace in one command; undefined when it must be listed kind by kind. */
+  const listBundle = async (namespace: string): Promise<Map<SnapshotSource, unknown[]> | undefined> => {
+    const args = namespaceBundleArgs(namespacedSources, namespace);
+    const { outcome, ms, failure } = await execute(args, `the namespaced kinds of ${namespace}`);
+    const truncated = outcome.type === 'result' && outcome.truncated;
+    const items =
+      outcome.type === 'result' && failure === undefined && !truncated ? itemsOf(outcome.stdout) : undefined;
+    const sorted = items === undefined ? undefined : sortBundle(items, namespacedSources);
+    const problem: CollectionProblem | undefined =
+      failure?.problem ?? (truncated ? 'truncated' : sorted === undefined ? 'invalid-output' : undefined);
+    commands.push({
+      args,
+      ok: sorted !== undefined,
+      items: sorted === undefined ? 0 : (items?.length ?? 0),
+      ms,
+      bytes: outcome.type === 'result' ? byteLength(outcome.stdout) : 0,
+      truncated,
+      ...(problem === undefined ? {} : { problem }),
+    });
+    return sorted;
+  };
+
+  /**
+   * Lists `source` in one namespace. With `bundled`, all namespaced kinds of the namespace come
+   * from one shared command (one kubectl process instead of 25); if that one fails, is cut or holds
+   * something unexpected, each kind is listed on its own so its own error is reported.
+   */
+  const listInNamespace = async (
+    source: SnapshotSource,
+    namespace: string,
+    bundled: boolean,
+  ): Promise<ListOutcome> => {
+    if (bundled && namespacedSources.length > 1) {
+      let pending = bundles.get(namespace);
+      if (pending === undefined) {
+        pending = listBundle(namespace);
+        bundles.set(namespace, pending);
+      }
+      const sorted = await pending;
+      if (sorted !== undefined) return { type: 'ok', items: reduceItems(source, sorted.get(source) ?? []) };
+    }
+    return list(source, { type: 'namespace', namespace });
+  };
+
+  const inNamespaces = async (
+    source: SnapshotSource,
+    names: readonly string[],
+    bundled: boolean,
+  ): Promise<SourceOutcome> => {
     const outcomes = await Promise.all(
       names.map(async (namespace) => ({
         namespace,
-        outcome: await list(source, { type: 'namespace', namespace }),
+        outcome: await listInNamespace(source, namespace, bundled),
       })),
     );
     const items: unknown[] = [];
@@ -286,7 +342,7 @@ export const collectSnapshot = async (options: CollectSnapshotOptions): Promise<
   };
 
   const collectSource = async (source: SnapshotSource): Promise<SourceOutcome> => {
-    if (source.namespaced && namespaces !== 'all') return inNamespaces(source, namespaces);
+    if (source.namespaced && namespaces !== 'all') return inNamespaces(source, namespaces, true);
     const outcome = await list(source, source.namespaced ? { type: 'all-namespaces' } : { type: 'cluster' });
     if (outcome.type === 'ok') return { type: 'complete', items: outcome.items };
     if (outcome.type === 'error') return { type: 'missing', failed: [outcome.failure] };
@@ -295,7 +351,7 @@ export const collectSnapshot = async (options: CollectSnapshotOptions): Promise<
     namespaceList ??= listNamespaces();
     const names = await namespaceList;
     if (!Array.isArray(names)) return { type: 'missing', failed: [names as Failed] };
-    return inNamespaces(source, names);
+    return inNamespaces(source, names, false);
   };
 
   try {

@@ -11,5 +11,5 @@ export type {
 } from './collection-warning.js';
 export type { KubectlOutcome, KubectlRun } from './kubectl-run.js';
 export { SnapshotCollectionError } from './snapshot-collection-error.js';
-export { listArgs, namespaceListArgs, snapshotSources } from './snapshot-sources.js';
+export { listArgs, namespaceBundleArgs, namespaceListArgs, snapshotSources } from './snapshot-sources.js';
 export type { ListScope, SnapshotSource } from './snapshot-sources.js';

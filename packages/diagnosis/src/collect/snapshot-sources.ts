@@ -3,6 +3,9 @@ import type { SnapshotKind } from '../snapshot/cluster-snapshot.js';
 /** One `kubectl get` a snapshot kind is collected from. */
 export interface SnapshotSource {
   readonly kind: SnapshotKind;
+  /** The API group and `kind` of the objects it lists, to sort a mixed list back into kinds. */
+  readonly group: string;
+  readonly objectKind: string;
   /** The fully qualified resource (`deployments.apps`), so a CRD with the same plural never answers. */
   readonly resource: string;
   readonly namespaced: boolean;
@@ -15,10 +18,21 @@ export interface SnapshotSource {
 
 const source = (
   kind: SnapshotKind,
+  objectKind: string,
   resource: string,
   namespaced: boolean,
   partialIsSafe = false,
-): SnapshotSource => ({ kind, resource, namespaced, partialIsSafe });
+): SnapshotSource => {
+  const dot = resource.indexOf('.');
+  return {
+    kind,
+    objectKind,
+    group: dot === -1 ? '' : resource.slice(dot + 1),
+    resource,
+    namespaced,
+    partialIsSafe,
+  };
+};
 
 /**
  * Every kind of `clusterSnapshotSchema` and where it comes from. Events are read from both the
@@ -26,42 +40,44 @@ const source = (
  * same event share a uid and are merged by it.
  */
 export const snapshotSources: readonly SnapshotSource[] = [
-  source('pods', 'pods', true),
-  source('events', 'events', true, true),
-  source('events', 'events.events.k8s.io', true, true),
-  source('nodes', 'nodes', false),
-  source('deployments', 'deployments.apps', true),
-  source('replicasets', 'replicasets.apps', true),
-  source('statefulsets', 'statefulsets.apps', true),
-  source('daemonsets', 'daemonsets.apps', true),
-  source('jobs', 'jobs.batch', true),
-  source('cronjobs', 'cronjobs.batch', true),
-  source('services', 'services', true),
-  source('endpointslices', 'endpointslices.discovery.k8s.io', true),
-  source('ingresses', 'ingresses.networking.k8s.io', true),
-  source('ingressclasses', 'ingressclasses.networking.k8s.io', false),
-  source('pvcs', 'persistentvolumeclaims', true),
-  source('pvs', 'persistentvolumes', false),
-  source('storageclasses', 'storageclasses.storage.k8s.io', false),
-  source('configmaps', 'configmaps', true),
-  source('secrets', 'secrets', true),
-  source('serviceaccounts', 'serviceaccounts', true),
-  source('roles', 'roles.rbac.authorization.k8s.io', true),
-  source('rolebindings', 'rolebindings.rbac.authorization.k8s.io', true),
-  source('clusterroles', 'clusterroles.rbac.authorization.k8s.io', false),
-  source('clusterrolebindings', 'clusterrolebindings.rbac.authorization.k8s.io', false),
-  source('networkpolicies', 'networkpolicies.networking.k8s.io', true),
-  source('hpas', 'horizontalpodautoscalers.autoscaling', true),
-  source('pdbs', 'poddisruptionbudgets.policy', true),
-  source('resourcequotas', 'resourcequotas', true),
-  source('limitranges', 'limitranges', true),
+  source('pods', 'Pod', 'pods', true),
+  source('events', 'Event', 'events', true, true),
+  source('events', 'Event', 'events.events.k8s.io', true, true),
+  source('nodes', 'Node', 'nodes', false),
+  source('deployments', 'Deployment', 'deployments.apps', true),
+  source('replicasets', 'ReplicaSet', 'replicasets.apps', true),
+  source('statefulsets', 'StatefulSet', 'statefulsets.apps', true),
+  source('daemonsets', 'DaemonSet', 'daemonsets.apps', true),
+  source('jobs', 'Job', 'jobs.batch', true),
+  source('cronjobs', 'CronJob', 'cronjobs.batch', true),
+  source('services', 'Service', 'services', true),
+  source('endpointslices', 'EndpointSlice', 'endpointslices.discovery.k8s.io', true),
+  source('ingresses', 'Ingress', 'ingresses.networking.k8s.io', true),
+  source('ingressclasses', 'IngressClass', 'ingressclasses.networking.k8s.io', false),
+  source('pvcs', 'PersistentVolumeClaim', 'persistentvolumeclaims', true),
+  source('pvs', 'PersistentVolume', 'persistentvolumes', false),
+  source('storageclasses', 'StorageClass', 'storageclasses.storage.k8s.io', false),
+  source('configmaps', 'ConfigMap', 'configmaps', true),
+  source('secrets', 'Secret', 'secrets', true),
+  source('serviceaccounts', 'ServiceAccount', 'serviceaccounts', true),
+  source('roles', 'Role', 'roles.rbac.authorization.k8s.io', true),
+  source('rolebindings', 'RoleBinding', 'rolebindings.rbac.authorization.k8s.io', true),
+  source('clusterroles', 'ClusterRole', 'clusterroles.rbac.authorization.k8s.io', false),
+  source('clusterrolebindings', 'ClusterRoleBinding', 'clusterrolebindings.rbac.authorization.k8s.io', false),
+  source('networkpolicies', 'NetworkPolicy', 'networkpolicies.networking.k8s.io', true),
+  source('hpas', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers.autoscaling', true),
+  source('pdbs', 'PodDisruptionBudget', 'poddisruptionbudgets.policy', true),
+  source('resourcequotas', 'ResourceQuota', 'resourcequotas', true),
+  source('limitranges', 'LimitRange', 'limitranges', true),
   source(
     'validatingwebhookconfigurations',
+    'ValidatingWebhookConfiguration',
     'validatingwebhookconfigurations.admissionregistration.k8s.io',
     false,
   ),
   source(
     'mutatingwebhookconfigurations',
+    'MutatingWebhookConfiguration',
     'mutatingwebhookconfigurations.admissionregistration.k8s.io',
     false,
   ),
@@ -84,6 +100,19 @@ export const listArgs = (resource: string, scope: ListScope): readonly string[] 
       return ['get', resource, '-n', scope.namespace, '-o', 'json'];
   }
 };
+
+/** Lists every namespaced source of `sources` in one namespace with a single kubectl command. */
+export const namespaceBundleArgs = (
+  sources: readonly SnapshotSource[],
+  namespace: string,
+): readonly string[] => [
+  'get',
+  sources.map((entry) => entry.resource).join(','),
+  '-n',
+  namespace,
+  '-o',
+  'json',
+];
 
 /** Lists namespace names compactly (`namespace/<name>` lines) for the per-namespace fallback. */
 export const namespaceListArgs: readonly string[] = ['get', 'namespaces', '-o', 'name'];

@@ -1,12 +1,22 @@
 import { defaultPolicyConfig, evaluate } from '@kubently/policy';
 import { describe, expect, it } from 'vitest';
 
-import { collectSnapshot, SnapshotCollectionError, snapshotSources } from '../../src/index.js';
+import {
+  collectSnapshot,
+  namespaceBundleArgs,
+  SnapshotCollectionError,
+  snapshotSources,
+} from '../../src/index.js';
+
 import type { CollectionWarning, SnapshotKind } from '../../src/index.js';
 import { kubectlError, list, ok, scriptedRun, truncated } from './scripted-run.js';
 import type { Script } from './scripted-run.js';
 
 const allKinds = [...new Set(snapshotSources.map((source) => source.kind))];
+const namespaced = snapshotSources.filter((source) => source.namespaced);
+const clusterScoped = snapshotSources.filter((source) => !source.namespaced);
+/** The one command that lists every namespaced kind of `namespace`. */
+const bundle = (namespace: string): string => namespaceBundleArgs(namespaced, namespace).join(' ');
 const signal = () => new AbortController().signal;
 let tick = 0;
 const now = () => Date.parse('2026-11-24T04:00:00Z') + (tick += 5);
@@ -231,8 +241,45 @@ describe('collectSnapshot', () => {
     );
   });
 
-  it('lists namespaced kinds per namespace when given namespaces; events may be partial, others not', async () => {
+  it('lists each given namespace with one command for all namespaced kinds and sorts the items by kind', async () => {
+    const runner = scriptedRun();
+    const { snapshot, collection } = await collectSnapshot({
+      run: runner.run,
+      namespaces: ['web', 'shop'],
+      signal: signal(),
+    });
+    expect(snapshot.namespaces).toEqual(['shop', 'web']);
+    expect([...runner.calls].sort()).toEqual(
+      [
+        bundle('shop'),
+        bundle('web'),
+        ...clusterScoped.map((source) => `get ${source.resource} -o json`),
+      ].sort(),
+    );
+    expect(snapshot.pods?.map((pod) => pod.metadata?.namespace).sort()).toEqual(['shop', 'web']);
+    expect(snapshot.deployments?.map((deployment) => deployment.metadata?.name)).toEqual([
+      'deployments-1',
+      'deployments-1',
+    ]);
+    // Both event APIs answer in the bundle; the scripted objects have distinct uids per API.
+    expect(snapshot.events).toHaveLength(4);
+    expect(snapshot.secrets?.[0]).toEqual({
+      namespace: 'web',
+      name: 'secrets-1',
+      type: 'Opaque',
+      keys: ['password'],
+    });
+    expect(JSON.stringify(snapshot)).not.toContain('aHVudGVyMg==');
+    expect(collection.commands.find((command) => command.args.join(' ') === bundle('web'))).toMatchObject({
+      ok: true,
+      items: namespaced.length,
+    });
+    expect(collection.warnings).toEqual([]);
+  });
+
+  it('lists kind by kind in a namespace whose bundle fails; events may be partial, others not', async () => {
     const runner = scriptedRun({
+      [bundle('web')]: forbidden('services'),
       'get events -n web -o json': forbidden('events'),
       'get events.events.k8s.io -n web -o json': forbidden('events'),
       'get services -n web -o json': forbidden('services'),
@@ -242,16 +289,44 @@ describe('collectSnapshot', () => {
       namespaces: ['web', 'shop'],
       signal: signal(),
     });
-    expect(snapshot.namespaces).toEqual(['shop', 'web']);
-    expect(runner.calls).not.toContain('get pods -A -o json');
-    expect(runner.calls.filter((call) => call.startsWith('get nodes'))).toEqual(['get nodes -o json']);
+    expect(runner.calls).toContain('get pods -n web -o json');
+    expect(runner.calls).not.toContain('get pods -n shop -o json');
     expect(snapshot.events?.map((event) => event.metadata?.namespace)).toEqual(['shop', 'shop']);
     expect(snapshot.services).toBeUndefined();
+    expect(snapshot.pods).toHaveLength(2);
     expect(collection.missing).toEqual(['services']);
     expect(collection.warnings.filter((warning) => warning.kind === 'events')).toEqual([
       expect.objectContaining({ namespaces: ['web'], problem: 'forbidden', kindKept: true }),
       expect.objectContaining({ namespaces: ['web'], problem: 'forbidden', kindKept: true }),
     ]);
+  });
+
+  it('does not trust a bundle holding an object of a kind it did not ask for', async () => {
+    const runner = scriptedRun({
+      [bundle('shop')]: list([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }]),
+    });
+    const { snapshot, collection } = await collectSnapshot({
+      run: runner.run,
+      namespaces: ['shop'],
+      signal: signal(),
+    });
+    expect(runner.calls).toContain('get pods -n shop -o json');
+    expect(snapshot.pods).toHaveLength(1);
+    expect(collection.commands[0]).toMatchObject({ ok: false, problem: 'invalid-output' });
+  });
+
+  it('lists kind by kind when a bundle is cut at the output cap', async () => {
+    const runner = scriptedRun({ [bundle('shop')]: truncated('{"items": [') });
+    const { snapshot, collection } = await collectSnapshot({
+      run: runner.run,
+      namespaces: ['shop'],
+      signal: signal(),
+    });
+    expect(runner.calls.filter((call) => call.endsWith('-n shop -o json'))).toHaveLength(
+      namespaced.length + 1,
+    );
+    expect(snapshot.configmaps).toEqual([{ namespace: 'shop', name: 'configmaps-1', keys: ['app.conf'] }]);
+    expect(collection.warnings).toEqual([]);
   });
 
   it('stops at once when no executor is connected, instead of failing every kind in turn', async () => {
@@ -316,8 +391,8 @@ describe('collectSnapshot', () => {
 
   it('keeps at most `concurrency` commands in flight', async () => {
     const runner = scriptedRun();
-    await collectSnapshot({ run: runner.run, namespaces: ['a', 'b', 'c'], signal: signal(), concurrency: 3 });
-    expect(runner.calls.length).toBeGreaterThan(60);
+    await collectSnapshot({ run: runner.run, namespaces: 'all', signal: signal(), concurrency: 3 });
+    expect(runner.calls.length).toBe(snapshotSources.length);
     expect(runner.maxInFlight).toBe(3);
   });
 

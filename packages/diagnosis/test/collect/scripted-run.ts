@@ -1,3 +1,4 @@
+import { snapshotSources } from '../../src/index.js';
 import type { KubectlOutcome, KubectlRun } from '../../src/index.js';
 
 /** A kubectl answer, or a function of the argv and signal that produces one. */
@@ -32,12 +33,22 @@ export const truncated = (stdout: string): KubectlOutcome => ({
 export const list = (items: readonly unknown[]): KubectlOutcome =>
   ok(JSON.stringify({ apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } }, null, 4));
 
+/** What the API server puts in apiVersion and kind for objects of `resource`. */
+const typeOf = (resource: string): { apiVersion: string; kind: string } => {
+  const source = snapshotSources.find((candidate) => candidate.resource === resource);
+  return {
+    apiVersion: source === undefined || source.group === '' ? 'v1' : `${source.group}/v1`,
+    kind: source?.objectKind ?? 'Unknown',
+  };
+};
+
 const object = (
   resource: string,
   namespace: string | undefined,
   name: string,
   extra: object = {},
 ): unknown => ({
+  ...typeOf(resource),
   metadata: {
     name,
     uid: `${resource}/${namespace ?? ''}/${name}`,
@@ -73,7 +84,6 @@ export const scriptedRun = (scripts: Readonly<Record<string, Script>> = {}) => {
       const script = scripts[key];
       if (script !== undefined) return typeof script === 'function' ? await script(args, signal) : script;
       if (key === 'get namespaces -o name') return ok('namespace/shop\nnamespace/web\n');
-      const resource = args[1] ?? '';
       const namespace = namespaceOf(args);
       const clusterScoped = !args.includes('-A') && namespace === undefined;
       const namespaces = clusterScoped
@@ -81,13 +91,17 @@ export const scriptedRun = (scripts: Readonly<Record<string, Script>> = {}) => {
         : namespace === undefined
           ? ['shop', 'web']
           : [namespace];
-      const extra =
-        resource === 'secrets'
-          ? { type: 'Opaque', data: { password: 'aHVudGVyMg==' } }
-          : resource === 'configmaps'
-            ? { data: { 'app.conf': 'listen 8080' } }
-            : {};
-      return list(namespaces.map((ns) => object(resource, ns, `${resource.split('.')[0] ?? ''}-1`, extra)));
+      // `get a,b,c` lists several resources at once, as kubectl does.
+      const items = (args[1] ?? '').split(',').flatMap((resource) => {
+        const extra =
+          resource === 'secrets'
+            ? { type: 'Opaque', data: { password: 'aHVudGVyMg==' } }
+            : resource === 'configmaps'
+              ? { data: { 'app.conf': 'listen 8080' } }
+              : {};
+        return namespaces.map((ns) => object(resource, ns, `${resource.split('.')[0] ?? ''}-1`, extra));
+      });
+      return list(items);
     } finally {
       inFlight -= 1;
     }
