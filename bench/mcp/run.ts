@@ -9,7 +9,6 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import type { CallToolResult } from '@modelcontextprotocol/client';
 
 import { adminKey, connectExecutor, startServer } from '../../test/integration/support/kubently.js';
 import { stopAll } from '../../test/integration/support/processes.js';
@@ -55,10 +54,10 @@ const main = async (): Promise<void> => {
     const modern = await mcpClient(server.url, 'auto');
     const legacy = await mcpClient(server.url, 'legacy');
     const execute = (client: Client) => async (): Promise<void> => {
-      const result = (await client.callTool({
+      const result = await client.callTool({
         name: 'execute_kubectl',
         arguments: { clusterId: 'bench', args: ['get', 'pods'] },
-      })) as CallToolResult;
+      });
       if (result.isError === true) throw new Error(JSON.stringify(result.content));
     };
     const list = (client: Client) => async (): Promise<void> => {
