@@ -1,3 +1,5 @@
+export { createAgentService, scopedConversationId } from './agent/index.js';
+export type { AgentLanguageModel, AgentRunInput, AgentService } from './agent/index.js';
 export {
   ConfigError,
   createConfig,
