@@ -48,7 +48,7 @@ async function freshDiagnosis(maxAgeMs = 4000): Promise<Diagnosis> {
   const { snapshot, collection } = await collectSnapshot({
     run,
     namespaces: 'all',
-    signal: AbortSignal.timeout(60_000),
+    signal: AbortSignal.timeout(180_000),
   });
   expect(denied, 'the collector produced argv the read-only policy denies').toEqual([]);
   expect(collection.warnings, 'every kind of the snapshot is collected').toEqual([]);
