@@ -24,10 +24,10 @@ import type { Finding, KubectlRun, Report } from '@kubently/diagnosis';
 import { clusterTokenResponseSchema, diagnoseResponseSchema } from '@kubently/protocol';
 import { loadScenario, Testbed } from '@kubently/testbed';
 
+import { localKubectlRun } from '../../apps/cli/src/local/index.js';
 import { buildExecutorConfig, start as startExecutor } from '../../apps/executor/src/index.js';
 import { createConfig, start as startServer } from '../../apps/server/src/index.js';
 import { diagnosisExpectations, rootsFor, touches } from '../../test/e2e/diagnosis-expectations.js';
-import { localKubectlRun } from '../../test/e2e/local-kubectl-run.js';
 import { benchLabel, benchWorkload } from './bench-workload.js';
 import type { PlantedFault } from './bench-workload.js';
 
@@ -281,13 +281,18 @@ async function main(): Promise<void> {
       `created ${String(workload.nodes.length)} bench nodes, ${String(workload.healthyDeployments)} healthy Deployments (${String(workload.healthyPods)} pods), ${String(workload.planted.length)} broken Deployments (${String(workload.brokenPods)} pods)`,
     );
 
-    const local = localKubectlRun({
+    // The CLI's local mode (`kubently diagnose --kubeconfig`); a denied argv would be a failure result.
+    const cliRun = localKubectlRun({
       kubectl: testbed.kubectlPath,
       kubeconfig: testbed.kubeconfig,
-      onDenied: (args, reason) => {
-        throw new Error(`the collector produced a denied argv: ${args.join(' ')}: ${reason}`);
-      },
+      env: { PATH: process.env['PATH'], HOME: process.env['HOME'] },
     });
+    const local: KubectlRun = async (args, signal) => {
+      const outcome = await cliRun(args, signal);
+      if (outcome.type === 'failure' && outcome.code === 'policy_denied')
+        throw new Error(`the collector produced a denied argv: ${args.join(' ')}: ${outcome.message}`);
+      return outcome;
+    };
 
     // Settled: every healthy pod Ready, and every planted fault diagnosed (crash loops need a
     // restart or two, so the first snapshots can legitimately miss some).

@@ -1,11 +1,11 @@
 import { collectSnapshot, diagnose } from '@kubently/diagnosis';
-import type { ClusterSnapshot, Finding, Report } from '@kubently/diagnosis';
+import type { ClusterSnapshot, Finding, KubectlRun, Report } from '@kubently/diagnosis';
 import { checkSymptom, loadScenario, runKubectl } from '@kubently/testbed';
 import type { KubectlResult } from '@kubently/testbed';
 import { describe, expect, inject, it } from 'vitest';
 
 import { diagnosisExpectations, rootsFor, touches } from './diagnosis-expectations.js';
-import { localKubectlRun } from './local-kubectl-run.js';
+import { localKubectlRun } from '../../apps/cli/src/local/index.js';
 import './testbed-context.js';
 
 /**
@@ -16,11 +16,18 @@ import './testbed-context.js';
  */
 const testbed = inject('testbed');
 const denied: string[] = [];
-const run = localKubectlRun({
+// The CLI's local mode (`kubently diagnose --kubeconfig`): policy-checked argv, no shell, redaction.
+const localRun = localKubectlRun({
   kubectl: testbed.kubectl,
   kubeconfig: testbed.kubeconfig,
-  onDenied: (args, reason) => denied.push(`${args.join(' ')}: ${reason}`),
+  env: { PATH: process.env['PATH'], HOME: process.env['HOME'] },
 });
+const run: KubectlRun = async (args, signal) => {
+  const outcome = await localRun(args, signal);
+  if (outcome.type === 'failure' && outcome.code === 'policy_denied')
+    denied.push(`${args.join(' ')}: ${outcome.message}`);
+  return outcome;
+};
 const kubectl = (args: readonly string[]): Promise<KubectlResult> =>
   runKubectl(args, { kubectl: testbed.kubectl, kubeconfig: testbed.kubeconfig });
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
