@@ -4,7 +4,6 @@ import {
   commandResultText,
   diagnosisText,
   mcpOutputLimits,
-  mcpTools,
   toMcpCommandResult,
   toMcpDiagnosis,
 } from '@kubently/protocol';
@@ -14,6 +13,7 @@ import { isAllowed } from '../../auth/permissions.js';
 import type { Permission } from '../../auth/permissions.js';
 import { toCommandResponse } from '../../commands/command-response.js';
 import type { CommandRecord } from '../../state/command-store.js';
+import { serverMcpTools as mcpTools } from './cached-tool-schemas.js';
 import type { McpAgentEvent, McpCaller, McpServices } from './mcp-ports.js';
 import { toolFailure, toolFailureFrom, toolSuccess } from './tool-result.js';
 
