@@ -138,6 +138,25 @@ describe('kubently ask against an A2A server built with the SDK', () => {
     expect(JSON.parse(out)).toMatchObject({ state: 'canceled', toolCalls: [{ outcome: null }] });
   });
 
+  it('picks a dropped stream up again with SubscribeToTask instead of sending the question twice', async () => {
+    await server.close();
+    server = await startScriptedA2aServer({
+      apiKey: testApiKey,
+      clusters: [{ id: 'shop', connected: true }],
+      script: () => investigateScript('shop', 1_000),
+      dropFirstStreamAfter: 2,
+    });
+    const { code, out, err } = await ask(['why?', '--cluster', 'shop', '-o', 'json']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(server.received).toHaveLength(1);
+    const json = JSON.parse(out) as { answer: string; state: string; toolCalls: { outcome: string }[] };
+    expect(json.state).toBe('completed');
+    expect(json.answer).toBe(answerText);
+    // The call started before the drop and finished after it; the second one ran entirely after.
+    expect(json.toolCalls.map((call) => call.outcome)).toEqual(['ok', 'denied']);
+  });
+
   it('names the fix for an unknown cluster (5), a rejected key (4) and no server (6)', async () => {
     const unknown = await ask(['why?', '--cluster', 'nope']);
     expect(unknown.code).toBe(5);

@@ -23,6 +23,8 @@ export interface AgentClient {
   readonly url: string;
   readonly agentName: string;
   streamMessage(message: AgentMessage, signal: AbortSignal): AsyncGenerator<StreamResponse, void, undefined>;
+  /** SubscribeToTask: the events of a running task again, starting with its current snapshot. */
+  resubscribeTask(taskId: string, signal: AbortSignal): AsyncGenerator<StreamResponse, void, undefined>;
   cancelTask(taskId: string, signal: AbortSignal): Promise<void>;
 }
 
@@ -96,6 +98,14 @@ export async function openAgentClient(options: OpenAgentClientOptions): Promise<
       );
       try {
         yield* stream;
+      } catch (error) {
+        if (signal.aborted) throw error;
+        throw describeAgentError(error, connection.url);
+      }
+    },
+    async *resubscribeTask(taskId, signal) {
+      try {
+        yield* client.resubscribeTask({ tenant: '', id: taskId }, requestOptions(signal));
       } catch (error) {
         if (signal.aborted) throw error;
         throw describeAgentError(error, connection.url);

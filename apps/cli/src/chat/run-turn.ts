@@ -1,3 +1,4 @@
+import type { StreamResponse } from '@a2a-js/sdk';
 import type { AgentRequestMetadata } from '@kubently/protocol';
 
 import type { AgentClient } from './agent-client.js';
@@ -60,16 +61,9 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnResult> {
   if (signal.aborted) cancel();
   else signal.addEventListener('abort', cancel, { once: true });
 
-  try {
-    for await (const response of client.streamMessage(
-      {
-        text: options.text,
-        messageId: options.messageId,
-        contextId: options.contextId,
-        metadata: options.metadata,
-      },
-      stream.signal,
-    )) {
+  /** Feeds one stream's events; true once the task reached a final state. */
+  const consume = async (responses: AsyncGenerator<StreamResponse, void, undefined>): Promise<boolean> => {
+    for await (const response of responses) {
       let isDone = false;
       for (const event of toTurnEvents(response)) {
         if (event.type === 'task') {
@@ -80,7 +74,37 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnResult> {
         options.onEvent(event);
         if (event.type === 'state' && isFinalState(event.state)) isDone = true;
       }
-      if (isDone) break;
+      if (isDone) return true;
+    }
+    return false;
+  };
+
+  try {
+    let responses = client.streamMessage(
+      {
+        text: options.text,
+        messageId: options.messageId,
+        contextId: options.contextId,
+        metadata: options.metadata,
+      },
+      stream.signal,
+    );
+    // A stream that breaks or ends before the task does is picked up once with SubscribeToTask
+    // (any replica can serve it); events published in the gap are not replayed.
+    for (let attempt = 0; ; attempt += 1) {
+      let failure: Error | undefined;
+      try {
+        if (await consume(responses)) break;
+      } catch (error) {
+        if (stream.signal.aborted) throw error;
+        failure = error instanceof Error ? error : new Error(String(error));
+      }
+      if (attempt > 0 || taskId === undefined) {
+        if (failure !== undefined) throw failure;
+        break;
+      }
+      const resubscribed = client.resubscribeTask(taskId, stream.signal);
+      responses = afterResubscribe(resubscribed, failure);
     }
   } catch (error) {
     if (!stream.signal.aborted) throw error;
@@ -90,4 +114,21 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnResult> {
     await cancelling;
   }
   return accumulator.result();
+}
+
+/**
+ * When re-attaching fails too, the first failure is the one worth reporting; after a stream that
+ * merely ended early, a failed re-attach leaves the turn unfinished rather than failed.
+ */
+async function* afterResubscribe(
+  responses: AsyncGenerator<StreamResponse, void, undefined>,
+  original: Error | undefined,
+): AsyncGenerator<StreamResponse, void, undefined> {
+  try {
+    yield* responses;
+  } catch (error) {
+    if (original !== undefined) throw original;
+    if (!(error instanceof Error)) throw new Error(String(error));
+    // Nothing to report: the printer says the stream ended before the task did.
+  }
 }

@@ -55,6 +55,8 @@ export interface ScriptedA2aServerOptions {
   readonly apiKey: string;
   readonly clusters: readonly Pick<ClusterInfo, 'id' | 'connected'>[];
   readonly script: (message: ReceivedMessage) => readonly ScriptStep[];
+  /** Cut the connection of the first SendStreamingMessage after this many events (a dropped stream). */
+  readonly dropFirstStreamAfter?: number;
 }
 
 const nowIso = (): string => new Date().toISOString();
@@ -233,6 +235,7 @@ export async function startScriptedA2aServer(options: ScriptedA2aServerOptions):
   const executor = new ScriptedExecutor(options, received, canceled);
   const handler = new DefaultRequestHandler(card(), new InMemoryTaskStore(), executor);
   const transport = new JsonRpcTransportHandler(handler);
+  const dropsLeft = options.dropFirstStreamAfter === undefined ? [] : [options.dropFirstStreamAfter];
   const unauthorized = { error: { code: 'unauthorized', message: 'missing or invalid API key' } };
 
   const server = createServer((request, response) => {
@@ -278,8 +281,18 @@ export async function startScriptedA2aServer(options: ScriptedA2aServerOptions):
       const result = await transport.handle(body, context);
       if (Symbol.asyncIterator in result) {
         response.writeHead(200, SSE_HEADERS);
+        const dropAfter = body['method'] === 'SendStreamingMessage' ? dropsLeft.shift() : undefined;
+        let written = 0;
         try {
-          for await (const event of result) response.write(formatSSEEvent(event));
+          for await (const event of result) {
+            if (written === dropAfter) {
+              response.destroy();
+              return;
+            }
+            // Flushed one by one, so a drop loses nothing already sent.
+            await new Promise<void>((resolve) => response.write(formatSSEEvent(event), () => resolve()));
+            written += 1;
+          }
         } catch (error) {
           response.write(
             formatSSEErrorEvent({
