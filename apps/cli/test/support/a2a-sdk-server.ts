@@ -290,7 +290,11 @@ export async function startScriptedA2aServer(options: ScriptedA2aServerOptions):
               return;
             }
             // Flushed one by one, so a drop loses nothing already sent.
-            await new Promise<void>((resolve) => response.write(formatSSEEvent(event), () => resolve()));
+            await new Promise<void>((resolve) =>
+              response.write(formatSSEEvent(event), () => {
+                resolve();
+              }),
+            );
             written += 1;
           }
         } catch (error) {
