@@ -264,14 +264,9 @@ describe('/mcp (in-process)', { timeout: 30_000 }, () => {
     });
     answering.abort();
     await answer;
-    if (server.services.agent.hasDiagnose) {
-      expect(asked.isError).toBeFalsy();
-      expect(asked.structuredContent).toMatchObject({ mode: 'engine', stopReason: 'engine_only', steps: 0 });
-    } else {
-      // The agent's engine-only mode needs the diagnosis engine wired into the agent service.
-      expect(asked.isError).toBe(true);
-      expect(text(asked)).toMatch(/^not_available: /);
-    }
+    expect(server.services.agent.hasDiagnose).toBe(true);
+    expect(asked.isError).toBeFalsy();
+    expect(asked.structuredContent).toMatchObject({ mode: 'engine', stopReason: 'engine_only', steps: 0 });
     const audit = (await (await server.call('GET', '/v1/audit?limit=1000')).json()) as AuditList;
     expect(audit.records.length).toBeGreaterThan(0);
     expect(audit.records.every((record) => record.identity === 'oncall')).toBe(true);
