@@ -66,6 +66,18 @@ function redactLastApplied(object: JsonObject, isSecret: boolean): number {
 }
 
 /**
+ * An object with metadata and `data`/`stringData` but no `kind` cannot be told apart from a Secret
+ * (kubectl always prints `kind`, but a wrapper or plugin might not): fail closed and treat it as one.
+ */
+export function isKindlessWithData(object: JsonObject): boolean {
+  return (
+    object['kind'] === undefined &&
+    isObject(object['metadata']) &&
+    (object['data'] !== undefined || object['stringData'] !== undefined)
+  );
+}
+
+/**
  * Replaces, in place, every `data` and `stringData` value of every object of kind Secret found
  * anywhere in `value` (single objects, Lists, watch events) with `<redacted: N bytes>`, keeping keys;
  * also redacts Secrets inside the last-applied-configuration annotation. Returns the count.
@@ -77,7 +89,7 @@ export function redactSecretValues(value: unknown): number {
     return count;
   }
   if (!isObject(value)) return 0;
-  const isSecret = value['kind'] === 'Secret';
+  const isSecret = value['kind'] === 'Secret' || isKindlessWithData(value);
   let count = 0;
   if (isSecret) {
     count += redactMap(value, 'data', decodedLength);

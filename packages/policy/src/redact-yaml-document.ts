@@ -64,7 +64,10 @@ function redactLastApplied(object: YAMLMap, isSecret: boolean): number {
 export function redactYamlNode(node: unknown): number {
   if (isSeq(node)) return node.items.reduce<number>((sum, item) => sum + redactYamlNode(item), 0);
   if (!isMap(node)) return 0;
-  const isSecret = text(node.get('kind', true)) === 'Secret';
+  const isSecret =
+    text(node.get('kind', true)) === 'Secret' ||
+    // No kind but metadata and data: indistinguishable from a Secret, so fail closed (see isKindlessWithData).
+    (!node.has('kind') && isMap(node.get('metadata', true)) && (node.has('data') || node.has('stringData')));
   let count = 0;
   if (isSecret) {
     count += redactField(node, 'data', decodedLength);

@@ -55,6 +55,23 @@ describe('redactOutput', () => {
     expect(output).toContain('plain-value');
   });
 
+  it('treats list items without a kind but with metadata and data as Secrets (fails closed)', () => {
+    const kindless = { metadata: { name: 'db' }, data: { password } };
+    const list = { apiVersion: 'v1', kind: 'List', items: [kindless, configMap], metadata: {} };
+    const fromJson = redactOutput(jsonDecision, json(list));
+    expect(fromJson.redactions).toBe(1);
+    expect(fromJson.output).not.toContain(password);
+    expect(fromJson.output).toContain('plain-value');
+    const fromYaml = redactOutput(
+      yamlDecision,
+      'apiVersion: v1\nkind: List\nitems:\n- metadata:\n    name: db\n  data:\n    password: ' +
+        password +
+        '\n',
+    );
+    expect(fromYaml.redactions).toBe(1);
+    expect(fromYaml.output).not.toContain(password);
+  });
+
   it('redacts stringData by string byte length', () => {
     const { output, redactions } = redactOutput(
       jsonDecision,
