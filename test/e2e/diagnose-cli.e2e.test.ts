@@ -25,7 +25,10 @@ interface CliResult {
 }
 
 const kubently = async (args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> => {
-  const io = createTestIo({ env: { PATH: `${testbed.binDir}:${process.env['PATH'] ?? ''}`, ...env } });
+  // HOME in the run directory: kubectl keeps its discovery cache there, not in ./.kube of the repo.
+  const io = createTestIo({
+    env: { PATH: `${testbed.binDir}:${process.env['PATH'] ?? ''}`, HOME: testbed.runDir, ...env },
+  });
   const code = await run(['diagnose', ...args], io);
   return { code, out: io.out(), err: io.err() };
 };
@@ -151,7 +154,7 @@ describe(
             kubeconfig: testbed.kubeconfig,
             logLevel: 'silent',
           },
-          { PATH: `${testbed.binDir}:${process.env['PATH'] ?? ''}`, HOME: process.env['HOME'] },
+          { PATH: `${testbed.binDir}:${process.env['PATH'] ?? ''}`, HOME: testbed.runDir },
         ),
       );
       for (let attempt = 0; attempt < 200; attempt += 1) {
@@ -197,8 +200,13 @@ describe(
     });
 
     it('prints the table for one namespace, and audits each command under the caller', async () => {
-      const result = await relay(['-n', 'crashloop-missing-env']);
+      // The pod alternates between CrashLoopBackOff and a fresh crash; retry until it is caught waiting.
+      const result = await until(
+        () => relay(['-n', 'crashloop-missing-env']),
+        (r) => /CRITICAL\s+\S+\/crashloop-missing-env\/\S+\s+.*crash/i.test(r.out),
+      );
       expect(result.code, result.err).toBe(0);
+      expect(result.err).toMatch(/collected 30 kinds with 3 kubectl commands/);
       expect(result.out).toMatch(/CRITICAL\s+\S+\/crashloop-missing-env\/\S+\s+.*crash/i);
       const audit = (await (
         await fetch(`${server.url}/v1/audit?clusterId=testbed&limit=40`, {

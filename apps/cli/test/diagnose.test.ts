@@ -2,12 +2,15 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { snapshotSources } from '@kubently/diagnosis';
 import { evaluate } from '@kubently/policy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { run } from '../src/run.js';
 import { createTestIo, makeTempDir } from './support/test-io.js';
 
+/** Large kinds get a command each; the small ones share one cluster-wide and one cluster-scoped command. */
+const commandsForAll = snapshotSources.filter((source) => source.listedAlone).length + 2;
 const fakeKubectl = fileURLToPath(new URL('./fixtures/fake-kubectl-cluster.mjs', import.meta.url));
 
 let dir: string;
@@ -93,7 +96,7 @@ describe('kubently diagnose --kubeconfig (local, kubectl test double)', { timeou
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as { argv: string[]; envKeys: string[] });
-    expect(calls.length).toBe(31);
+    expect(calls.length).toBe(commandsForAll);
     for (const { argv, envKeys } of calls) {
       expect(argv.slice(-4)).toEqual(['--kubeconfig', kubeconfig, '--context', 'dev']);
       expect(evaluate(argv.slice(0, -4)).allowed, argv.join(' ')).toBe(true);
@@ -112,7 +115,7 @@ describe('kubently diagnose --kubeconfig (local, kubectl test double)', { timeou
     };
     expect(Object.keys(body).slice(0, 3)).toEqual(['findings', 'symptoms', 'summary']);
     expect(body.findings.map((finding) => finding.rule)).toContain('container-crash-loop');
-    expect(body.collection.commands).toHaveLength(31);
+    expect(body.collection.commands).toHaveLength(commandsForAll);
     expect(body.collection.missing).toEqual([]);
     expect(result.out).not.toContain('aHVudGVyMg==');
   });

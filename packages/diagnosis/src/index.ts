@@ -1,4 +1,5 @@
 export {
+  bundleArgs,
   classifyFailure,
   collectionProblems,
   collectSnapshot,

@@ -12,7 +12,7 @@ import type {
 import { createConcurrencyLimit } from './concurrency-limit.js';
 import type { KubectlOutcome, KubectlRun } from './kubectl-run.js';
 import { SnapshotCollectionError } from './snapshot-collection-error.js';
-import { listArgs, namespaceBundleArgs, namespaceListArgs, snapshotSources } from './snapshot-sources.js';
+import { bundleArgs, listArgs, namespaceListArgs, snapshotSources } from './snapshot-sources.js';
 import { sortBundle } from './sort-bundle.js';
 import type { ListScope, SnapshotSource } from './snapshot-sources.js';
 
@@ -270,26 +270,42 @@ export const collectSnapshot = async (options: CollectSnapshotOptions): Promise<
   const namespacedSources = sources.filter((source) => source.namespaced);
   const bundles = new Map<string, Promise<Map<SnapshotSource, unknown[]> | undefined>>();
 
-  /** Every namespaced kind of one namespace in one command; undefined when it must be listed kind by kind. */
-  const listBundle = async (namespace: string): Promise<Map<SnapshotSource, unknown[]> | undefined> => {
-    const args = namespaceBundleArgs(namespacedSources, namespace);
-    const { outcome, ms, failure } = await execute(args, `the namespaced kinds of ${namespace}`);
-    const truncated = outcome.type === 'result' && outcome.truncated;
-    const items =
-      outcome.type === 'result' && failure === undefined && !truncated ? itemsOf(outcome.stdout) : undefined;
-    const sorted = items === undefined ? undefined : sortBundle(items, namespacedSources);
-    const problem: CollectionProblem | undefined =
-      failure?.problem ?? (truncated ? 'truncated' : sorted === undefined ? 'invalid-output' : undefined);
-    commands.push({
-      args,
-      ok: sorted !== undefined,
-      items: sorted === undefined ? 0 : (items?.length ?? 0),
-      ms,
-      bytes: outcome.type === 'result' ? byteLength(outcome.stdout) : 0,
-      truncated,
-      ...(problem === undefined ? {} : { problem }),
-    });
-    return sorted;
+  /**
+   * Several kinds in one command (one kubectl process instead of many), sorted back by apiVersion
+   * and kind; undefined when they must be listed kind by kind (a kind failed, output cut or odd).
+   * Shared by every source of the bundle.
+   */
+  const listBundle = (
+    scope: ListScope,
+    members: readonly SnapshotSource[],
+  ): Promise<Map<SnapshotSource, unknown[]> | undefined> => {
+    const args = bundleArgs(members, scope);
+    const key = args.join(' ');
+    const known = bundles.get(key);
+    if (known !== undefined) return known;
+    const pending = (async () => {
+      const { outcome, ms, failure } = await execute(args, 'several kinds at once');
+      const truncated = outcome.type === 'result' && outcome.truncated;
+      const items =
+        outcome.type === 'result' && failure === undefined && !truncated
+          ? itemsOf(outcome.stdout)
+          : undefined;
+      const sorted = items === undefined ? undefined : sortBundle(items, members);
+      const problem: CollectionProblem | undefined =
+        failure?.problem ?? (truncated ? 'truncated' : sorted === undefined ? 'invalid-output' : undefined);
+      commands.push({
+        args,
+        ok: sorted !== undefined,
+        items: sorted === undefined ? 0 : (items?.length ?? 0),
+        ms,
+        bytes: outcome.type === 'result' ? byteLength(outcome.stdout) : 0,
+        truncated,
+        ...(problem === undefined ? {} : { problem }),
+      });
+      return sorted;
+    })();
+    bundles.set(key, pending);
+    return pending;
   };
 
   /**
@@ -303,12 +319,7 @@ export const collectSnapshot = async (options: CollectSnapshotOptions): Promise<
     bundled: boolean,
   ): Promise<ListOutcome> => {
     if (bundled && namespacedSources.length > 1) {
-      let pending = bundles.get(namespace);
-      if (pending === undefined) {
-        pending = listBundle(namespace);
-        bundles.set(namespace, pending);
-      }
-      const sorted = await pending;
+      const sorted = await listBundle({ type: 'namespace', namespace }, namespacedSources);
       if (sorted !== undefined) return { type: 'ok', items: reduceItems(source, sorted.get(source) ?? []) };
     }
     return list(source, { type: 'namespace', namespace });
@@ -343,7 +354,16 @@ export const collectSnapshot = async (options: CollectSnapshotOptions): Promise<
 
   const collectSource = async (source: SnapshotSource): Promise<SourceOutcome> => {
     if (source.namespaced && namespaces !== 'all') return inNamespaces(source, namespaces, true);
-    const outcome = await list(source, source.namespaced ? { type: 'all-namespaces' } : { type: 'cluster' });
+    const scope: ListScope = source.namespaced ? { type: 'all-namespaces' } : { type: 'cluster' };
+    if (!source.listedAlone) {
+      const members = sources.filter(
+        (member) => !member.listedAlone && member.namespaced === source.namespaced,
+      );
+      const sorted = members.length > 1 ? await listBundle(scope, members) : undefined;
+      if (sorted !== undefined)
+        return { type: 'complete', items: reduceItems(source, sorted.get(source) ?? []) };
+    }
+    const outcome = await list(source, scope);
     if (outcome.type === 'ok') return { type: 'complete', items: outcome.items };
     if (outcome.type === 'error') return { type: 'missing', failed: [outcome.failure] };
     if (!source.namespaced)

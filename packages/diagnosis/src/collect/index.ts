@@ -11,5 +11,11 @@ export type {
 } from './collection-warning.js';
 export type { KubectlOutcome, KubectlRun } from './kubectl-run.js';
 export { SnapshotCollectionError } from './snapshot-collection-error.js';
-export { listArgs, namespaceBundleArgs, namespaceListArgs, snapshotSources } from './snapshot-sources.js';
+export {
+  bundleArgs,
+  listArgs,
+  namespaceBundleArgs,
+  namespaceListArgs,
+  snapshotSources,
+} from './snapshot-sources.js';
 export type { ListScope, SnapshotSource } from './snapshot-sources.js';

@@ -10,11 +10,19 @@ export interface SnapshotSource {
   readonly resource: string;
   readonly namespaced: boolean;
   /**
+   * Listed with a command of its own even cluster-wide: kinds that grow large in real clusters
+   * (pods, events, old ReplicaSets, ConfigMaps, Secrets, nodes), so one of them reaching the output
+   * cap never costs the others a retry. The rest are listed together (see `collectSnapshot`).
+   */
+  readonly listedAlone: boolean;
+  /**
    * True when a partial list is still safe to use: no rule concludes "does not exist" from this kind
    * (events), so a namespace that could not be listed only hides findings, never invents them.
    */
   readonly partialIsSafe: boolean;
 }
+
+const largeKinds = new Set<SnapshotKind>(['pods', 'events', 'replicasets', 'configmaps', 'secrets', 'nodes']);
 
 const source = (
   kind: SnapshotKind,
@@ -25,6 +33,7 @@ const source = (
 ): SnapshotSource => {
   const dot = resource.indexOf('.');
   return {
+    listedAlone: largeKinds.has(kind),
     kind,
     objectKind,
     group: dot === -1 ? '' : resource.slice(dot + 1),
@@ -101,18 +110,15 @@ export const listArgs = (resource: string, scope: ListScope): readonly string[] 
   }
 };
 
+/** Lists several sources with one kubectl command (`get a,b,c ... -o json`) in `scope`. */
+export const bundleArgs = (sources: readonly SnapshotSource[], scope: ListScope): readonly string[] =>
+  listArgs(sources.map((entry) => entry.resource).join(','), scope);
+
 /** Lists every namespaced source of `sources` in one namespace with a single kubectl command. */
 export const namespaceBundleArgs = (
   sources: readonly SnapshotSource[],
   namespace: string,
-): readonly string[] => [
-  'get',
-  sources.map((entry) => entry.resource).join(','),
-  '-n',
-  namespace,
-  '-o',
-  'json',
-];
+): readonly string[] => bundleArgs(sources, { type: 'namespace', namespace });
 
 /** Lists namespace names compactly (`namespace/<name>` lines) for the per-namespace fallback. */
 export const namespaceListArgs: readonly string[] = ['get', 'namespaces', '-o', 'name'];

@@ -2,12 +2,12 @@ import { defaultPolicyConfig, evaluate } from '@kubently/policy';
 import { describe, expect, it } from 'vitest';
 
 import {
+  bundleArgs,
   collectSnapshot,
   namespaceBundleArgs,
   SnapshotCollectionError,
   snapshotSources,
 } from '../../src/index.js';
-
 import type { CollectionWarning, SnapshotKind } from '../../src/index.js';
 import { kubectlError, list, ok, scriptedRun, truncated } from './scripted-run.js';
 import type { Script } from './scripted-run.js';
@@ -15,6 +15,16 @@ import type { Script } from './scripted-run.js';
 const allKinds = [...new Set(snapshotSources.map((source) => source.kind))];
 const namespaced = snapshotSources.filter((source) => source.namespaced);
 const clusterScoped = snapshotSources.filter((source) => !source.namespaced);
+const alone = snapshotSources.filter((source) => source.listedAlone);
+/** The commands that list the small kinds together, cluster-wide. */
+const allBundle = bundleArgs(
+  namespaced.filter((source) => !source.listedAlone),
+  { type: 'all-namespaces' },
+).join(' ');
+const clusterBundle = bundleArgs(
+  clusterScoped.filter((source) => !source.listedAlone),
+  { type: 'cluster' },
+).join(' ');
 /** The one command that lists every namespaced kind of `namespace`. */
 const bundle = (namespace: string): string => namespaceBundleArgs(namespaced, namespace).join(' ');
 const signal = () => new AbortController().signal;
@@ -44,6 +54,7 @@ const cases: readonly Case[] = [
   {
     name: 'a resource type the cluster does not serve is absent',
     scripts: {
+      [clusterBundle]: kubectlError('error: the server doesn\'t have a resource type "ingressclasses"'),
       'get ingressclasses.networking.k8s.io -o json': kubectlError(
         'error: the server doesn\'t have a resource type "ingressclasses"',
       ),
@@ -60,13 +71,13 @@ const cases: readonly Case[] = [
   {
     name: 'output that is not a JSON list is absent',
     scripts: {
-      'get services -A -o json': ok('{"items": [ {"metadata": '),
-      'get jobs.batch -A -o json': ok('{"kind": "Status"}'),
+      'get replicasets.apps -A -o json': ok('{"items": [ {"metadata": '),
+      'get configmaps -A -o json': ok('{"kind": "Status"}'),
     },
-    missing: ['services', 'jobs'],
+    missing: ['replicasets', 'configmaps'],
     warnings: [
-      { kind: 'jobs', problem: 'invalid-output' },
-      { kind: 'services', problem: 'invalid-output' },
+      { kind: 'configmaps', problem: 'invalid-output' },
+      { kind: 'replicasets', problem: 'invalid-output' },
     ],
   },
   {
@@ -122,14 +133,18 @@ describe('collectSnapshot', () => {
     });
   }
 
-  it('lists every kind with -A and cluster-scoped kinds once, all as JSON', async () => {
+  it('lists large kinds alone and the small ones together, with -A or cluster-wide, all as JSON', async () => {
     const runner = scriptedRun();
     const { snapshot, collection } = await collectSnapshot({
       run: runner.run,
       namespaces: 'all',
       signal: signal(),
     });
-    expect(runner.calls).toHaveLength(snapshotSources.length);
+    expect(runner.calls).toHaveLength(alone.length + 2);
+    expect(runner.calls).toContain(allBundle);
+    expect(runner.calls).toContain(clusterBundle);
+    expect(snapshot.hpas).toHaveLength(2);
+    expect(snapshot.clusterroles).toHaveLength(1);
     expect(runner.calls).toContain('get pods -A -o json');
     expect(runner.calls).toContain('get events -A -o json');
     expect(runner.calls).toContain('get events.events.k8s.io -A -o json');
@@ -172,6 +187,24 @@ describe('collectSnapshot', () => {
     const text = JSON.stringify(snapshot);
     expect(text).not.toContain('aHVudGVyMg==');
     expect(text).not.toContain('listen 8080');
+  });
+
+  it('lists the small kinds one by one when their shared command fails, so each names its own error', async () => {
+    const runner = scriptedRun({
+      [allBundle]: forbidden('networkpolicies'),
+      'get networkpolicies.networking.k8s.io -A -o json': forbidden('networkpolicies'),
+    });
+    const { snapshot, collection } = await collectSnapshot({
+      run: runner.run,
+      namespaces: 'all',
+      signal: signal(),
+    });
+    expect(runner.calls).toContain('get services -A -o json');
+    expect(snapshot.services).toHaveLength(2);
+    expect(collection.missing).toEqual(['networkpolicies']);
+    expect(collection.warnings).toEqual([
+      expect.objectContaining({ kind: 'networkpolicies', problem: 'forbidden', kindKept: false }),
+    ]);
   });
 
   it('merges the core and events.k8s.io views of one event by uid', async () => {
@@ -250,11 +283,7 @@ describe('collectSnapshot', () => {
     });
     expect(snapshot.namespaces).toEqual(['shop', 'web']);
     expect([...runner.calls].sort()).toEqual(
-      [
-        bundle('shop'),
-        bundle('web'),
-        ...clusterScoped.map((source) => `get ${source.resource} -o json`),
-      ].sort(),
+      [bundle('shop'), bundle('web'), 'get nodes -o json', clusterBundle].sort(),
     );
     expect(snapshot.pods?.map((pod) => pod.metadata?.namespace).sort()).toEqual(['shop', 'web']);
     expect(snapshot.deployments?.map((deployment) => deployment.metadata?.name)).toEqual([
@@ -392,7 +421,7 @@ describe('collectSnapshot', () => {
   it('keeps at most `concurrency` commands in flight', async () => {
     const runner = scriptedRun();
     await collectSnapshot({ run: runner.run, namespaces: 'all', signal: signal(), concurrency: 3 });
-    expect(runner.calls.length).toBe(snapshotSources.length);
+    expect(runner.calls.length).toBe(alone.length + 2);
     expect(runner.maxInFlight).toBe(3);
   });
 
