@@ -28,6 +28,15 @@ import { eventually } from './support/processes.js';
 const answer = (pods: string) =>
   `**Root cause:** the pod ${pods} is crash-looping.\n**Evidence:** kubectl get pods\n**Impact:** checkout is down.\n**Fix:** fix the config.\n**Verification:** kubectl get pods`;
 
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 const isTask = (value: unknown): value is Task =>
   typeof value === 'object' && value !== null && 'status' in value && 'artifacts' in value;
 
@@ -209,7 +218,7 @@ describe('A2A server (model mode)', () => {
     ).rejects.toThrow(/not found/i);
   });
 
-  it('cancels a running task: the command stops being awaited, the task ends CANCELED with error metadata', async () => {
+  it('cancels a running task: the command stops being awaited and its kubectl is killed, the task ends CANCELED with error metadata', async () => {
     scripted.script([
       {
         toolCalls: [
@@ -248,6 +257,10 @@ describe('A2A server (model mode)', () => {
     expect(last?.state).toBe(TaskState.TASK_STATE_CANCELED);
     expect(agentStreamErrorSchema.parse(last?.kubently)).toMatchObject({ code: 'cancelled' });
     expect(scripted.calls).toHaveLength(1);
+    // The executor got `cancel` and killed the fake long before its 30 s sleep ends.
+    const sleeper = kubently.kubectl.invocations().find((call) => call.argv.includes('fake-sleep-30'));
+    expect(sleeper).toBeDefined();
+    await eventually(() => (isAlive(sleeper!.pid) ? undefined : true), 15_000);
   });
 
   it('SubscribeToTask re-attaches to a running task and follows it to the end', async () => {

@@ -149,6 +149,9 @@ export async function start(
         case 'session-ended':
           logger.info({ sessionId: frame.sessionId, reason: frame.reason }, 'session ended');
           return;
+        case 'cancel':
+          runner.cancel(frame.commandId, frame.reason);
+          return;
       }
     },
     onDisconnected: (reason) => {

@@ -148,4 +148,58 @@ describe('CommandRunner', () => {
     expect(byId.get(queued.id)?.failure?.code).toBe('executor_error');
     expect(byId.get(running.id)?.failure?.code).toBe('executor_error');
   });
+
+  it('cancel() kills the process group of a running command, reports it, and never runs the id again', async () => {
+    const { runner, results, kubectl, metrics } = setup();
+    const c = command(['get', 'pods', 'fake-group-sleep-60'], { timeoutSeconds: 120 });
+    runner.submit(c);
+    const started = await until(() => kubectl.invocations().find((i) => i.grandchildPid !== undefined));
+    runner.cancel('unknown-command', 'ignored');
+    runner.cancel(c.id, 'the caller went away');
+    const [result] = await results(1);
+    expect(result).toMatchObject({ commandId: c.id, failure: { code: 'executor_error' } });
+    expect(result?.failure?.message).toMatch(/cancelled by the server \(the caller went away\)/);
+    expect(result?.exitCode).not.toBe(0);
+    expect(isAlive(started.pid)).toBe(false);
+    // The grandchild may linger as a zombie until init reaps it: wait for it to go (a hang fails).
+    await until(() => (isAlive(started.grandchildPid!) ? undefined : true));
+    expect(metrics.render()).toMatch(/outcome="cancelled"} 1/);
+    runner.cancel(c.id, 'again');
+    runner.submit(c);
+    const all = await results(2);
+    expect(all[1]).toEqual(result);
+    expect(kubectl.invocations()).toHaveLength(1);
+  });
+
+  it('cancel() drops a command still waiting for a slot and reports it cancelled', async () => {
+    const { runner, results, kubectl } = setup({ maxConcurrency: 1 });
+    const slow = command(['get', 'pods', 'fake-sleep-1']);
+    const waiting = command(['get', 'pods', 'never-started']);
+    runner.submit(slow);
+    runner.submit(waiting);
+    runner.cancel(waiting.id, 'the caller went away');
+    const all = await results(2);
+    expect(all[0]).toMatchObject({ commandId: waiting.id, failure: { code: 'executor_error' } });
+    expect(all[0]?.failure?.message).toMatch(/before it started/);
+    expect(all[1]).toMatchObject({ commandId: slow.id, exitCode: 0 });
+    expect(kubectl.invocations().map((i) => i.argv.at(-1))).toEqual(['fake-sleep-1']);
+  });
 });
+
+/** Polls a condition of an external process (the fake kubectl's log file) until it holds. */
+async function until<T>(probe: () => T | undefined): Promise<T> {
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

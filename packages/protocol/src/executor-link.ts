@@ -35,19 +35,37 @@ export const sessionEndedFrameSchema = z.object({
   clusterId: clusterIdSchema,
   reason: z.enum(['closed', 'expired', 'cluster_removed']),
 });
+/**
+ * The server no longer wants a command it already delivered (its caller went away or stopped
+ * waiting; the command has already ended on the server): the executor kills its process group if
+ * it is still running, posts a result saying so (acked and dropped by the server) and never runs
+ * the id again. A cancel for an unknown or finished command is ignored. SSE only: long-poll answers
+ * do not carry it (an older executor would reject the whole batch), so a polling executor runs the
+ * command to its own timeout. `reason` is free text for the executor's log.
+ */
+export const cancelFrameSchema = z.object({
+  type: z.literal('cancel'),
+  commandId: idSchema,
+  reason: z.string().max(512),
+});
 export const executorFrameSchema = z.discriminatedUnion('type', [
   connectedFrameSchema,
   commandFrameSchema,
   sessionStartedFrameSchema,
   sessionEndedFrameSchema,
+  cancelFrameSchema,
 ]);
 export type ConnectedFrame = z.infer<typeof connectedFrameSchema>;
 export type CommandFrame = z.infer<typeof commandFrameSchema>;
 export type SessionStartedFrame = z.infer<typeof sessionStartedFrameSchema>;
 export type SessionEndedFrame = z.infer<typeof sessionEndedFrameSchema>;
+export type CancelFrame = z.infer<typeof cancelFrameSchema>;
 export type ExecutorFrame = z.infer<typeof executorFrameSchema>;
 
-/** `GET /v1/executor/commands?wait=N` (long-poll fallback) answer: the same frames, as a batch. */
+/**
+ * `GET /v1/executor/commands?wait=N` (long-poll fallback) answer: the same frames, as a batch
+ * (never `cancel`: see cancelFrameSchema).
+ */
 export const longPollResponseSchema = z.object({ frames: z.array(executorFrameSchema) });
 export type LongPollResponse = z.infer<typeof longPollResponseSchema>;
 

@@ -48,6 +48,7 @@ export type {
 export { errorBodySchema, errorCodeSchema, errorCodes } from './errors.js';
 export type { ErrorBody, ErrorCode } from './errors.js';
 export {
+  cancelFrameSchema,
   commandFrameSchema,
   connectedFrameSchema,
   executorCapabilitiesSchema,
@@ -58,6 +59,7 @@ export {
   streamDefaults,
 } from './executor-link.js';
 export type {
+  CancelFrame,
   CommandFrame,
   ConnectedFrame,
   ExecutorCapabilities,

@@ -6,6 +6,7 @@ export const commandOutcomes = [
   'command_timeout',
   'spawn_failed',
   'executor_error',
+  'cancelled',
 ] as const;
 export type CommandOutcome = (typeof commandOutcomes)[number];
 

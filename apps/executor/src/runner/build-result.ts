@@ -59,6 +59,8 @@ export function processResult(
   decision: PolicyDecision,
   process: ProcessOutcome,
   maxOutputBytes: number,
+  /** Set when the server cancelled the command (a `cancel` frame): why, for the result's message. */
+  cancelReason: string | null = null,
 ): BuiltResult {
   const base = {
     commandId: context.command.id,
@@ -113,6 +115,22 @@ export function processResult(
       };
     }
     case 'abort': {
+      if (cancelReason !== null) {
+        const failure: CommandFailure = {
+          code: 'executor_error',
+          message: `cancelled by the server (${cancelReason}); kubectl's process group was killed`,
+        };
+        return {
+          outcome: 'cancelled',
+          result: {
+            ...base,
+            ...output,
+            exitCode: exitCodeOf(process),
+            stderr: joinLines(stderr, failure.message),
+            failure,
+          },
+        };
+      }
       const failure: CommandFailure = {
         code: 'executor_error',
         message: 'the executor shut down while kubectl was running; it was killed',

@@ -35,6 +35,8 @@ export class CommandRunner {
   readonly #queue: Command[] = [];
   readonly #inFlight = new Set<Promise<void>>();
   readonly #shutdown = new AbortController();
+  /** Commands started and not yet finished, by id: aborting one kills its process group. */
+  readonly #cancels = new Map<string, { controller: AbortController; reason: string | null }>();
   #running = 0;
 
   constructor(options: CommandRunnerOptions) {
@@ -68,6 +70,38 @@ export class CommandRunner {
     this.#recent.markRunning(command.id);
     this.#queue.push(command);
     this.#pump();
+  }
+
+  /**
+   * The server no longer wants a command (a `cancel` frame): a waiting one is dropped, a running one
+   * has its process group killed; either way a result saying so is posted and the id is remembered,
+   * so a redelivery re-posts that result instead of running it. Unknown or finished ids are ignored.
+   */
+  cancel(commandId: string, reason: string): void {
+    const { logger } = this.#options;
+    const running = this.#cancels.get(commandId);
+    if (running !== undefined) {
+      if (running.reason !== null) return;
+      logger.info({ commandId, reason }, 'server cancelled a running command; killing kubectl');
+      running.reason = reason;
+      running.controller.abort();
+      return;
+    }
+    const index = this.#queue.findIndex((command) => command.id === commandId);
+    if (index === -1) {
+      logger.debug({ commandId, reason }, 'ignoring a cancel for a command that is not running here');
+      return;
+    }
+    const [command] = this.#queue.splice(index, 1);
+    if (command === undefined) return;
+    logger.info({ commandId, reason }, 'server cancelled a command before it started');
+    const built = failureResult(
+      this.#context(command, 0),
+      { code: 'executor_error', message: `cancelled by the server (${reason}) before it started` },
+      1,
+      'cancelled',
+    );
+    this.#track(this.#finish(command, built));
   }
 
   /** Stops taking work, kills running kubectl processes and waits until every result is published. */
@@ -130,20 +164,28 @@ export class CommandRunner {
       return;
     }
     logger.debug({ commandId: command.id, argv: decision.argv }, 'running kubectl');
-    const outcome = await runProcess({
-      file: this.#options.kubectl,
-      args: decision.argv,
-      env: this.#options.kubectlEnvironment,
-      timeoutMs: command.timeoutSeconds * 1000,
-      maxOutputBytes: this.#options.maxOutputBytes,
-      killGraceMs: this.#options.killGraceMs ?? 2000,
-      signal: this.#shutdown.signal,
-    });
+    const cancel = { controller: new AbortController(), reason: null as string | null };
+    this.#cancels.set(command.id, cancel);
+    let outcome: Awaited<ReturnType<typeof runProcess>>;
+    try {
+      outcome = await runProcess({
+        file: this.#options.kubectl,
+        args: decision.argv,
+        env: this.#options.kubectlEnvironment,
+        timeoutMs: command.timeoutSeconds * 1000,
+        maxOutputBytes: this.#options.maxOutputBytes,
+        killGraceMs: this.#options.killGraceMs ?? 2000,
+        signal: AbortSignal.any([this.#shutdown.signal, cancel.controller.signal]),
+      });
+    } finally {
+      this.#cancels.delete(command.id);
+    }
     const built = processResult(
       this.#context(command, now() - startedAt),
       decision,
       outcome,
       this.#options.maxOutputBytes,
+      this.#shutdown.signal.aborted ? null : cancel.reason,
     );
     await this.#finish(command, built);
   }

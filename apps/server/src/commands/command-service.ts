@@ -339,15 +339,33 @@ export class CommandService {
     });
   }
 
+  /**
+   * The caller went away: an undelivered command is withdrawn; a delivered one ends now (failed,
+   * one audit record), which makes the hub holding its executor's link send `cancel` (see
+   * ExecutorHub). The executor's late result is acked and dropped (the record is already terminal).
+   */
   async #onCallerGone(tracker: Tracker): Promise<void> {
     const { command } = tracker;
-    if (!(await this.#options.state.queue.cancel(command.clusterId, command.id))) return;
+    if (await this.#options.state.queue.cancel(command.clusterId, command.id)) {
+      if (!this.#take(tracker)) return;
+      await this.#fail(
+        command,
+        { code: 'executor_error', message: 'the caller went away before the command was delivered' },
+        'failed',
+      );
+      return;
+    }
     if (!this.#take(tracker)) return;
-    await this.#fail(
+    const record = await this.#fail(
       command,
-      { code: 'executor_error', message: 'the caller went away before the command was delivered' },
+      {
+        code: 'executor_error',
+        message: 'the caller went away while the command was running; the executor was asked to stop it',
+      },
       'failed',
     );
+    const final = record ?? (await this.#options.state.commands.get(command.id));
+    if (final !== null) tracker.settle?.({ record: final });
   }
 
   async #unavailable(tracker: Tracker): Promise<void> {

@@ -1,5 +1,7 @@
 import type { Command } from '@kubently/protocol';
 
+import type { CommandRecord } from '../state/command-store.js';
+
 import type { Clock } from '../support/clock.js';
 import type { Logger } from '../support/logger.js';
 import type { StateStore } from '../state/state-store.js';
@@ -29,6 +31,7 @@ export class ExecutorHub {
   readonly #draining = new Set<string>();
   readonly #drainAgain = new Set<string>();
   readonly #unsubscribe: () => void;
+  readonly #unsubscribeFinished: () => void;
   #turn = 0;
   #closed = false;
 
@@ -36,6 +39,11 @@ export class ExecutorHub {
     this.#options = options;
     this.#unsubscribe = options.state.queue.onEnqueued((clusterId) => {
       this.dispatch(clusterId);
+    });
+    // Every replica hears every finished command (local emit, or the backend's pub/sub), so the
+    // replica holding the executor's link sends the cancel, whichever replica ended the command.
+    this.#unsubscribeFinished = options.state.commands.onFinished((record) => {
+      this.#cancelIfRunning(record);
     });
   }
 
@@ -169,6 +177,30 @@ export class ExecutorHub {
     for (const link of this.#links.get(clusterId) ?? []) if (link.isOpen) link.sendNotice(frame);
   }
 
+  /**
+   * The server ended a command it had delivered and no result came (caller gone, deadline): nobody
+   * can see its output any more, so the open links of its executor on this replica get `cancel`
+   * and kubectl stops instead of running to its own timeout. The executor's late result is acked
+   * and dropped (the record is terminal).
+   */
+  #cancelIfRunning(record: CommandRecord): void {
+    if (this.#closed || record.status !== 'failed' || record.failure === null) return;
+    if (record.result !== null || record.acked || record.deliveredTo === null) return;
+    const { command, deliveredTo, failure } = record;
+    let sent = 0;
+    for (const link of this.#links.get(command.clusterId) ?? []) {
+      if (!link.isOpen || link.executorId !== deliveredTo) continue;
+      link.sendCancel({ type: 'cancel', commandId: command.id, reason: failure.message.slice(0, 512) });
+      sent += 1;
+    }
+    if (sent > 0) {
+      this.#options.logger.info(
+        { commandId: command.id, clusterId: command.clusterId, executorId: deliveredTo },
+        'asked the executor to cancel a command the server ended',
+      );
+    }
+  }
+
   seen(clusterId: string, executorId: string): void {
     this.#recordPresence(clusterId, executorId, true);
   }
@@ -206,6 +238,7 @@ export class ExecutorHub {
   close(): void {
     this.#closed = true;
     this.#unsubscribe();
+    this.#unsubscribeFinished();
     for (const timer of this.#graceTimers.values()) clearTimeout(timer);
     this.#graceTimers.clear();
     const links = [...this.#links.values()].flatMap((set) => [...set]);

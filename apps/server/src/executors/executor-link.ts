@@ -1,4 +1,4 @@
-import type { Command, SessionEndedFrame, SessionStartedFrame } from '@kubently/protocol';
+import type { CancelFrame, Command, SessionEndedFrame, SessionStartedFrame } from '@kubently/protocol';
 
 export type SessionNotice = SessionStartedFrame | SessionEndedFrame;
 
@@ -11,6 +11,8 @@ export interface ExecutorLink {
   readonly isOpen: boolean;
   sendCommands(commands: readonly Command[]): void;
   sendNotice(frame: SessionNotice): void;
+  /** Asks the executor to stop a command it was given; a link that cannot carry it drops it. */
+  sendCancel(frame: CancelFrame): void;
   /** Server-side close (shutdown, cluster removed); the link then detaches itself. */
   close(): void;
 }

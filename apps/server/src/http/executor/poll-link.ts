@@ -51,6 +51,11 @@ export class PollLink implements ExecutorLink {
     this.#schedule();
   }
 
+  /** Long-poll answers never carry `cancel` (an older executor would reject the whole batch). */
+  sendCancel(): void {
+    // Dropped: a polling executor runs the command to its own timeout.
+  }
+
   close(): void {
     if (!this.#open) return;
     this.#open = false;

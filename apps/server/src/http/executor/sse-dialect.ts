@@ -1,4 +1,4 @@
-import type { Command, ConnectedFrame, SeedCommandFrame } from '@kubently/protocol';
+import type { CancelFrame, Command, ConnectedFrame, SeedCommandFrame } from '@kubently/protocol';
 
 import type { SessionNotice } from '../../executors/executor-link.js';
 
@@ -8,6 +8,8 @@ export interface SseDialect {
   command(command: Command): string;
   /** Null: this dialect has no such frame. */
   notice(frame: SessionNotice): string | null;
+  /** Null: this dialect cannot cancel a delivered command. */
+  cancel(frame: CancelFrame): string | null;
   keepalive(isoTime: string): string;
 }
 
@@ -16,6 +18,7 @@ export const v1Dialect: SseDialect = {
   command: (command) =>
     `event: command\nid: ${command.id}\ndata: ${JSON.stringify({ type: 'command', command })}\n\n`,
   notice: (frame) => `event: ${frame.type}\ndata: ${JSON.stringify(frame)}\n\n`,
+  cancel: (frame) => `event: cancel\ndata: ${JSON.stringify(frame)}\n\n`,
   keepalive: (isoTime) => `: keepalive ${isoTime}\n\n`,
 };
 
@@ -32,5 +35,6 @@ export const seedDialect: SseDialect = {
     return `event: command\nid: ${command.id}\ndata: ${JSON.stringify(frame)}\n\n`;
   },
   notice: () => null,
+  cancel: () => null,
   keepalive: (isoTime) => `event: keepalive\ndata: ${JSON.stringify({ timestamp: isoTime })}\n\n`,
 };

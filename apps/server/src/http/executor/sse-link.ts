@@ -1,4 +1,4 @@
-import type { Command, ConnectedFrame } from '@kubently/protocol';
+import type { CancelFrame, Command, ConnectedFrame } from '@kubently/protocol';
 
 import type { ExecutorLink, SessionNotice } from '../../executors/executor-link.js';
 import type { SseDialect } from './sse-dialect.js';
@@ -58,6 +58,11 @@ export class SseLink implements ExecutorLink {
 
   sendNotice(frame: SessionNotice): void {
     const text = this.#options.dialect.notice(frame);
+    if (text !== null) this.#write(text);
+  }
+
+  sendCancel(frame: CancelFrame): void {
+    const text = this.#options.dialect.cancel(frame);
     if (text !== null) this.#write(text);
   }
 
