@@ -53,6 +53,15 @@ async function finalState(replica: RunningServer, id: string): Promise<CommandRe
   });
 }
 
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('Redis: several replicas share one state', () => {
@@ -125,6 +134,30 @@ describe('Redis: several replicas share one state', () => {
       runners.add(ran[0]?.ppid ?? -1);
     }
     for (const runner of runners) expect([first.pid, second.pid]).toContain(runner);
+  });
+
+  it('caller on replica B stops waiting (X-Request-Timeout): replica A, holding the stream, cancels the running kubectl', async () => {
+    const [a, b] = (await startReplicas(2)) as [RunningServer, RunningServer];
+    const clusterId = 'cancel-across';
+    const token = await a.api.addCluster(clusterId);
+    const kubectl = createFakeKubectl();
+    await connectExecutor(a, { clusterId, token, kubectl, env: executorEnv });
+    await b.api.waitForExecutors(clusterId, 1);
+    const marker = `pod-${randomUUID()}`;
+    const answer = await b.api.post(
+      '/v1/commands',
+      { clusterId, args: ['get', 'pods', marker, 'fake-sleep-40'], timeoutSeconds: 60 },
+      { 'x-request-timeout': '2' },
+    );
+    expect(answer.status).toBe(504);
+    expect(errorBodySchema.parse(answer.body).error.code).toBe('command_timeout');
+    const [started] = ranWith(kubectl, marker);
+    expect(started).toBeDefined();
+    // Well before the fake's 40 s sleep ends: only a cancel from replica A can end it this early.
+    await eventually(() => (isAlive(started!.pid) ? undefined : true), 20_000);
+    const audit = await a.api.get(`/v1/audit?clusterId=${clusterId}`);
+    const records = (audit.body as { records: { outcome: string }[] }).records;
+    expect(records.map((record) => record.outcome)).toEqual(['timeout']);
   });
 
   it('executor SIGKILLed mid-command: the caller on the other replica gets a definite failure; it ran once', async () => {
