@@ -69,8 +69,8 @@ const cancelledMessage =
 
 /**
  * Settles with null as soon as `signal` aborts. CommandService withdraws an undelivered command on
- * abort but keeps waiting for one already delivered (its result is still audited), so the agent
- * must stop waiting here; the late outcome is observed and dropped.
+ * abort and ends a delivered one (its executor is sent `cancel`); stopping here does not depend on
+ * the state backend answering, and the late outcome is observed and dropped.
  */
 const untilAborted = <T>(work: Promise<T>, signal: AbortSignal): Promise<T | null> =>
   new Promise<T | null>((resolve, reject) => {
