@@ -123,6 +123,54 @@ describe('runSseLink', () => {
     expect(events).toEqual(['up', 'down', 'up', 'down', 'up', 'down']);
   });
 
+  it('parses cancel frames and skips events it does not know without dropping the stream', async () => {
+    const frames: ExecutorFrame[] = [];
+    const events: string[] = [];
+    const abort = new AbortController();
+    const stub = await streamServer([
+      (response) => {
+        // What an executor older than a frame sees: an unknown event, then the stream goes on.
+        response.write(`event: future-frame\ndata: ${JSON.stringify({ type: 'future-frame', x: 1 })}\n\n`);
+        response.write(
+          `event: cancel\ndata: ${JSON.stringify({ type: 'cancel', commandId: 'c1', reason: 'the caller went away' })}\n\n`,
+        );
+        response.write(
+          `event: command\nid: c2\ndata: ${JSON.stringify({ type: 'command', command: command('c2') })}\n\n`,
+        );
+      },
+    ]);
+    server = stub.server;
+    const client = new ServerClient({
+      apiUrl: stub.url,
+      clusterId: 'prod',
+      token: 'secret-token',
+      executorId: 'e1',
+      fetch: (input, init) => fetch(input, init),
+    });
+    await runSseLink({
+      client,
+      logger: silentLogger,
+      watchdogMs: 5000,
+      maxBackoffMs: 1000,
+      sleep: () => Promise.resolve(),
+      random: () => 0,
+      signal: abort.signal,
+      handlers: {
+        onConnected: () => events.push('up'),
+        onDisconnected: () => events.push('down'),
+        onFrame: (frame) => {
+          frames.push(frame);
+          if (frames.length === 2) abort.abort();
+        },
+      },
+    });
+    expect(frames).toEqual([
+      { type: 'cancel', commandId: 'c1', reason: 'the caller went away' },
+      { type: 'command', command: command('c2') },
+    ]);
+    expect(events).toEqual(['up', 'down']);
+  });
+
   it('backs off while the server refuses the stream', async () => {
     const delays: number[] = [];
     const abort = new AbortController();
