@@ -220,7 +220,12 @@ describe('kubently ask and debug against the real Kubently server (scripted mode
       if (process.env['KUBENTLY_SAVE_DEBUG_SCREEN'] === '1') await writeFile(screenFile, `${screen}\n`);
 
       await tmux.sendKeys('C-c');
-      await expect.poll(() => tmux.exitStatus(), { timeout: 20_000 }).toBe(0);
+      await expect
+        .poll(() => tmux.exitStatus(), { timeout: 20_000, message: 'kubently debug did not exit' })
+        .toBe(0)
+        .catch(async (error: unknown) => {
+          throw new Error(`${String(error)}\nscreen:\n${await tmux.capture()}`);
+        });
       const history = await readFile(join(configDir, 'debug-history'), 'utf8');
       expect(history.split('\n')).toEqual(
         expect.arrayContaining(['why is checkout down?', 'slow: and the logs?', '/cluster']),
