@@ -1,5 +1,8 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -31,6 +34,10 @@ export async function startTmux(
   const socket = `kubently-test-${randomBytes(6).toString('hex')}`;
   const tmux = (...args: string[]) => run(tmuxPath, ['-L', socket, ...args], { encoding: 'utf8' });
   const envArgs = Object.entries(options.env).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+  // tmux 3.3a sometimes marks a pane dead without ever recording its exit status
+  // (#{pane_dead_status} stays empty), so the pane's shell writes the status to a file instead.
+  const statusFile = join(tmpdir(), `${socket}.status`);
+  const quote = (word: string): string => `'${word.replaceAll("'", "'\\''")}'`;
   await tmux(
     '-f',
     '/dev/null',
@@ -43,7 +50,7 @@ export async function startTmux(
     '-y',
     String(options.height ?? 45),
     ...envArgs,
-    argv.map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' '),
+    `${argv.map(quote).join(' ')}; echo $? > ${quote(statusFile)}`,
     // `remain-on-exit` keeps the final screen for the assertions after the program exits.
     ';',
     'set-option',
@@ -76,21 +83,18 @@ export async function startTmux(
       throw new Error(`timed out waiting for ${pattern} on the tmux screen:\n${screen}`);
     },
     exitStatus: async () => {
-      const { stdout } = await tmux(
-        'display-message',
-        '-p',
-        '-t',
-        'chat',
-        '#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}',
-      );
-      const [dead, status = '', signal = ''] = stdout.trim().split(':');
-      if (dead !== '1') return null;
-      // Killed by a signal: the shell convention 128 + N.
-      if (status === '' && signal !== '') return 128 + Number(signal);
-      return status === '' ? null : Number(status);
+      let text: string;
+      try {
+        text = await readFile(statusFile, 'utf8');
+      } catch {
+        return null;
+      }
+      // The shell writes the file in one small write; an empty read means it is being written.
+      return text.trim() === '' ? null : Number(text.trim());
     },
     kill: async () => {
       await tmux('kill-server').catch(() => undefined);
+      await rm(statusFile, { force: true });
     },
   };
 }
