@@ -348,11 +348,14 @@ export class CommandService {
     const { command } = tracker;
     if (await this.#options.state.queue.cancel(command.clusterId, command.id)) {
       if (!this.#take(tracker)) return;
-      await this.#fail(
+      const withdrawn = await this.#fail(
         command,
         { code: 'executor_error', message: 'the caller went away before the command was delivered' },
         'failed',
       );
+      // The tracker is detached, so the finished signal will not settle it: settle here.
+      const ended = withdrawn ?? (await this.#options.state.commands.get(command.id));
+      if (ended !== null) tracker.settle?.({ record: ended });
       return;
     }
     if (!this.#take(tracker)) return;

@@ -86,3 +86,29 @@ describe('cancelling a delivered command', { timeout: 20_000 }, () => {
     await expect(executor.reader.nextFrame(300)).rejects.toThrow(/no SSE event in time/);
   });
 });
+
+describe('a caller that goes away before delivery', { timeout: 20_000 }, () => {
+  it('withdraws the queued command and settles the caller with the failed record (no hang)', async () => {
+    // No executor connects within the grace, so the command stays queued until the caller leaves.
+    server = createTestServer({ executorGraceMs: 15_000 });
+    await server.createCluster();
+    const caller = new AbortController();
+    const submitted = server.services.commands.submit({
+      clusterId: 'prod',
+      args: ['get', 'pods'],
+      timeoutSeconds: 30,
+      caller: { identity: 'oncall', role: 'operator' },
+      correlationId: 'corr-withdrawn',
+      source: 'agent',
+      wait: true,
+      signal: caller.signal,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    caller.abort();
+    const record = await submitted;
+    expect(record.status).toBe('failed');
+    expect(record.failure?.message).toMatch(/caller went away before the command was delivered/);
+    const audit = await server.services.state.audit.query({ limit: 10 });
+    expect(audit.map((entry) => entry.outcome)).toEqual(['failed']);
+  });
+});
