@@ -19,7 +19,7 @@ export default tseslint.config(
       '**/*.js',
       '!eslint.config.js',
       'bench/results/**',
-      'test/fixtures/**/*.mjs',
+      '**/test/fixtures/**/*.mjs',
     ],
   },
   js.configs.recommended,
