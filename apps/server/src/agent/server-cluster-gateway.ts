@@ -8,6 +8,7 @@ import { isAllowed } from '../auth/permissions.js';
 import type { ClusterService } from '../clusters/cluster-service.js';
 import { toCommandResponse } from '../commands/command-response.js';
 import type { CommandService } from '../commands/command-service.js';
+import { untilAborted } from '../commands/until-aborted.js';
 import { isKubentlyError, KubentlyError } from '../errors/kubently-error.js';
 import type { CommandSource } from '../state/command-store.js';
 
@@ -66,29 +67,6 @@ const failureCodeOf = (code: ErrorCode): KubectlFailureCode => {
 
 const cancelledMessage =
   'the run was cancelled while the command was pending; a command already delivered may still finish on the executor';
-
-/**
- * Settles with null as soon as `signal` aborts. CommandService withdraws an undelivered command on
- * abort and ends a delivered one (its executor is sent `cancel`); stopping here does not depend on
- * the state backend answering, and the late outcome is observed and dropped.
- */
-const untilAborted = <T>(work: Promise<T>, signal: AbortSignal): Promise<T | null> =>
-  new Promise<T | null>((resolve, reject) => {
-    const onAbort = (): void => {
-      resolve(null);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 
 const isAborted = (signal: AbortSignal): boolean => signal.aborted;
 

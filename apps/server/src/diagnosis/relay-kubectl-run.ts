@@ -2,6 +2,7 @@ import type { KubectlOutcome, KubectlRun } from '@kubently/diagnosis';
 
 import type { Caller } from '../auth/api-key-verifier.js';
 import type { CommandService } from '../commands/command-service.js';
+import { untilAborted } from '../commands/until-aborted.js';
 import { isKubentlyError } from '../errors/kubently-error.js';
 import type { CommandRecord } from '../state/command-store.js';
 
@@ -29,6 +30,9 @@ const outcomeOf = (record: CommandRecord): KubectlOutcome => {
   };
 };
 
+const abortReason = (signal: AbortSignal): Error =>
+  signal.reason instanceof Error ? signal.reason : new Error('the diagnosis was aborted');
+
 /**
  * The collector's kubectl port over the relay: each command goes through `CommandService.submit`
  * exactly like `POST /v1/commands` (policy check, queue, executor, audit with the caller's identity
@@ -49,24 +53,13 @@ export const relayKubectlRun =
       wait: true,
       signal,
     });
-    // submit() withdraws an undelivered command when the signal aborts but does not settle its
-    // promise, so the abort is raced here; the late outcome is dropped.
-    submitted.catch(() => undefined);
-    let onAbort: (() => void) | undefined;
-    const aborted = new Promise<never>((_resolve, reject) => {
-      onAbort = () => {
-        reject(signal.reason as Error);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
-    aborted.catch(() => undefined);
     try {
-      return outcomeOf(await Promise.race([submitted, aborted]));
+      const record = await untilAborted(submitted, signal);
+      if (record === null) throw abortReason(signal);
+      return outcomeOf(record);
     } catch (error) {
       signal.throwIfAborted();
       if (isKubentlyError(error)) return { type: 'failure', code: error.code, message: error.message };
       throw error;
-    } finally {
-      if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
     }
   };
