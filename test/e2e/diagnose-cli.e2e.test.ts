@@ -1,12 +1,10 @@
-import { buildExecutorConfig, start as startExecutor } from '@kubently/executor';
-import type { RunningExecutor } from '@kubently/executor';
 import { diagnoseResponseSchema } from '@kubently/protocol';
-import { createConfig, start as startServer } from '@kubently/server';
-import type { RunningServer } from '@kubently/server';
 import { run } from '@kubently/cli';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { createTestIo } from '../../apps/cli/test/support/test-io.js';
+import { startInProcessRelay } from './in-process-relay.js';
+import type { InProcessRelay } from './in-process-relay.js';
 import './testbed-context.js';
 
 /**
@@ -126,55 +124,19 @@ describe(
   { timeout: 300_000 },
   () => {
     const adminKey = 'diagnose-e2e-admin-0123456789abcdef';
-    let server: RunningServer;
-    let executor: RunningExecutor | undefined;
+    let relayed: InProcessRelay;
 
     beforeAll(async () => {
-      server = await startServer(
-        createConfig({
-          host: '127.0.0.1',
-          port: 0,
-          logLevel: 'silent',
-          apiKeys: [{ identity: 'sre', key: adminKey, role: 'admin' }],
-        }),
-      );
-      const created = await fetch(`${server.url}/v1/clusters`, {
-        method: 'POST',
-        headers: { 'x-api-key': adminKey, 'content-type': 'application/json' },
-        body: JSON.stringify({ id: 'testbed' }),
-      });
-      const { token } = (await created.json()) as { token: string };
-      executor = await startExecutor(
-        buildExecutorConfig(
-          {
-            apiUrl: server.url,
-            clusterId: 'testbed',
-            token,
-            kubectl: testbed.kubectl,
-            kubeconfig: testbed.kubeconfig,
-            logLevel: 'silent',
-          },
-          { PATH: `${testbed.binDir}:${process.env['PATH'] ?? ''}`, HOME: testbed.runDir },
-        ),
-      );
-      for (let attempt = 0; attempt < 200; attempt += 1) {
-        const answer = await fetch(`${server.url}/v1/clusters/testbed`, {
-          headers: { 'x-api-key': adminKey },
-        });
-        if (((await answer.json()) as { connected?: boolean }).connected === true) return;
-        await sleep(50);
-      }
-      throw new Error('the executor never connected');
+      relayed = await startInProcessRelay(testbed, adminKey);
     });
 
     afterAll(async () => {
-      await executor?.close();
-      await server.close();
+      await relayed.close();
     });
 
     const relay = (args: readonly string[]): Promise<CliResult> =>
       kubently(['testbed', ...args], {
-        KUBENTLY_API_URL: server.url,
+        KUBENTLY_API_URL: relayed.server.url,
         KUBENTLY_API_KEY: adminKey,
         KUBENTLY_CONFIG_DIR: testbed.runDir,
       });
@@ -209,7 +171,7 @@ describe(
       expect(result.err).toMatch(/collected 30 kinds with 3 kubectl commands/);
       expect(result.out).toMatch(/CRITICAL\s+\S+\/crashloop-missing-env\/\S+\s+.*crash/i);
       const audit = (await (
-        await fetch(`${server.url}/v1/audit?clusterId=testbed&limit=40`, {
+        await fetch(`${relayed.server.url}/v1/audit?clusterId=testbed&limit=40`, {
           headers: { 'x-api-key': adminKey },
         })
       ).json()) as { records: { identity: string; source: string; argv: string[] }[] };

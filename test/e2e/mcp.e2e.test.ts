@@ -6,12 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { buildExecutorConfig, start as startExecutor } from '@kubently/executor';
-import type { RunningExecutor } from '@kubently/executor';
-import { createConfig, start as startServer } from '@kubently/server';
-import type { RunningServer } from '@kubently/server';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
+import { startInProcessRelay } from './in-process-relay.js';
+import type { InProcessRelay } from './in-process-relay.js';
 import './testbed-context.js';
 
 /**
@@ -123,62 +121,25 @@ describe('kubently mcp --kubeconfig on the testbed', { timeout: 300_000 }, () =>
 
 describe('/mcp with an executor running the real kubectl', { timeout: 300_000 }, () => {
   const adminKey = 'mcp-e2e-admin-0123456789abcdef';
-  let server: RunningServer;
-  let executor: RunningExecutor | undefined;
+  let relayed: InProcessRelay;
   let client: Client;
 
   beforeAll(async () => {
-    server = await startServer(
-      createConfig({
-        host: '127.0.0.1',
-        port: 0,
-        logLevel: 'silent',
-        apiKeys: [{ identity: 'sre', key: adminKey, role: 'admin' }],
-      }),
-    );
-    const created = await fetch(`${server.url}/v1/clusters`, {
-      method: 'POST',
-      headers: { 'x-api-key': adminKey, 'content-type': 'application/json' },
-      body: JSON.stringify({ id: 'testbed' }),
-    });
-    const { token } = (await created.json()) as { token: string };
-    executor = await startExecutor(
-      buildExecutorConfig(
-        {
-          apiUrl: server.url,
-          clusterId: 'testbed',
-          token,
-          kubectl: testbed.kubectl,
-          kubeconfig: testbed.kubeconfig,
-          logLevel: 'silent',
-        },
-        { PATH: `${testbed.binDir}:${process.env['PATH'] ?? ''}`, HOME: process.env['HOME'] },
-      ),
-    );
+    relayed = await startInProcessRelay(testbed, adminKey);
     client = new Client(
       { name: 'kubently-e2e-http', version: '1.0.0' },
       { versionNegotiation: { mode: 'auto' } },
     );
     await client.connect(
-      new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), {
+      new StreamableHTTPClientTransport(new URL(`${relayed.server.url}/mcp`), {
         requestInit: { headers: { 'x-api-key': adminKey } },
       }),
     );
-    for (let attempt = 0; attempt < 200; attempt += 1) {
-      const listed = await call(client, 'list_clusters', {});
-      if (
-        (listed.structuredContent as { clusters: { connected: boolean }[] }).clusters[0]?.connected === true
-      )
-        return;
-      await sleep(50);
-    }
-    throw new Error('the executor never connected');
   });
 
   afterAll(async () => {
     await client.close();
-    await executor?.close();
-    await server.close();
+    await relayed.close();
   });
 
   it('relays execute_kubectl to the real kubectl and diagnoses through the executor', async () => {
