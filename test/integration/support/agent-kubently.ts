@@ -1,8 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import type { LanguageModelV3CallOptions, LanguageModelV3StreamPart } from '@ai-sdk/provider';
 import { MockLanguageModelV3, convertArrayToReadableStream } from 'ai/test';
@@ -107,27 +103,7 @@ export const toolResultTexts = (options: LanguageModelV3CallOptions): string[] =
  * The kubectl test double that also answers `get <kind> -o json` with lists (one crash-looping pod
  * `checkout-7d9` in `shop`), so the diagnosis engine has something to diagnose.
  */
-export const createListingKubectl = (): FakeKubectl => {
-  const fixture = fileURLToPath(new URL('../../fixtures/fake-kubectl-lists.mjs', import.meta.url));
-  const dir = mkdtempSync(join(tmpdir(), 'kubently-listing-kubectl-'));
-  const logFile = join(dir, 'invocations.jsonl');
-  writeFileSync(logFile, '');
-  const path = join(dir, 'kubectl');
-  writeFileSync(
-    path,
-    `#!/bin/sh\nFAKE_KUBECTL_LOG='${logFile}' exec '${process.execPath}' '${fixture}' "$@"\n`,
-  );
-  chmodSync(path, 0o755);
-  return {
-    path,
-    logFile,
-    invocations: () =>
-      readFileSync(logFile, 'utf8')
-        .split('\n')
-        .filter((line) => line !== '')
-        .map((line) => JSON.parse(line) as ReturnType<FakeKubectl['invocations']>[number]),
-  };
-};
+export const createListingKubectl = (): FakeKubectl => createFakeKubectl('fake-kubectl-lists.mjs');
 
 export interface AgentKubently {
   readonly url: string;
