@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+
 import { TaskState } from '@a2a-js/sdk';
 import type { Task } from '@a2a-js/sdk';
 import type { Client } from '@a2a-js/sdk/client';
@@ -37,6 +39,20 @@ const isAlive = (pid: number): boolean => {
   }
 };
 
+const rawGet = (url: string, headers: Record<string, string>): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const request = httpRequest(url, { headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        resolve(Buffer.concat(chunks).toString('utf8'));
+      });
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end();
+  });
+
 const isTask = (value: unknown): value is Task =>
   typeof value === 'object' && value !== null && 'status' in value && 'artifacts' in value;
 
@@ -57,22 +73,35 @@ describe('A2A server (model mode)', () => {
     await kubently.close();
   });
 
-  it('serves a truthful agent card: 1.0 and 0.3 JSON-RPC interfaces, skills of what is enabled, examples naming the connected cluster', async () => {
-    const card = await client.getAgentCard();
-    expect(client.protocolVersion).toBe('1.0');
+  it('serves a truthful public agent card that names no cluster: 1.0 and 0.3 JSON-RPC interfaces, skills of what is enabled', async () => {
+    // The public card is fetched without credentials: it must not tell anyone which clusters exist.
+    // node:http, because fetch does not let a caller choose the Host header.
+    const publicCard = JSON.parse(
+      await rawGet(`${kubently.url}/.well-known/agent-card.json`, {
+        'A2A-Version': '1.0',
+        host: 'evil.example',
+      }),
+    ) as {
+      supportedInterfaces: { url: string; protocolBinding: string; protocolVersion: string }[];
+      description: string;
+      skills: { id: string; examples: string[] }[];
+      capabilities: { streaming: boolean; extendedAgentCard: boolean };
+    };
+    expect(JSON.stringify(publicCard)).not.toContain('prod');
+    // The URLs come from the listening address, never from the Host header a client sent.
+    expect(JSON.stringify(publicCard)).not.toContain('evil.example');
     expect(
-      card.supportedInterfaces.map((item) => [item.url, item.protocolBinding, item.protocolVersion]),
+      publicCard.supportedInterfaces.map((item) => [item.url, item.protocolBinding, item.protocolVersion]),
     ).toEqual([
       [`${kubently.url}/a2a`, 'JSONRPC', '1.0'],
       [`${kubently.url}/a2a`, 'JSONRPC', '0.3'],
     ]);
-    expect(card.capabilities?.streaming).toBe(true);
+    expect(publicCard.capabilities).toMatchObject({ streaming: true, extendedAgentCard: true });
     const expected = kubently.server.services.agent.hasDiagnose
       ? ['kubernetes-troubleshooting', 'cluster-diagnosis']
       : ['kubernetes-troubleshooting'];
-    expect(card.skills.map((skill) => skill.id)).toEqual(expected);
-    expect(card.skills[0]?.examples.join(' ')).toContain('cluster prod');
-    // Without A2A-Version (0.3 clients) the card has the 0.3 shape.
+    expect(publicCard.skills.map((skill) => skill.id)).toEqual(expected);
+    // Without A2A-Version (0.3 clients) the card has the 0.3 shape, and names no cluster either.
     const legacy = (await (await fetch(`${kubently.url}/.well-known/agent.json`)).json()) as Record<
       string,
       unknown
@@ -81,7 +110,28 @@ describe('A2A server (model mode)', () => {
       protocolVersion: '0.3.0',
       url: `${kubently.url}/a2a`,
       preferredTransport: 'JSONRPC',
+      supportsAuthenticatedExtendedCard: true,
     });
+    expect(JSON.stringify(legacy)).not.toContain('prod');
+  });
+
+  it('gives an authenticated caller the extended card, whose examples name the connected cluster; without a key it is refused', async () => {
+    // The SDK fetches the extended card itself when the public card advertises one.
+    const card = await client.getAgentCard(withKey(agentKeys.viewer));
+    expect(client.protocolVersion).toBe('1.0');
+    expect(card.skills[0]?.examples.join(' ')).toContain('cluster prod');
+    expect(card.description).toContain('Connected clusters: prod');
+    const anonymous = await a2aClient(kubently.url);
+    await expect(anonymous.getAgentCard()).rejects.toThrow(/401|unauthorized|API key/i);
+    // 0.3 clients ask with agent/getAuthenticatedExtendedCard.
+    const legacy = await fetch(`${kubently.url}/a2a`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': agentKeys.viewer },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'agent/getAuthenticatedExtendedCard' }),
+    });
+    const body = (await legacy.json()) as { result?: { description?: string; url?: string } };
+    expect(body.result?.description).toContain('Connected clusters: prod');
+    expect(body.result?.url).toBe(`${kubently.url}/a2a`);
   });
 
   it('streams task → tool call started/finished with metadata → text deltas → answer artifact → completed', async () => {
@@ -413,7 +463,7 @@ describe('A2A server (engine-only mode: no model configured)', () => {
   });
 
   it('lists only the diagnosis skill and answers from the engine through the executor', async () => {
-    const card = await client.getAgentCard();
+    const card = await client.getAgentCard(withKey(agentKeys.operator));
     expect(card.skills.map((skill) => skill.id)).toEqual(['cluster-diagnosis']);
     expect(card.skills[0]?.description).toContain('no language model is configured');
     const seen = await collect(

@@ -164,6 +164,45 @@ describe('kubently serve', () => {
     const port = createTestIo({ env: {} });
     expect(await run(['serve', '--port', '70000'], port)).toBe(2);
     expect(port.err()).toContain('--port must be a whole number from 0 to 65535');
+    // Beyond loopback the server must be told its public URL: the agent card is built from it.
+    const exposed = createTestIo({ env: {} });
+    expect(await run(['serve', '--host', '0.0.0.0', '--port', '0', '--log-level', 'silent'], exposed)).toBe(
+      2,
+    );
+    expect(exposed.err()).toContain(
+      'KUBENTLY_PUBLIC_URL: must be set when the server listens beyond loopback',
+    );
+    const badUrl = createTestIo({ env: {} });
+    expect(await run(['serve', '--public-url', 'kubently.example.com'], badUrl)).toBe(2);
+    expect(badUrl.err()).toContain('KUBENTLY_PUBLIC_URL: must be an http(s) URL');
+  });
+
+  it('listens beyond loopback with --public-url', async () => {
+    const serve = startCommand(
+      [
+        'serve',
+        '--host',
+        '0.0.0.0',
+        '--port',
+        '0',
+        '--public-url',
+        'https://kubently.example.com',
+        '--log-level',
+        'silent',
+      ],
+      {},
+    );
+    const url = await eventually(
+      () => Promise.resolve(/listening on (http:\S+)/.exec(serve.io.err())?.[1]),
+      'the server URL',
+    );
+    const card = (await (
+      await fetch(`http://127.0.0.1:${new URL(url).port}/.well-known/agent-card.json`, {
+        headers: { 'a2a-version': '1.0' },
+      })
+    ).json()) as { supportedInterfaces: { url: string }[] };
+    expect(card.supportedInterfaces[0]?.url).toBe('https://kubently.example.com/a2a');
+    expect(await serve.stop()).toBe(0);
   });
 });
 

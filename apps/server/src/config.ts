@@ -1,3 +1,5 @@
+import { isIPv4, isIPv6 } from 'node:net';
+
 import { z } from 'zod';
 
 import { AgentError, parseAgentConfig } from '@kubently/agent';
@@ -44,6 +46,13 @@ export interface ServerConfig {
    * origin of each card request (right unless a proxy rewrites the host or scheme).
    */
   readonly publicUrl: string | null;
+  /**
+   * Proxies whose X-Forwarded-For names the real client (KUBENTLY_TRUSTED_PROXIES: addresses and
+   * CIDR ranges). Empty: the socket peer is the source of every request.
+   */
+  readonly trustedProxies: readonly string[];
+  /** Invalid credentials from one source per minute before it is refused for a while (KUBENTLY_AUTH_FAILURE_LIMIT). */
+  readonly authFailureLimit: number;
   /** The troubleshooting agent (KUBENTLY_LLM_*, docs/agent.md); `agent.model` null: engine-only. */
   readonly agent: AgentConfig;
   readonly version: string;
@@ -68,6 +77,8 @@ export const defaultServerConfig: ServerConfig = Object.freeze({
   redisUrl: null,
   redisPrefix: 'kubently:',
   publicUrl: null,
+  trustedProxies: Object.freeze([]),
+  authFailureLimit: 10,
   agent: parseAgentConfig({}),
   version: '0.1.0',
 });
@@ -101,6 +112,8 @@ const variables = {
   KUBENTLY_REDIS_URL: 'redisUrl',
   KUBENTLY_REDIS_PREFIX: 'redisPrefix',
   KUBENTLY_PUBLIC_URL: 'publicUrl',
+  KUBENTLY_TRUSTED_PROXIES: 'trustedProxies',
+  KUBENTLY_AUTH_FAILURE_LIMIT: 'authFailureLimit',
 } as const;
 
 const integer = (min: number, max: number, example: string) =>
@@ -155,10 +168,57 @@ const fieldSchemas = {
       message: 'must be an http(s) URL such as https://kubently.example.com (no trailing slash needed)',
     })
     .transform((value) => value.replace(/\/+$/, '')),
+  trustedProxies: z.string().transform((value, context) => {
+    const entries = value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
+    for (const entry of entries) {
+      if (!isAddressOrRange(entry)) {
+        context.addIssue({
+          code: 'custom',
+          message: `"${entry}" is not an IP address or CIDR range; list the proxies in front of the server, e.g. 10.0.0.0/8,127.0.0.1`,
+        });
+        return z.NEVER;
+      }
+    }
+    return entries;
+  }),
+  authFailureLimit: integer(1, 1_000_000, '10'),
   redisPrefix: z.string().regex(/^[^{}\s]{1,64}$/, {
     message: 'must be 1-64 characters without spaces or braces, e.g. kubently:',
   }),
 } as const;
+
+const isAddressOrRange = (entry: string): boolean => {
+  const [address = '', prefix, extra] = entry.split('/');
+  if (extra !== undefined) return false;
+  const family = isIPv4(address) ? 4 : isIPv6(address) ? 6 : 0;
+  if (family === 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+};
+
+const loopbackHosts = new Set(['localhost', '::1', '[::1]']);
+
+/** 127.0.0.0/8, ::1 and localhost: only this machine can connect. */
+export const isLoopbackHost = (host: string): boolean =>
+  loopbackHosts.has(host.toLowerCase()) || (isIPv4(host) && host.startsWith('127.'));
+
+/**
+ * Checks that need the whole configuration (start() runs it, after flags have overridden the
+ * environment). Beyond loopback the server must know its public URL: the A2A agent card and
+ * other absolute links are written from it, never from a request's Host header.
+ */
+export const checkListenConfig = (config: ServerConfig): void => {
+  if (config.publicUrl === null && !isLoopbackHost(config.host)) {
+    throw new ConfigError(
+      'KUBENTLY_PUBLIC_URL',
+      `must be set when the server listens beyond loopback (KUBENTLY_HOST=${config.host}): set it to the URL clients reach the server at, e.g. https://kubently.example.com; the A2A agent card and links are built from it, never from the request's Host header`,
+    );
+  }
+};
 
 /**
  * `identity:key[:role]` entries separated by commas; role defaults to admin (keys from the
@@ -199,7 +259,11 @@ export const createConfig = (overrides: ConfigOverrides = {}): ServerConfig => {
   const merged: Record<string, unknown> = { ...defaultServerConfig };
   for (const [key, value] of Object.entries(overrides)) if (value !== undefined) merged[key] = value;
   const config = merged as unknown as ServerConfig;
-  return Object.freeze({ ...config, apiKeys: Object.freeze([...config.apiKeys]) });
+  return Object.freeze({
+    ...config,
+    apiKeys: Object.freeze([...config.apiKeys]),
+    trustedProxies: Object.freeze([...config.trustedProxies]),
+  });
 };
 
 /** Parses the given environment; throws ConfigError naming the variable and the fix. */

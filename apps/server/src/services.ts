@@ -5,6 +5,7 @@ import type { Command } from '@kubently/protocol';
 import { createAgentService } from './agent/agent-service.js';
 import type { AgentLanguageModel, AgentService } from './agent/agent-service.js';
 import { createApiKeyVerifier } from './auth/api-key-verifier.js';
+import { AuthFailureGuard } from './auth/auth-failure-guard.js';
 import type { ApiKeyVerifier } from './auth/api-key-verifier.js';
 import { AuditWriter } from './audit/audit-writer.js';
 import { ClusterService } from './clusters/cluster-service.js';
@@ -32,6 +33,8 @@ export interface ServerServices {
   readonly logger: Logger;
   readonly state: StateStore;
   readonly apiKeys: ApiKeyVerifier;
+  /** Failed authentication: logged per source and slowed down (429) past the limit. */
+  readonly authFailures: AuthFailureGuard;
   readonly hub: ExecutorHub;
   readonly clusters: ClusterService;
   readonly sessions: SessionService;
@@ -146,6 +149,7 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
     logger,
     state,
     apiKeys: createApiKeyVerifier(config.apiKeys),
+    authFailures: new AuthFailureGuard({ clock, logger, maxFailures: config.authFailureLimit }),
     hub,
     clusters,
     sessions,

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 
 import { createAdaptorServer } from '@hono/node-server';
 
+import { checkListenConfig } from './config.js';
 import type { ServerConfig } from './config.js';
 import { createApp } from './http/create-app.js';
 import { createRedisState } from './state/redis/create-redis-state.js';
@@ -24,6 +25,7 @@ export const start = async (
   config: ServerConfig,
   overrides: ServiceOverrides = {},
 ): Promise<RunningServer> => {
+  checkListenConfig(config);
   let redis: RedisStateStore | undefined;
   if (overrides.state === undefined && config.redisUrl !== null) {
     redis = await createRedisState({

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
-import { ConfigError, defaultServerConfig, parseApiKeys, parseEnvironment } from '../src/config.js';
+import {
+  checkListenConfig,
+  ConfigError,
+  defaultServerConfig,
+  parseApiKeys,
+  parseEnvironment,
+} from '../src/config.js';
 
 describe('parseEnvironment', () => {
   it('gives the defaults for an empty environment, frozen', () => {
@@ -100,5 +106,45 @@ describe('parseEnvironment: agent and A2A settings', () => {
     expect(() => parseEnvironment({ KUBENTLY_PUBLIC_URL: 'kubently.example.com' })).toThrow(
       /KUBENTLY_PUBLIC_URL: must be an http\(s\) URL/,
     );
+  });
+
+  it('reads KUBENTLY_TRUSTED_PROXIES (addresses and CIDR ranges) and rejects anything else, naming it', () => {
+    expect(
+      parseEnvironment({ KUBENTLY_TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1,fd00::/8' }).trustedProxies,
+    ).toEqual(['10.0.0.0/8', '127.0.0.1', 'fd00::/8']);
+    expect(parseEnvironment({}).trustedProxies).toEqual([]);
+    for (const bad of ['proxy.internal', '10.0.0.0/33', '10.0.0.1/8/1', '::1/129']) {
+      expect(() => parseEnvironment({ KUBENTLY_TRUSTED_PROXIES: bad })).toThrow(
+        new RegExp(
+          `KUBENTLY_TRUSTED_PROXIES: "${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}" is not an IP address or CIDR range`,
+        ),
+      );
+    }
+  });
+
+  it('reads KUBENTLY_AUTH_FAILURE_LIMIT (default 10)', () => {
+    expect(parseEnvironment({}).authFailureLimit).toBe(10);
+    expect(parseEnvironment({ KUBENTLY_AUTH_FAILURE_LIMIT: '25' }).authFailureLimit).toBe(25);
+    expect(() => parseEnvironment({ KUBENTLY_AUTH_FAILURE_LIMIT: '0' })).toThrow(
+      /KUBENTLY_AUTH_FAILURE_LIMIT: must be at least 1/,
+    );
+  });
+
+  it('beyond loopback, KUBENTLY_PUBLIC_URL is required (the agent card is never built from the Host header)', () => {
+    expect(() => {
+      checkListenConfig(parseEnvironment({ KUBENTLY_HOST: '0.0.0.0' }));
+    }).toThrow(
+      /KUBENTLY_PUBLIC_URL: must be set when the server listens beyond loopback \(KUBENTLY_HOST=0.0.0.0\)/,
+    );
+    for (const host of ['127.0.0.1', '127.1.2.3', '::1', 'localhost']) {
+      expect(() => {
+        checkListenConfig(parseEnvironment({ KUBENTLY_HOST: host }));
+      }).not.toThrow();
+    }
+    expect(() => {
+      checkListenConfig(
+        parseEnvironment({ KUBENTLY_HOST: '::', KUBENTLY_PUBLIC_URL: 'https://k.example.com' }),
+      );
+    }).not.toThrow();
   });
 });

@@ -13,7 +13,7 @@ import type { CommandSpec } from '../command-spec.js';
 import { exitCodes } from '../exit-codes.js';
 import { generateApiKey } from '../up/generate-api-key.js';
 
-const usage = 'kubently serve [--host HOST] [--port PORT] [--log-level LEVEL]';
+const usage = 'kubently serve [--host HOST] [--port PORT] [--public-url URL] [--log-level LEVEL]';
 
 export const serveCommand: CommandSpec = {
   path: ['serve'],
@@ -27,11 +27,18 @@ printed once.
 Flags:
   --host HOST         listen address (default 127.0.0.1, KUBENTLY_HOST; use 0.0.0.0 to expose it)
   --port PORT         listen port (default 8080, KUBENTLY_PORT; 0 picks a free port)
+  --public-url URL    the URL clients reach the server at (KUBENTLY_PUBLIC_URL); required with a
+                      non-loopback --host, e.g. https://kubently.example.com
   --log-level LEVEL   ${logLevels.join(' | ')} (default info, KUBENTLY_LOG_LEVEL)`,
   run: async (argv, io) => {
     const { values, positionals } = parseCommandArgs(
       argv,
-      { host: { type: 'string' }, port: { type: 'string' }, 'log-level': { type: 'string' } },
+      {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'public-url': { type: 'string' },
+        'log-level': { type: 'string' },
+      },
       usage,
     );
     requirePositionals(positionals, [], usage);
@@ -39,7 +46,11 @@ Flags:
     const { parseEnvironment, start: startServer } = await import('@kubently/server');
     let base: ServerConfig;
     try {
-      base = parseEnvironment(io.env);
+      const publicUrl = values['public-url'];
+      // The flag goes through the same validation as the variable it stands for.
+      base = parseEnvironment(
+        publicUrl === undefined ? io.env : { ...io.env, KUBENTLY_PUBLIC_URL: publicUrl },
+      );
     } catch (error) {
       throw fromAppError(error, 'server');
     }

@@ -5,6 +5,7 @@ import { KubentlyError } from '../errors/kubently-error.js';
 import type { ServerServices } from '../services.js';
 import type { AppEnv } from './app-env.js';
 import { registerA2aRoutes } from './a2a/index.js';
+import { guardAuthentication } from './auth-failures.js';
 import { correlation } from './correlation.js';
 import { errorResponse } from './error-body.js';
 import { registerExecutorRoutes } from './executor/index.js';
@@ -18,6 +19,7 @@ import {
   registerSessionRoutes,
 } from './rest/index.js';
 import { registerSeedRoutes } from './seed/index.js';
+import { trustedProxyList } from './source-address.js';
 
 /** The caller is only set on authenticated routes. */
 const callerOf = (variables: { caller?: Caller }): Caller | undefined => variables.caller;
@@ -28,6 +30,7 @@ export const createApp = (services: ServerServices): Hono<AppEnv> => {
   const { logger } = services;
 
   app.use(correlation(services.ids));
+  app.use(guardAuthentication(services.authFailures, trustedProxyList(services.config.trustedProxies)));
   app.use(async (c, next) => {
     await next();
     if (logger.isLevelEnabled('debug')) {

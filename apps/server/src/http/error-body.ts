@@ -26,5 +26,10 @@ export const errorResponse = (c: Context<AppEnv>, error: unknown, logger: Logger
       ...(known.details === undefined ? {} : { details: { ...known.details } }),
     },
   };
+  // Limits say when to come back (details.retryAfterSeconds); clients and proxies read Retry-After.
+  const retryAfter = known.details?.['retryAfterSeconds'];
+  if (typeof retryAfter === 'number' && Number.isFinite(retryAfter) && retryAfter >= 0) {
+    c.header('retry-after', String(Math.ceil(retryAfter)));
+  }
   return c.json(body, status);
 };

@@ -1,3 +1,4 @@
+import type { AgentCard } from '@a2a-js/sdk';
 import {
   AgentCard as AgentCardMessage,
   A2A_VERSION_HEADER,
@@ -17,6 +18,7 @@ import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 
 import { headers } from '@kubently/protocol';
+import type { ClusterInfo } from '@kubently/protocol';
 
 import { isAllowed } from '../../auth/permissions.js';
 import type { Caller } from '../../auth/api-key-verifier.js';
@@ -24,13 +26,17 @@ import { isKubentlyError, KubentlyError } from '../../errors/kubently-error.js';
 import { httpStatusOf } from '../../errors/http-status.js';
 import type { ServerServices } from '../../services.js';
 import type { AppEnv } from '../app-env.js';
+import { localOriginOf } from '../source-address.js';
 import { readJson } from '../read-json.js';
 import { createA2aTaskStore } from './a2a-task-store.js';
 import { jsonRpcCodes, toA2aError } from './a2a-errors.js';
 import { a2aPath, agentCardPaths, buildAgentCard, toLegacyAgentCard } from './agent-card.js';
-import { CallerUser } from './caller-user.js';
+import { callerUserOf, CallerUser } from './caller-user.js';
 import { KubentlyAgentExecutor } from './kubently-agent-executor.js';
 import { KubentlyRequestHandler } from './kubently-request-handler.js';
+
+/** Where a call's base URL travels to the extended card provider (ServerCallContext state). */
+const baseUrlStateKey = 'kubently.baseUrl';
 
 /** Methods that run the agent (and so commands) as the caller: operators and admins only. */
 const runMethods: ReadonlySet<string> = new Set([
@@ -106,15 +112,28 @@ export const registerA2aRoutes = (app: Hono<AppEnv>, services: ServerServices): 
     ids: services.ids,
     logger,
   });
-  const baseUrlOf = (c: Context<AppEnv>): string => config.publicUrl ?? new URL(c.req.url).origin;
-  const cardFor = async (baseUrl: string) =>
+  // Never the Host header: a client (or a DNS-rebinding page) must not choose the URLs the card
+  // sends other agents to. Beyond loopback KUBENTLY_PUBLIC_URL is required (checkListenConfig).
+  const configuredBase = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  const baseUrlOf = (c: Context<AppEnv>): string => config.publicUrl ?? localOriginOf(c) ?? configuredBase;
+  const cardFor = (baseUrl: string, visible: readonly ClusterInfo[] | null) =>
     buildAgentCard({
       baseUrl,
       version: config.version,
       mode: agent.mode,
       hasDiagnose: agent.hasDiagnose,
-      clusters: await clusters.list(),
+      clusters: visible,
     });
+  /** The extended card names the clusters the caller may use; the routes only build contexts for callers. */
+  const extendedCard = async (context: ServerCallContext): Promise<AgentCard> => {
+    const caller = callerUserOf(context);
+    if (caller === null) throw new KubentlyError('unauthorized', 'the extended agent card needs an API key');
+    const baseUrl = context.state.get(baseUrlStateKey);
+    return cardFor(
+      typeof baseUrl === 'string' ? baseUrl : (config.publicUrl ?? configuredBase),
+      await clusters.list(),
+    );
+  };
   // The handler's card only decides versions and capabilities, which do not change at run time.
   const handler = new KubentlyRequestHandler(
     buildAgentCard({
@@ -122,18 +141,19 @@ export const registerA2aRoutes = (app: Hono<AppEnv>, services: ServerServices): 
       version: config.version,
       mode: agent.mode,
       hasDiagnose: agent.hasDiagnose,
-      clusters: [],
+      clusters: null,
     }),
     createA2aTaskStore(state.tasks),
     executor,
     state.tasks,
+    extendedCard,
   );
   const transport = new JsonRpcTransportHandler(handler);
   const legacyTransport = new LegacyJsonRpcTransportHandler(handler);
 
   for (const path of agentCardPaths) {
-    app.get(path, async (c) => {
-      const card = await cardFor(baseUrlOf(c));
+    app.get(path, (c) => {
+      const card = cardFor(baseUrlOf(c), null);
       c.header('cache-control', 'no-cache');
       c.header('vary', A2A_VERSION_HEADER);
       return c.json(
@@ -206,7 +226,10 @@ export const registerA2aRoutes = (app: Hono<AppEnv>, services: ServerServices): 
     const context = new ServerCallContext({
       user: new CallerUser(caller, c.get('correlationId')),
       ...(requestedVersion === undefined ? {} : { requestedVersion }),
-      state: new Map([[STATE_HEADERS_KEY, requestHeaders]]),
+      state: new Map<string, unknown>([
+        [STATE_HEADERS_KEY, requestHeaders],
+        [baseUrlStateKey, baseUrlOf(c)],
+      ]),
     });
     try {
       validateVersion(context.requestedVersion, await handler.getAgentCard(), 'JSONRPC');

@@ -13,8 +13,12 @@ export interface AgentCardInput {
   readonly version: string;
   readonly mode: 'model' | 'engine';
   readonly hasDiagnose: boolean;
-  /** Registered clusters; the connected ones name the examples. */
-  readonly clusters: readonly ClusterInfo[];
+  /**
+   * Null: the public card, fetched without credentials, which names no cluster. A list: the
+   * authenticated extended card (A2A GetExtendedAgentCard) of a caller, whose connected clusters
+   * name the examples and the description.
+   */
+  readonly clusters: readonly ClusterInfo[] | null;
 }
 
 const outputModes = ['text/markdown', 'text/plain'];
@@ -38,8 +42,8 @@ const skill = (
   securityRequirements: [],
 });
 
-const exampleClusters = (clusters: readonly ClusterInfo[]): string[] => {
-  const connected = clusters.filter((cluster) => cluster.connected).map((cluster) => cluster.id);
+const exampleClusters = (clusters: readonly ClusterInfo[] | null): string[] => {
+  const connected = (clusters ?? []).filter((cluster) => cluster.connected).map((cluster) => cluster.id);
   return connected.slice(0, maxExampleClusters);
 };
 
@@ -93,12 +97,15 @@ export const buildAgentCard = (input: AgentCardInput): AgentCard => {
   const url = `${input.baseUrl}${a2aPath}`;
   const skills = agentSkills(input);
   const connected = exampleClusters(input.clusters);
+  const connectedCount = (input.clusters ?? []).filter((cluster) => cluster.connected).length;
   const availability =
     skills.length === 0
       ? ' Not available right now: no language model (KUBENTLY_LLM_PROVIDER) and no diagnosis engine are configured.'
-      : connected.length === 0
-        ? ' No cluster is connected right now.'
-        : ` Connected clusters: ${connected.join(', ')}${input.clusters.filter((c) => c.connected).length > connected.length ? ', ...' : ''}.`;
+      : input.clusters === null
+        ? ' Authenticated callers get the clusters they may use from the extended agent card (GetExtendedAgentCard).'
+        : connected.length === 0
+          ? ' No cluster is connected right now.'
+          : ` Connected clusters: ${connected.join(', ')}${connectedCount > connected.length ? ', ...' : ''}.`;
   return {
     name: 'Kubently',
     description: `Troubleshoots Kubernetes clusters in real time through read-only kubectl relayed to each cluster's executor; every command is policy-checked and audited as the caller.${availability}`,
@@ -109,7 +116,7 @@ export const buildAgentCard = (input: AgentCardInput): AgentCard => {
     provider: { organization: 'Kubently', url: input.baseUrl },
     version: input.version,
     documentationUrl: `${input.baseUrl}/v1/openapi.json`,
-    capabilities: { streaming: true, pushNotifications: false, extensions: [], extendedAgentCard: false },
+    capabilities: { streaming: true, pushNotifications: false, extensions: [], extendedAgentCard: true },
     securitySchemes: {
       apiKey: {
         scheme: {
@@ -156,6 +163,7 @@ export const toLegacyAgentCard = (card: AgentCard): Record<string, unknown> => {
       pushNotifications: card.capabilities?.pushNotifications ?? false,
       stateTransitionHistory: false,
     },
+    supportsAuthenticatedExtendedCard: card.capabilities?.extendedAgentCard ?? false,
     securitySchemes: {
       apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'A Kubently API key' },
     },

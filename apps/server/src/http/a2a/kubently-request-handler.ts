@@ -9,7 +9,12 @@ import type {
 } from '@a2a-js/sdk';
 import { TaskState } from '@a2a-js/sdk';
 import { TaskNotFoundError, UnsupportedOperationError } from '@a2a-js/sdk/errors';
-import type { AgentExecutionEvent, ServerCallContext, TaskStore } from '@a2a-js/sdk/server';
+import type {
+  AgentExecutionEvent,
+  ExtendedAgentCardProvider,
+  ServerCallContext,
+  TaskStore,
+} from '@a2a-js/sdk/server';
 import { DefaultRequestHandler } from '@a2a-js/sdk/server';
 
 import type { AgentTaskStore } from '../../state/agent-task-store.js';
@@ -65,8 +70,15 @@ export class KubentlyRequestHandler extends DefaultRequestHandler {
   readonly #tasks: AgentTaskStore;
   readonly #store: TaskStore;
 
-  constructor(card: AgentCard, store: TaskStore, executor: KubentlyAgentExecutor, tasks: AgentTaskStore) {
-    super(card, store, executor);
+  constructor(
+    card: AgentCard,
+    store: TaskStore,
+    executor: KubentlyAgentExecutor,
+    tasks: AgentTaskStore,
+    /** GetExtendedAgentCard: the card for the authenticated caller (it names their clusters). */
+    extendedCard?: ExtendedAgentCardProvider,
+  ) {
+    super(card, store, executor, undefined, undefined, undefined, extendedCard);
     this.#executor = executor;
     this.#tasks = tasks;
     this.#store = store;

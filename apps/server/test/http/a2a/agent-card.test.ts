@@ -66,4 +66,13 @@ describe('agent card', () => {
       securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' } },
     });
   });
+
+  it('the public card (no caller) names no cluster even when clusters are connected, and points to the extended card', () => {
+    const card = buildAgentCard({ ...base, clusters: null, mode: 'model', hasDiagnose: true });
+    expect(card.capabilities?.extendedAgentCard).toBe(true);
+    expect(card.description).toContain('extended agent card');
+    expect(card.description).not.toContain('Connected clusters');
+    expect(card.skills.flatMap((skill) => skill.examples).join(' ')).not.toMatch(/cluster \w/);
+    expect(toLegacyAgentCard(card)).toMatchObject({ supportsAuthenticatedExtendedCard: true });
+  });
 });
