@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-import { commandResponseSchema, errorBodySchema } from '@kubently/protocol';
+import { clusterListSchema, commandResponseSchema, errorBodySchema } from '@kubently/protocol';
 import type { CommandResponse } from '@kubently/protocol';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -134,6 +137,46 @@ describe('Redis: several replicas share one state', () => {
       runners.add(ran[0]?.ppid ?? -1);
     }
     for (const runner of runners) expect([first.pid, second.pid]).toContain(runner);
+  });
+
+  it('the policy an executor reports on replica A is the pre-check on replica B (mode and extras)', async () => {
+    const [a, b] = (await startReplicas(2)) as [RunningServer, RunningServer];
+    const clusterId = 'policy-across';
+    const token = await a.api.addCluster(clusterId);
+    const kubectl = createFakeKubectl();
+    const dir = mkdtempSync(join(tmpdir(), 'kubently-policy-'));
+    const policyFile = join(dir, 'policy.json');
+    writeFileSync(
+      policyFile,
+      JSON.stringify({ mode: 'extendedReadOnly', restrictedResources: ['configmaps'] }),
+    );
+    await connectExecutor(a, {
+      clusterId,
+      token,
+      kubectl,
+      env: { ...executorEnv, KUBENTLY_POLICY_FILE: policyFile },
+    });
+    // B learns the report from Redis, not from its own memory.
+    await eventually(async () => {
+      const cluster = clusterListSchema
+        .parse((await b.api.get('/v1/clusters')).body)
+        .clusters.find((entry) => entry.id === clusterId);
+      return cluster?.mode === 'extendedReadOnly' ? true : undefined;
+    });
+
+    // A restricted resource: refused by B's pre-check (422), never sent to the executor.
+    const restricted = `cm-${randomUUID()}`;
+    const denied = await run(b, clusterId, ['get', 'configmaps', restricted]);
+    expect(denied.status).toBe(422);
+    expect(errorBodySchema.parse(denied.body).error.code).toBe('policy_denied');
+    expect(ranWith(kubectl, restricted)).toHaveLength(0);
+
+    // A flag only extendedReadOnly allows: B lets it through and the executor runs it.
+    const watched = `pod-${randomUUID()}`;
+    const answer = await run(b, clusterId, ['get', 'pods', watched, '--watch']);
+    expect(answer.status).toBe(200);
+    expect(commandResponseSchema.parse(answer.body).status).toBe('succeeded');
+    expect(ranWith(kubectl, watched)).toHaveLength(1);
   });
 
   it('caller on replica B stops waiting (X-Request-Timeout): replica A, holding the stream, cancels the running kubectl', async () => {

@@ -120,7 +120,8 @@ describe('relay wire (server side, raw executor connection)', () => {
       });
     const empty = await poll(1);
     expect(empty.status).toBe(200);
-    expect(longPollResponseSchema.parse(await empty.json())).toEqual({ frames: [] });
+    // The answer also announces the result body limit (the default 4 MiB here).
+    expect(longPollResponseSchema.parse(await empty.json())).toEqual({ frames: [], maxResultBytes: 4194304 });
     const pending = poll(20);
     await new Promise((resolve) => setTimeout(resolve, 200));
     const queued = await server.api.post('/v1/commands?wait=false', {

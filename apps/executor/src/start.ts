@@ -5,10 +5,12 @@ import type { KubectlVersions } from './capabilities/detect-kubectl-versions.js'
 import type { ExecutorConfig } from './config.js';
 import { defaultDependencies } from './dependencies.js';
 import type { ExecutorDependencies } from './dependencies.js';
+import { KubentlyError } from './executor-error.js';
 import type { LinkHandlers } from './link/link-handlers.js';
 import { LinkRestored } from './link/link-restored.js';
 import { runPollLink } from './link/poll-link.js';
-import { describeError, ServerClient } from './link/server-client.js';
+import { backoffDelayMs } from './link/backoff.js';
+import { describeError, RetryableError, ServerClient } from './link/server-client.js';
 import { runSseLink } from './link/sse-link.js';
 import { createLogger } from './logger.js';
 import type { Logger } from './logger.js';
@@ -37,6 +39,8 @@ export interface RunningExecutor {
 const drainMs = 5000;
 const versionProbeTimeoutMs = 5000;
 const resultGiveUpMs = 10 * 60 * 1000;
+/** Capabilities posts per connection before giving up until the next one. */
+const capabilityAttempts = 6;
 
 /** Starts an executor: the link to the server, the runner and the optional health server. */
 export async function start(
@@ -101,18 +105,44 @@ export async function start(
     },
   });
 
+  /** Bumped on every (re)connection: a report still retrying for an older one stops. */
+  let connection = 0;
   const reportCapabilities = async (): Promise<void> => {
+    const mine = (connection += 1);
     const known = await versions;
     const capabilities: ExecutorCapabilities = {
       executorId,
       executorVersion,
       mode: config.policy.mode,
+      policy: {
+        extraVerbs: [...config.policy.extraVerbs],
+        extraFlags: [...config.policy.extraFlags],
+        restrictedResources: [...config.policy.restrictedResources],
+      },
       kubectlVersion: known.kubectlVersion,
       kubernetesVersion: known.kubernetesVersion,
       maxConcurrency: config.maxConcurrency,
       transport: config.transport,
     };
-    await client.postCapabilities(capabilities, linkAbort.signal);
+    // The server takes a report only over a live link (409 until it has recorded this one, e.g. on
+    // another replica): retry briefly while this connection is the current one.
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await client.postCapabilities(capabilities, linkAbort.signal);
+        return;
+      } catch (error) {
+        const isWorthRetrying =
+          error instanceof RetryableError || (error instanceof KubentlyError && error.code === 'conflict');
+        if (!isWorthRetrying || attempt >= capabilityAttempts - 1 || mine !== connection) throw error;
+      }
+      const delayMs = backoffDelayMs(attempt, {
+        baseMs: 250,
+        capMs: config.maxBackoffMs,
+        random: deps.random,
+      });
+      await deps.sleep(delayMs, linkAbort.signal);
+      if (mine !== connection) return;
+    }
   };
 
   let hasConnected = false;
@@ -131,7 +161,11 @@ export async function start(
     onFrame: (frame: ExecutorFrame) => {
       switch (frame.type) {
         case 'connected':
-          logger.debug({ serverVersion: frame.serverVersion }, 'server confirmed the stream');
+          client.learnResultLimit(frame.maxResultBytes);
+          logger.debug(
+            { serverVersion: frame.serverVersion, maxResultBytes: frame.maxResultBytes },
+            'server confirmed the stream',
+          );
           return;
         case 'command':
           if (frame.command.clusterId !== config.clusterId) {

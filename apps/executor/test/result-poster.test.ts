@@ -35,6 +35,27 @@ function scriptedClient(statuses: number[]): { client: ServerClient; calls: () =
   return { client, calls: () => calls };
 }
 
+/** A client that records every posted body and answers with the scripted status and JSON body. */
+function recordingClient(answers: { status: number; body?: unknown }[]): {
+  client: ServerClient;
+  posted: CommandResult[];
+} {
+  const posted: CommandResult[] = [];
+  const client = new ServerClient({
+    apiUrl: 'http://127.0.0.1:9',
+    clusterId: 'prod',
+    token: 't',
+    executorId: 'e',
+    fetch: (_url, init) => {
+      posted.push(JSON.parse(typeof init?.body === 'string' ? init.body : '') as CommandResult);
+      const answer = answers.shift() ?? { status: 200 };
+      const body = answer.body ?? { accepted: true, commandId: 'c-1', duplicate: false };
+      return Promise.resolve(new Response(JSON.stringify(body), { status: answer.status }));
+    },
+  });
+  return { client, posted };
+}
+
 const base = { logger: silentLogger, maxBackoffMs: 30_000, giveUpAfterMs: 600_000, random: () => 0.5 };
 
 describe('postResultUntilAcked', () => {
@@ -61,8 +82,8 @@ describe('postResultUntilAcked', () => {
     expect(slept).toEqual([100, 200, 400]);
   });
 
-  it('stops at a 404 or 403 without retrying', async () => {
-    for (const status of [404, 403]) {
+  it('stops at a 404, 403 or 409 without retrying', async () => {
+    for (const status of [404, 403, 409]) {
       const { client, calls } = scriptedClient([status]);
       const outcome = await postResultUntilAcked(
         { ...base, client, now: () => 0, sleep: () => Promise.resolve() },
@@ -113,5 +134,75 @@ describe('postResultUntilAcked', () => {
     restored.restored();
     expect(await posting).toBe('acked');
     expect(calls()).toBe(2);
+  });
+
+  const bigResult: CommandResult = { ...result, stdout: 'x'.repeat(5000), executorId: 'e', redactions: 2 };
+  const bigSize = Buffer.byteLength(JSON.stringify(bigResult));
+
+  it('posts a small output_too_large failure instead of a result over the limit the server announced', async () => {
+    const { client, posted } = recordingClient([{ status: 200 }]);
+    client.learnResultLimit(2048);
+    const outcome = await postResultUntilAcked(
+      { ...base, client, now: () => 0, sleep: () => Promise.resolve() },
+      bigResult,
+      new AbortController().signal,
+    );
+    expect(outcome).toBe('acked');
+    expect(posted).toHaveLength(1);
+    const sent = posted[0];
+    expect(sent).toMatchObject({
+      commandId: 'c-1',
+      exitCode: 0,
+      stdout: '',
+      truncated: true,
+      redactions: 2,
+      executorId: 'e',
+      failure: { code: 'output_too_large' },
+    });
+    expect(sent?.failure?.message).toContain(`${bigSize} bytes`);
+    expect(sent?.failure?.message).toContain('2048 bytes');
+    expect(sent?.failure?.message).toContain('KUBENTLY_RESULT_BODY_LIMIT_BYTES');
+    expect(sent?.stderr).toBe(sent?.failure?.message);
+    expect(Buffer.byteLength(JSON.stringify(sent))).toBeLessThan(2048);
+  });
+
+  it('posts a result under the limit as it is', async () => {
+    const { client, posted } = recordingClient([{ status: 200 }]);
+    client.learnResultLimit(bigSize);
+    await postResultUntilAcked(
+      { ...base, client, now: () => 0, sleep: () => Promise.resolve() },
+      bigResult,
+      new AbortController().signal,
+    );
+    expect(posted).toEqual([bigResult]);
+  });
+
+  it('turns a 413 (a server that announced no limit) into the same failure instead of dropping the result', async () => {
+    const { client, posted } = recordingClient([
+      {
+        status: 413,
+        body: { error: { code: 'payload_too_large', message: 'too big', details: { limitBytes: 4096 } } },
+      },
+      { status: 200 },
+    ]);
+    const outcome = await postResultUntilAcked(
+      { ...base, client, now: () => 0, sleep: () => Promise.resolve() },
+      bigResult,
+      new AbortController().signal,
+    );
+    expect(outcome).toBe('acked');
+    expect(posted.map((body) => body.failure?.code)).toEqual([undefined, 'output_too_large']);
+    expect(posted[1]?.failure?.message).toContain('4096 bytes');
+  });
+
+  it('stops when even the small failure is refused as too large', async () => {
+    const { client, posted } = recordingClient([{ status: 413 }, { status: 413 }]);
+    const outcome = await postResultUntilAcked(
+      { ...base, client, now: () => 0, sleep: () => Promise.resolve() },
+      bigResult,
+      new AbortController().signal,
+    );
+    expect(outcome).toBe('rejected');
+    expect(posted).toHaveLength(2);
   });
 });

@@ -1,3 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import type { Command, CommandResult, ExecutorCapabilities } from '@kubently/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -72,6 +76,51 @@ describe('start (executor against a stub server)', () => {
       const metrics = await (await fetch(`${executor.healthUrl ?? ''}/metrics`)).text();
       expect(metrics).toContain('kubently_executor_commands_total{outcome="succeeded"} 1');
       expect(metrics).toContain('kubently_executor_connected 1');
+    });
+  }
+
+  for (const transport of ['sse', 'poll'] as const) {
+    it(`${transport}: reports its policy extras, retrying while the server has not recorded its link (409)`, async () => {
+      stub = new StubServer();
+      await stub.listen();
+      stub.capabilityStatuses.push(409, 409);
+      const dir = mkdtempSync(join(tmpdir(), 'kubently-policy-'));
+      const policyFile = join(dir, 'policy.json');
+      writeFileSync(
+        policyFile,
+        JSON.stringify({
+          mode: 'extendedReadOnly',
+          extraVerbs: ['rollout restart'],
+          extraFlags: ['--chunk_size'],
+          restrictedResources: ['ConfigMaps'],
+        }),
+      );
+      const config = buildExecutorConfig(
+        {
+          apiUrl: stub.url,
+          clusterId: 'prod',
+          token: 'secret-token',
+          kubectl: createFakeKubectl().path,
+          transport,
+          policyFile,
+          pollWaitSeconds: 1,
+        },
+        { PATH: process.env.PATH },
+      );
+      executor = await start(config, { logger: silentLogger, sleep: () => Promise.resolve() });
+      const reports = await stub.waitFor((r) => r.path === '/v1/executor/capabilities', 3);
+      for (const posted of reports) {
+        expect(posted.body).toMatchObject({
+          executorId: executor.executorId,
+          mode: 'extendedReadOnly',
+          policy: {
+            extraVerbs: ['rollout restart'],
+            extraFlags: ['--chunk-size'],
+            restrictedResources: ['configmaps'],
+          },
+        } satisfies Partial<ExecutorCapabilities>);
+      }
+      expect(stub.capabilityStatuses).toEqual([]);
     });
   }
 

@@ -12,7 +12,7 @@ export type { ApiKeyEntry, ConfigOverrides, LogLevel, ServerConfig } from './con
 export { KubentlyError } from './errors/index.js';
 export { createApp } from './http/index.js';
 export type { AppEnv } from './http/index.js';
-export { followReportedMode } from './policy/index.js';
+export { followReportedPolicies } from './policy/index.js';
 export type { PolicyResolver } from './policy/index.js';
 export { createServices } from './services.js';
 export type { ServerServices, ServiceOverrides } from './services.js';

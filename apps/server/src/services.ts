@@ -13,7 +13,7 @@ import { CommandService } from './commands/command-service.js';
 import { DiagnosisService } from './diagnosis/diagnosis-service.js';
 import type { ServerConfig } from './config.js';
 import { ExecutorHub } from './executors/executor-hub.js';
-import { followReportedMode } from './policy/policy-gate.js';
+import { followReportedPolicies } from './policy/policy-gate.js';
 import type { PolicyResolver } from './policy/policy-gate.js';
 import { SessionService } from './sessions/session-service.js';
 import { createMemoryState } from './state/memory/create-memory-state.js';
@@ -108,8 +108,8 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
     clock,
     ids,
     logger,
-    policy: overrides.policy ?? followReportedMode,
-    reportedMode: (clusterId) => clusters.reportedMode(clusterId),
+    policy: overrides.policy ?? followReportedPolicies,
+    reportedPolicies: (clusterId) => clusters.reportedPolicies(clusterId),
     executorGraceMs: config.executorGraceMs,
     asyncSlackMs: 5000,
   });

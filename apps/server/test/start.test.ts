@@ -76,7 +76,11 @@ describe('start() over a real loopback socket', { timeout: 20_000 }, () => {
     expect(frame?.id).toBe(command.id);
     const ack = await fetch(`${server.url}/v1/executor/results`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'x-executor-id': 'ex-socket',
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({
         commandId: command.id,
         exitCode: 0,

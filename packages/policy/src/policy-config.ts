@@ -1,4 +1,9 @@
-import { policyModeSchema } from '@kubently/protocol';
+import {
+  policyLongFlagSchema,
+  policyModeSchema,
+  policyResourceSchema,
+  policyVerbSchema,
+} from '@kubently/protocol';
 import type { PolicyMode } from '@kubently/protocol';
 import { z } from 'zod';
 
@@ -18,29 +23,13 @@ export interface PolicyConfig {
   readonly restrictedResources: readonly string[];
 }
 
-const verbNameSchema = z
-  .string()
-  .regex(
-    /^[a-z][a-z-]*[a-z]( [a-z][a-z-]*[a-z]){0,2}$/,
-    'a verb is lower-case letters and dashes, optionally with its subcommand, e.g. "top" or "rollout restart"',
-  );
-const longFlagSchema = z
-  .string()
-  .regex(/^--[a-z0-9][a-z0-9_-]*$/, 'an extra flag is a long flag without value, e.g. "--chunk-size"');
-const resourceNameSchema = z
-  .string()
-  .regex(
-    /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i,
-    'a resource is a name with an optional group, e.g. "configmaps" or "widgets.example.com"',
-  );
-
 /** Schema of the per-cluster policy file (JSON or YAML, parsed by the app). Unknown keys are errors. */
 export const policyConfigSchema = z.strictObject({
   mode: policyModeSchema.default('readOnly'),
   fullAccessAcknowledged: z.boolean().default(false),
-  extraVerbs: z.array(verbNameSchema).max(64).default([]),
-  extraFlags: z.array(longFlagSchema).max(128).default([]),
-  restrictedResources: z.array(resourceNameSchema).max(256).default([]),
+  extraVerbs: z.array(policyVerbSchema).max(64).default([]),
+  extraFlags: z.array(policyLongFlagSchema).max(128).default([]),
+  restrictedResources: z.array(policyResourceSchema).max(256).default([]),
 });
 
 export type PolicyConfigInput = z.input<typeof policyConfigSchema>;

@@ -57,6 +57,8 @@ export const commandFailureCodes = [
   'command_timeout',
   'spawn_failed',
   'executor_error',
+  /** The result was larger than the server accepts: the executor posted this failure instead. */
+  'output_too_large',
 ] as const;
 export const commandFailureSchema = z.object({
   code: z.enum(commandFailureCodes),

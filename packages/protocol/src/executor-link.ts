@@ -21,6 +21,12 @@ export const connectedFrameSchema = z.object({
   executorId: z.string(),
   serverVersion: z.string(),
   keepaliveSeconds: z.number().int().positive(),
+  /**
+   * The largest result body (bytes of the JSON posted to the results endpoint) the server accepts.
+   * An executor measures a result before posting it and posts an `output_too_large` failure instead
+   * of a body the server would refuse. Optional: servers before it did not send it.
+   */
+  maxResultBytes: z.number().int().positive().optional(),
 });
 export const commandFrameSchema = z.object({ type: z.literal('command'), command: commandSchema });
 export const sessionStartedFrameSchema = z.object({
@@ -66,17 +72,62 @@ export type ExecutorFrame = z.infer<typeof executorFrameSchema>;
  * `GET /v1/executor/commands?wait=N` (long-poll fallback) answer: the same frames, as a batch
  * (never `cancel`: see cancelFrameSchema).
  */
-export const longPollResponseSchema = z.object({ frames: z.array(executorFrameSchema) });
+export const longPollResponseSchema = z.object({
+  frames: z.array(executorFrameSchema),
+  /** As in the `connected` frame (a long-poll has none): the server's result body limit. */
+  maxResultBytes: z.number().int().positive().optional(),
+});
 export type LongPollResponse = z.infer<typeof longPollResponseSchema>;
 
-/** `POST /v1/executor/capabilities`: what the executor reports right after it connects. */
+/**
+ * A version as executors report it (`0.1.0`, `v1.35.2`, `v1.30.4-eks-036c24b`, `v1.29.2+k3s1`):
+ * these strings reach terminals, dashboards and language models, so nothing else gets through.
+ */
+export const versionStringSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.+-]{0,63}$/, {
+  message:
+    'a version is 1-64 letters, digits, ".", "-" and "+", starting with a letter or digit, e.g. "v1.35.2"',
+});
+
+/**
+ * Policy overrides an executor enforces on top of its mode (its policy file): the server pre-checks
+ * commands with them. The element patterns are the policy file's; `@kubently/policy` checks the
+ * rest (known verbs, never-grantable flags) when it parses them.
+ */
+export const policyVerbSchema = z
+  .string()
+  .regex(
+    /^[a-z][a-z-]*[a-z]( [a-z][a-z-]*[a-z]){0,2}$/,
+    'a verb is lower-case letters and dashes, optionally with its subcommand, e.g. "top" or "rollout restart"',
+  );
+export const policyLongFlagSchema = z
+  .string()
+  .regex(/^--[a-z0-9][a-z0-9_-]*$/, 'an extra flag is a long flag without value, e.g. "--chunk-size"');
+export const policyResourceSchema = z
+  .string()
+  .max(253)
+  .regex(
+    /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i,
+    'a resource is a name with an optional group, e.g. "configmaps" or "widgets.example.com"',
+  );
+export const policyExtrasSchema = z.strictObject({
+  extraVerbs: z.array(policyVerbSchema).max(64),
+  extraFlags: z.array(policyLongFlagSchema).max(128),
+  restrictedResources: z.array(policyResourceSchema).max(256),
+});
+export type PolicyExtras = z.infer<typeof policyExtrasSchema>;
+
+/**
+ * `POST /v1/executor/capabilities`: what the executor reports once its link is up. `executorId`
+ * must be the request's X-Executor-ID. `policy` is absent from executors before it (mode only).
+ */
 export const executorCapabilitiesSchema = z.object({
-  executorId: z.string().min(1).max(128),
-  executorVersion: z.string().max(64),
+  executorId: idSchema,
+  executorVersion: versionStringSchema,
   mode: policyModeSchema,
-  kubectlVersion: z.string().max(64).nullable(),
-  kubernetesVersion: z.string().max(64).nullable(),
-  maxConcurrency: z.number().int().positive(),
+  policy: policyExtrasSchema.optional(),
+  kubectlVersion: versionStringSchema.nullable(),
+  kubernetesVersion: versionStringSchema.nullable(),
+  maxConcurrency: z.number().int().positive().max(1024),
   transport: z.enum(['sse', 'poll']),
 });
 export type ExecutorCapabilities = z.infer<typeof executorCapabilitiesSchema>;

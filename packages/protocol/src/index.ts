@@ -54,9 +54,14 @@ export {
   executorCapabilitiesSchema,
   executorFrameSchema,
   longPollResponseSchema,
+  policyExtrasSchema,
+  policyLongFlagSchema,
+  policyResourceSchema,
+  policyVerbSchema,
   sessionEndedFrameSchema,
   sessionStartedFrameSchema,
   streamDefaults,
+  versionStringSchema,
 } from './executor-link.js';
 export type {
   CancelFrame,
@@ -65,6 +70,7 @@ export type {
   ExecutorCapabilities,
   ExecutorFrame,
   LongPollResponse,
+  PolicyExtras,
   SessionEndedFrame,
   SessionStartedFrame,
 } from './executor-link.js';

@@ -96,6 +96,9 @@ function printResult(response: CommandResponse, io: CliIo, clusterId: string, ur
           `kubently: the executor of "${clusterId}" failed: ${failure.message}\n  check it with \`kubently clusters list --api-url ${url}\` and retry\n`,
         );
         return exitCodes.executorUnavailable;
+      case 'output_too_large':
+        io.stderr.write(`kubently: the result was too large to send: ${failure.message}\n`);
+        return exitCodes.error;
     }
   }
   if (response.status === 'queued' || response.status === 'running') {

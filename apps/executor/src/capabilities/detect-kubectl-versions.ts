@@ -1,3 +1,4 @@
+import { versionStringSchema } from '@kubently/protocol';
 import { z } from 'zod';
 
 import { runProcess } from '../runner/run-process.js';
@@ -7,14 +8,17 @@ export interface KubectlVersions {
   readonly kubernetesVersion: string | null;
 }
 
+/** A version the server would refuse (not the strict pattern) is reported as unknown. */
+const gitVersionSchema = z.object({ gitVersion: versionStringSchema.nullable().catch(null) });
 const versionOutputSchema = z.object({
-  clientVersion: z.object({ gitVersion: z.string().max(64) }).optional(),
-  serverVersion: z.object({ gitVersion: z.string().max(64) }).optional(),
+  clientVersion: gitVersionSchema.optional(),
+  serverVersion: gitVersionSchema.optional(),
 });
 
 /**
  * Best effort: `kubectl version --client -o json` for the client and `kubectl version -o json` (short
- * request timeout) for the API server. Unknown versions are null, never an error.
+ * request timeout) for the API server. Unknown versions, and versions that are not of the strict
+ * pattern the server takes, are null, never an error.
  */
 export async function detectKubectlVersions(options: {
   kubectl: string;

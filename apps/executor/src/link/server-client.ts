@@ -1,4 +1,4 @@
-import { headers, longPollResponseSchema, resultAckSchema } from '@kubently/protocol';
+import { errorBodySchema, headers, longPollResponseSchema, resultAckSchema } from '@kubently/protocol';
 import type { CommandResult, ExecutorCapabilities, LongPollResponse, ResultAck } from '@kubently/protocol';
 
 import { KubentlyError } from '../executor-error.js';
@@ -11,10 +11,18 @@ export interface ServerClientOptions {
   readonly fetch: typeof fetch;
 }
 
-/** How a result post ended: acked, or refused for good (the executor stops retrying). */
+/**
+ * How a result post ended: acked, or refused for good (the executor stops retrying). A 413 names
+ * the server's limit when its answer said it (`details.limitBytes`).
+ */
 export type PostResultOutcome =
   | { readonly type: 'acked'; readonly ack: ResultAck }
-  | { readonly type: 'rejected'; readonly status: number; readonly body: string };
+  | {
+      readonly type: 'rejected';
+      readonly status: number;
+      readonly body: string;
+      readonly limitBytes: number | null;
+    };
 
 /** Thrown for answers worth retrying: network errors, 5xx, 408, 429. */
 export class RetryableError extends KubentlyError {
@@ -26,6 +34,7 @@ export class RetryableError extends KubentlyError {
 /** The executor's HTTP calls to the server (relay-wire.md). Every call carries the cluster token. */
 export class ServerClient {
   readonly #options: ServerClientOptions;
+  #maxResultBytes: number | null = null;
 
   constructor(options: ServerClientOptions) {
     this.#options = options;
@@ -38,6 +47,18 @@ export class ServerClient {
       [headers.executorId]: this.#options.executorId,
       ...extra,
     };
+  }
+
+  /**
+   * The largest result body the server accepts, as its last `connected` frame or long-poll answer
+   * said; null when it did not say (a server before the field).
+   */
+  get maxResultBytes(): number | null {
+    return this.#maxResultBytes;
+  }
+
+  learnResultLimit(bytes: number | undefined): void {
+    this.#maxResultBytes = bytes ?? null;
   }
 
   async #request(path: string, init: RequestInit): Promise<Response> {
@@ -64,7 +85,9 @@ export class ServerClient {
       signal,
     });
     if (!response.ok) throw await errorFrom(response, 'long-polling for commands');
-    return longPollResponseSchema.parse(await response.json());
+    const answer = longPollResponseSchema.parse(await response.json());
+    this.learnResultLimit(answer.maxResultBytes);
+    return answer;
   }
 
   async postCapabilities(capabilities: ExecutorCapabilities, signal: AbortSignal): Promise<void> {
@@ -74,8 +97,8 @@ export class ServerClient {
       body: JSON.stringify(capabilities),
       signal,
     });
-    await response.body?.cancel();
     if (!response.ok) throw await errorFrom(response, 'reporting capabilities');
+    await response.body?.cancel();
   }
 
   async postResult(result: CommandResult, signal: AbortSignal): Promise<PostResultOutcome> {
@@ -86,20 +109,41 @@ export class ServerClient {
       signal,
     });
     if (response.ok) return { type: 'acked', ack: resultAckSchema.parse(await response.json()) };
-    const error = await errorFrom(response, 'posting a result');
+    const text = await response.text().catch(() => '');
+    const error = errorOf(response.status, text, 'posting a result');
     if (error instanceof RetryableError) throw error;
-    return { type: 'rejected', status: response.status, body: error.message };
+    return { type: 'rejected', status: response.status, body: error.message, limitBytes: limitOf(text) };
   }
 }
 
 async function errorFrom(response: Response, doing: string): Promise<KubentlyError> {
-  const text = await response.text().catch(() => '');
-  const message = `server answered ${response.status} while ${doing}: ${text.slice(0, 500)}`;
-  if (response.status >= 500 || response.status === 408 || response.status === 429)
-    return new RetryableError(message);
+  return errorOf(response.status, await response.text().catch(() => ''), doing);
+}
+
+function errorOf(status: number, text: string, doing: string): KubentlyError {
+  const message = `server answered ${status} while ${doing}: ${text.slice(0, 500)}`;
+  if (status >= 500 || status === 408 || status === 429) return new RetryableError(message);
   const code =
-    response.status === 401 ? 'unauthorized' : response.status === 403 ? 'forbidden' : 'bad_request';
-  return new KubentlyError(code, message, { details: { status: response.status } });
+    status === 401
+      ? 'unauthorized'
+      : status === 403
+        ? 'forbidden'
+        : status === 409
+          ? 'conflict'
+          : status === 413
+            ? 'payload_too_large'
+            : 'bad_request';
+  return new KubentlyError(code, message, { details: { status } });
+}
+
+/** `details.limitBytes` of a Kubently error answer (413), when there is one. */
+function limitOf(text: string): number | null {
+  try {
+    const limit = errorBodySchema.parse(JSON.parse(text)).error.details?.['limitBytes'];
+    return typeof limit === 'number' && Number.isInteger(limit) && limit > 0 ? limit : null;
+  } catch {
+    return null;
+  }
 }
 
 /** One line for logs: the message and, when there is one, the cause's message. */

@@ -165,3 +165,36 @@ function exitCodeOf(process: ProcessOutcome): number {
 function joinLines(first: string, second: string): string {
   return first === '' || first.endsWith('\n') ? `${first}${second}` : `${first}\n${second}`;
 }
+
+/**
+ * What the executor posts instead of a result the server would refuse as too large (its
+ * `maxResultBytes`, or a 413): no output, a definite `output_too_large` failure that says both sizes
+ * and how to get an answer, so the caller gets it at once instead of waiting for its deadline.
+ */
+export function outputTooLargeResult(
+  result: CommandResult,
+  sizeBytes: number,
+  limitBytes: number | null,
+): CommandResult {
+  const limit = limitBytes === null ? 'its limit' : `${limitBytes} bytes`;
+  const failure: CommandFailure = {
+    code: 'output_too_large',
+    message: `the result is ${sizeBytes} bytes, more than the server accepts (${limit}), so its output was not sent; narrow the command (a namespace, a name, a label selector, -o jsonpath, --tail for logs), or raise the server's KUBENTLY_RESULT_BODY_LIMIT_BYTES or lower the executor's KUBENTLY_MAX_OUTPUT_BYTES`,
+  };
+  return {
+    commandId: result.commandId,
+    exitCode: result.exitCode,
+    stdout: '',
+    stderr: failure.message,
+    durationMs: result.durationMs,
+    truncated: true,
+    redactions: result.redactions,
+    failure,
+    ...(result.executorId === undefined ? {} : { executorId: result.executorId }),
+    ...(result.finishedAt === undefined ? {} : { finishedAt: result.finishedAt }),
+  };
+}
+
+/** Bytes of the JSON body a result is posted as. */
+export const resultBodyBytes = (result: CommandResult): number =>
+  Buffer.byteLength(JSON.stringify(result), 'utf8');

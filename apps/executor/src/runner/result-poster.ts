@@ -5,6 +5,7 @@ import { backoffDelayMs } from '../link/backoff.js';
 import { describeError, RetryableError } from '../link/server-client.js';
 import type { ServerClient } from '../link/server-client.js';
 import type { Logger } from '../logger.js';
+import { outputTooLargeResult, resultBodyBytes } from './build-result.js';
 
 export interface ResultPosterOptions {
   readonly client: ServerClient;
@@ -23,7 +24,9 @@ export type PostOutcome = 'acked' | 'duplicate' | 'rejected' | 'gave_up' | 'abor
 
 /**
  * Posts a result until the server acks it. Network errors and 5xx are retried with backoff; a 404
- * (the server no longer knows the command) or another refusal ends the attempt.
+ * (the server no longer knows the command), 403/409 (this executor may not answer it) or another
+ * refusal ends the attempt. A result larger than the server accepts (the limit it announced, or a
+ * 413) is replaced by a small `output_too_large` failure, so the caller learns at once.
  */
 export async function postResultUntilAcked(
   options: ResultPosterOptions,
@@ -31,11 +34,27 @@ export async function postResultUntilAcked(
   signal: AbortSignal,
 ): Promise<PostOutcome> {
   const deadline = options.now() + options.giveUpAfterMs;
+  const sizeBytes = resultBodyBytes(result);
+  let posted = result;
+  const shrink = (limitBytes: number | null): void => {
+    options.logger.warn(
+      { commandId: result.commandId, sizeBytes, limitBytes },
+      'result larger than the server accepts; posting an output_too_large failure instead',
+    );
+    posted = outputTooLargeResult(result, sizeBytes, limitBytes);
+  };
   for (let attempt = 0; ; attempt += 1) {
     if (signal.aborted) return 'aborted';
+    // Read each time: the limit may be learned (or change) while a retry waits for the link.
+    const limitBytes = options.client.maxResultBytes;
+    if (posted === result && limitBytes !== null && sizeBytes > limitBytes) shrink(limitBytes);
     try {
-      const outcome = await options.client.postResult(result, signal);
+      const outcome = await options.client.postResult(posted, signal);
       if (outcome.type === 'acked') return outcome.ack.duplicate ? 'duplicate' : 'acked';
+      if (outcome.status === 413 && posted === result) {
+        shrink(outcome.limitBytes ?? limitBytes);
+        continue;
+      }
       options.logger.warn(
         { commandId: result.commandId, status: outcome.status, answer: outcome.body },
         'server refused the result; not retrying',

@@ -18,6 +18,8 @@ export interface StubRequest {
 export class StubServer {
   readonly requests: StubRequest[] = [];
   readonly resultStatuses: number[] = [];
+  /** Scripted answers to successive capabilities posts (204 once exhausted). */
+  readonly capabilityStatuses: number[] = [];
   #server: Server | undefined;
   #streams: ServerResponse[] = [];
   #pending: ExecutorFrame[] = [];
@@ -80,7 +82,12 @@ export class StubServer {
       return;
     }
     if (path === '/v1/executor/capabilities') {
-      response.writeHead(204).end();
+      const status = this.capabilityStatuses.shift() ?? 204;
+      if (status === 204) response.writeHead(204).end();
+      else
+        response
+          .writeHead(status, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { code: 'conflict', message: 'scripted' } }));
       return;
     }
     if (path === '/v1/executor/results') {

@@ -1,9 +1,13 @@
-import type { ClusterInfo, ClusterTokenResponse, ExecutorCapabilities, PolicyMode } from '@kubently/protocol';
+import { PolicyConfigError } from '@kubently/policy';
+import type { PolicyConfig } from '@kubently/policy';
+import type { ClusterInfo, ClusterTokenResponse, ExecutorCapabilities } from '@kubently/protocol';
 
 import { generateToken, hashSecret } from '../auth/secrets.js';
 import type { CommandService } from '../commands/command-service.js';
 import { KubentlyError } from '../errors/kubently-error.js';
 import type { ExecutorHub } from '../executors/executor-hub.js';
+import type { ExecutorIdentity } from '../executors/executor-identity.js';
+import { policiesInForce, policyOfCapabilities } from '../policy/policies-in-force.js';
 import type { SessionService } from '../sessions/session-service.js';
 import { isoAt } from '../support/clock.js';
 import type { Clock } from '../support/clock.js';
@@ -18,8 +22,6 @@ export class ClusterService {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #tokenOverlapMs: number;
-  /** The policy mode each cluster's executor last reported, for the server's policy pre-check. */
-  readonly #modes = new Map<string, PolicyMode>();
   #commands: CommandService | undefined;
   #sessions: SessionService | undefined;
 
@@ -43,8 +45,13 @@ export class ClusterService {
     this.#sessions = sessions;
   }
 
-  reportedMode(clusterId: string): PolicyMode | null {
-    return this.#modes.get(clusterId) ?? null;
+  /**
+   * The policies the cluster's executors reported, from the state backend (any replica gets the
+   * same answer): see `policiesInForce`. Empty until one reported.
+   */
+  async reportedPolicies(clusterId: string): Promise<PolicyConfig[]> {
+    const presence = await this.#state.clusters.listPresence(clusterId);
+    return policiesInForce(presence, this.#hub.connectedExecutorIds(clusterId));
   }
 
   async create(id: string): Promise<ClusterTokenResponse> {
@@ -82,7 +89,6 @@ export class ClusterService {
     const dropped = await this.#state.queue.purge(id);
     await this.#commands?.failRemoved(dropped);
     await this.#state.clusters.delete(id);
-    this.#modes.delete(id);
     this.#logger.info({ clusterId: id }, 'cluster removed');
   }
 
@@ -104,15 +110,45 @@ export class ClusterService {
     return { id, token, createdAt: isoAt(now), previousTokenExpiresAt: isoAt(previousExpiresAt) };
   }
 
-  async recordCapabilities(clusterId: string, capabilities: ExecutorCapabilities): Promise<void> {
-    this.#modes.set(clusterId, capabilities.mode);
-    await this.#state.clusters.putPresence({
-      clusterId,
-      executorId: capabilities.executorId,
-      connected: true,
-      lastSeenAt: this.#clock.now(),
-      capabilities,
-    });
+  /**
+   * Stores an executor's report. Only the executor itself, over a live link: its id must be the
+   * request's X-Executor-ID, and it must hold a stream or be polling, as the state backend's
+   * presence says (the link may be on another replica). Without that, any holder of the cluster
+   * token could mark the cluster connected or change what its pre-check lets through.
+   */
+  async recordCapabilities(executor: ExecutorIdentity, capabilities: ExecutorCapabilities): Promise<void> {
+    const { clusterId, executorId } = executor;
+    if (capabilities.executorId !== executorId) {
+      throw new KubentlyError(
+        'forbidden',
+        `capabilities.executorId "${capabilities.executorId}" is not this request's X-Executor-ID "${executorId}"; an executor reports only its own capabilities`,
+        { details: { executorId } },
+      );
+    }
+    try {
+      policyOfCapabilities(capabilities);
+    } catch (error) {
+      if (!(error instanceof PolicyConfigError)) throw error;
+      throw new KubentlyError(
+        'validation_failed',
+        `invalid capabilities: policy.${error.field}: ${error.message}`,
+        {
+          details: { issues: [{ path: `policy.${error.field}`, message: error.message }] },
+          cause: error,
+        },
+      );
+    }
+    const presence = await this.#state.clusters.listPresence(clusterId);
+    const live =
+      this.#hub.connectedExecutorIds(clusterId).has(executorId) ||
+      presence.some((entry) => entry.executorId === executorId && entry.connected);
+    if (!live || !(await this.#state.clusters.putCapabilities(clusterId, executorId, capabilities))) {
+      throw new KubentlyError(
+        'conflict',
+        `executor "${executorId}" holds no live link to the server; open GET /v1/executor/stream (or long-poll GET /v1/executor/commands) first, then report capabilities`,
+        { details: { clusterId, executorId } },
+      );
+    }
   }
 
   async #require(id: string): Promise<ClusterRecord> {

@@ -1,10 +1,12 @@
-import type { Command, CommandFailure, CommandResult, PolicyMode, ResultAck } from '@kubently/protocol';
+import type { PolicyConfig } from '@kubently/policy';
+import type { Command, CommandFailure, CommandResult, ResultAck } from '@kubently/protocol';
 
 import type { Caller } from '../auth/api-key-verifier.js';
 import type { AuditOutcome, AuditWriter } from '../audit/audit-writer.js';
 import { outcomeOfResult } from '../audit/audit-writer.js';
 import { isKubentlyError, KubentlyError } from '../errors/kubently-error.js';
 import type { ExecutorHub } from '../executors/executor-hub.js';
+import type { ExecutorIdentity } from '../executors/executor-identity.js';
 import { checkCommand } from '../policy/policy-gate.js';
 import type { PolicyResolver } from '../policy/policy-gate.js';
 import { isoAt } from '../support/clock.js';
@@ -13,6 +15,7 @@ import type { IdGenerator } from '../support/ids.js';
 import type { Logger } from '../support/logger.js';
 import type { CommandRecord, CommandSource } from '../state/command-store.js';
 import type { StateStore } from '../state/state-store.js';
+import { requireAnswerer } from './require-answerer.js';
 
 export interface SubmitInput {
   readonly clusterId: string;
@@ -40,7 +43,8 @@ export interface CommandServiceOptions {
   readonly ids: IdGenerator;
   readonly logger: Logger;
   readonly policy: PolicyResolver;
-  readonly reportedMode: (clusterId: string) => PolicyMode | null;
+  /** The policies the cluster's executors reported (state backend: the same on every replica). */
+  readonly reportedPolicies: (clusterId: string) => Promise<readonly PolicyConfig[]>;
   readonly executorGraceMs: number;
   /** Async commands: extra time past their timeout for the executor's own timeout result. */
   readonly asyncSlackMs: number;
@@ -95,8 +99,11 @@ export class CommandService {
         );
       }
     }
-    const config = this.#options.policy(input.clusterId, this.#options.reportedMode(input.clusterId));
-    const verdict = checkCommand(input, config);
+    const policies = this.#options.policy(
+      input.clusterId,
+      await this.#options.reportedPolicies(input.clusterId),
+    );
+    const verdict = checkCommand(input, policies);
     if (verdict.type === 'denied') {
       await this.#options.audit.denied({
         identity: input.caller.identity,
@@ -194,11 +201,16 @@ export class CommandService {
   }
 
   /**
-   * An executor's result (relay-wire "Results"): acks the command; the first result stands; a
-   * command of another cluster is refused; an unknown or expired id is command_not_found.
+   * An executor's result (relay-wire "Results"): acks the command; the first result stands. Only
+   * the executor the command was delivered to may answer it (a cluster token is shared by every
+   * executor of the cluster, and one may be compromised): a command of another cluster, one not yet
+   * delivered, or one delivered to another executor is refused with an error that tells an honest
+   * executor to stop retrying; an unknown or expired id is command_not_found. A request without
+   * X-Executor-ID (seed executors) may answer only commands delivered to a stream without one.
    */
-  async acceptResult(clusterId: string, result: CommandResult): Promise<ResultAck> {
+  async acceptResult(executor: ExecutorIdentity, result: CommandResult): Promise<ResultAck> {
     const { state, clock, hub } = this.#options;
+    const { clusterId } = executor;
     const id = result.commandId;
     const known = await state.commands.get(id);
     if (known === null) {
@@ -219,6 +231,7 @@ export class CommandService {
         },
       );
     }
+    const deliveredTo = await requireAnswerer(known, executor, state.queue);
     const outcome = await state.commands.acknowledge(id, result, clock.now());
     if (outcome === null) {
       throw new KubentlyError(
@@ -230,7 +243,7 @@ export class CommandService {
       );
     }
     await state.queue.ack(clusterId, id);
-    if (!outcome.duplicate) hub.acked(known.deliveredTo ?? result.executorId ?? null);
+    if (!outcome.duplicate) hub.acked(clusterId, deliveredTo);
     if (outcome.finished) await this.#recordFinished(outcome.record, outcomeOfResult(outcome.record));
     return { accepted: true, commandId: id, duplicate: outcome.duplicate };
   }

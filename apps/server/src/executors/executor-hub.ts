@@ -24,6 +24,7 @@ export interface ExecutorHubOptions {
 export class ExecutorHub {
   readonly #options: ExecutorHubOptions;
   readonly #links = new Map<string, Set<ExecutorLink>>();
+  /** Commands delivered and not yet answered, by cluster/executor (the load `#pick` balances). */
   readonly #inFlight = new Map<string, number>();
   readonly #graceTimers = new Map<string, NodeJS.Timeout>();
   /** Commands handed to a long-poll whose answer never reached the executor, by cluster/executor. */
@@ -163,13 +164,13 @@ export class ExecutorHub {
     for (const id of commandIds) ids.add(id);
   }
 
-  /** An executor acked a command it had been given. */
-  acked(executorId: string | null): void {
-    if (executorId === null) return;
-    const count = this.#inFlight.get(executorId);
+  /** The executor a command was delivered to answered it (the caller checked who posted the result). */
+  acked(clusterId: string, executorId: string): void {
+    const key = timerKey(clusterId, executorId);
+    const count = this.#inFlight.get(key);
     if (count === undefined) return;
-    if (count <= 1) this.#inFlight.delete(executorId);
-    else this.#inFlight.set(executorId, count - 1);
+    if (count <= 1) this.#inFlight.delete(key);
+    else this.#inFlight.set(key, count - 1);
   }
 
   /** Session notices go to every open link of the cluster on this replica. */
@@ -214,6 +215,7 @@ export class ExecutorHub {
     }
     for (const key of this.#unconfirmed.keys())
       if (key.startsWith(`${clusterId}/`)) this.#unconfirmed.delete(key);
+    for (const key of this.#inFlight.keys()) if (key.startsWith(`${clusterId}/`)) this.#inFlight.delete(key);
     const links = [...(this.#links.get(clusterId) ?? [])];
     this.#links.delete(clusterId);
     for (const link of links) link.close();
@@ -256,7 +258,8 @@ export class ExecutorHub {
         const commands = await state.queue.claim(clusterId, link.executorId, 1);
         const command = commands[0];
         if (command === undefined) break;
-        this.#inFlight.set(link.executorId, (this.#inFlight.get(link.executorId) ?? 0) + 1);
+        const key = timerKey(clusterId, link.executorId);
+        this.#inFlight.set(key, (this.#inFlight.get(key) ?? 0) + 1);
         // A link that closed while claiming keeps the command pending: its executor gets it back on
         // reconnect within the grace, or the command fails definitely (see detach).
         if (link.isOpen) link.sendCommands(commands);
@@ -279,7 +282,7 @@ export class ExecutorHub {
         const inSecondHalf = position >= start;
         position += 1;
         if ((pass === 1) !== inSecondHalf || !link.isOpen) continue;
-        const load = this.#inFlight.get(link.executorId) ?? 0;
+        const load = this.#inFlight.get(timerKey(clusterId, link.executorId)) ?? 0;
         if (load < bestLoad) {
           best = link;
           bestLoad = load;
@@ -294,7 +297,7 @@ export class ExecutorHub {
     this.#recordPresence(clusterId, executorId, false);
     this.#unconfirmed.delete(timerKey(clusterId, executorId));
     const lost = await this.#options.state.queue.release(clusterId, executorId);
-    this.#inFlight.delete(executorId);
+    this.#inFlight.delete(timerKey(clusterId, executorId));
     for (const command of lost) await this.#options.onLost(command, executorId);
   }
 

@@ -1,9 +1,7 @@
 import type { Caller } from '../auth/api-key-verifier.js';
+import type { ExecutorIdentity } from '../executors/executor-identity.js';
 
-export interface ExecutorIdentity {
-  readonly clusterId: string;
-  readonly executorId: string;
-}
+export type { ExecutorIdentity };
 
 /** Per-request values set by middleware. */
 export interface AppEnv {

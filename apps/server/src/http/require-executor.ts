@@ -4,6 +4,7 @@ import { headers, idSchema } from '@kubently/protocol';
 
 import { authenticateExecutor } from '../auth/executor-authenticator.js';
 import { KubentlyError } from '../errors/kubently-error.js';
+import { anonymousExecutorPrefix } from '../executors/executor-identity.js';
 import type { ServerServices } from '../services.js';
 import type { AppEnv } from './app-env.js';
 
@@ -33,12 +34,23 @@ export const requireExecutor = (services: ServerServices, executorId: 'required'
         'X-Executor-ID must be 1-128 letters, digits, ".", "_", ":" or "-" (a UUID)',
       );
     }
+    if (given?.startsWith(anonymousExecutorPrefix) === true) {
+      throw new KubentlyError(
+        'bad_request',
+        `X-Executor-ID may not start with "${anonymousExecutorPrefix}" (reserved for executors that send none); use a UUID`,
+      );
+    }
     if (given === undefined && executorId === 'required') {
       throw new KubentlyError(
         'bad_request',
         'send X-Executor-ID: a UUID the executor generates once per process',
       );
     }
-    c.set('executor', { clusterId, executorId: given ?? `anonymous-${services.ids.next()}` });
+    c.set(
+      'executor',
+      given === undefined
+        ? { clusterId, executorId: `${anonymousExecutorPrefix}${services.ids.next()}`, isAnonymous: true }
+        : { clusterId, executorId: given, isAnonymous: false },
+    );
     await next();
   });

@@ -1,2 +1,3 @@
-export { checkCommand, followReportedMode } from './policy-gate.js';
+export { policiesInForce, policyOfCapabilities } from './policies-in-force.js';
+export { checkCommand, followReportedPolicies } from './policy-gate.js';
 export type { PolicyResolver, PolicyVerdict } from './policy-gate.js';

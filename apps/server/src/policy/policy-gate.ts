@@ -1,13 +1,5 @@
-import {
-  applyNamespace,
-  defaultPolicyConfig,
-  evaluate,
-  parsePolicyConfig,
-  PolicyInputError,
-  tokenize,
-} from '@kubently/policy';
+import { applyNamespace, defaultPolicyConfig, evaluate, PolicyInputError, tokenize } from '@kubently/policy';
 import type { PolicyConfig } from '@kubently/policy';
-import type { PolicyMode } from '@kubently/protocol';
 
 import { KubentlyError } from '../errors/kubently-error.js';
 
@@ -15,22 +7,27 @@ export type PolicyVerdict =
   | { readonly type: 'allowed'; readonly argv: string[] }
   | { readonly type: 'denied'; readonly argv: string[]; readonly reason: string };
 
-/** Picks the policy of a cluster; the default follows the mode its executor reports (readOnly until then). */
-export type PolicyResolver = (clusterId: string, reportedMode: PolicyMode | null) => PolicyConfig;
+/**
+ * Picks the policies a cluster's commands are pre-checked with, from those its executors reported
+ * (see `policiesInForce`; empty when none did). A command passes only if every returned policy
+ * allows it.
+ */
+export type PolicyResolver = (
+  clusterId: string,
+  reported: readonly PolicyConfig[],
+) => readonly PolicyConfig[];
 
-const byMode: Readonly<Record<PolicyMode, PolicyConfig>> = {
-  readOnly: defaultPolicyConfig('readOnly'),
-  extendedReadOnly: defaultPolicyConfig('extendedReadOnly'),
-  // The executor's operator acknowledged full access in its own policy file; the executor stays the boundary.
-  fullAccess: parsePolicyConfig({ mode: 'fullAccess', fullAccessAcknowledged: true }),
-};
+const readOnly = defaultPolicyConfig('readOnly');
 
-export const followReportedMode: PolicyResolver = (_clusterId, reportedMode) =>
-  byMode[reportedMode ?? 'readOnly'];
+/** The executors' own policies; readOnly until one has reported. */
+export const followReportedPolicies: PolicyResolver = (_clusterId, reported) =>
+  reported.length > 0 ? reported : [readOnly];
 
 /**
- * The server's fast pre-check (DESIGN §3): the executor evaluates again. Bad input (unbalanced
- * quotes, two different namespaces) is a 400; a command the policy refuses is a denied verdict.
+ * The server's fast pre-check (DESIGN §3): the executor evaluates again and stays the boundary. A
+ * command goes to whichever executor of the cluster is least loaded, so it passes only when every
+ * policy allows it: the pre-check never lets through what one of them would refuse. Bad input
+ * (unbalanced quotes, two different namespaces) is a 400; a refused command is a denied verdict.
  */
 export const checkCommand = (
   input: {
@@ -38,7 +35,7 @@ export const checkCommand = (
     readonly command?: string | undefined;
     readonly namespace?: string | undefined;
   },
-  config: PolicyConfig,
+  policies: readonly PolicyConfig[],
 ): PolicyVerdict => {
   let argv: string[];
   try {
@@ -50,8 +47,17 @@ export const checkCommand = (
     }
     throw error;
   }
-  const decision = evaluate(argv, config);
-  return decision.allowed
-    ? { type: 'allowed', argv: decision.argv }
-    : { type: 'denied', argv: decision.argv.length > 0 ? decision.argv : argv, reason: decision.reason };
+  let allowed: string[] | null = null;
+  for (const policy of policies.length > 0 ? policies : [readOnly]) {
+    const decision = evaluate(argv, policy);
+    if (!decision.allowed) {
+      return {
+        type: 'denied',
+        argv: decision.argv.length > 0 ? decision.argv : argv,
+        reason: decision.reason,
+      };
+    }
+    allowed ??= decision.argv;
+  }
+  return { type: 'allowed', argv: allowed ?? argv };
 };

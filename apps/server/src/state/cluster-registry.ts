@@ -36,14 +36,24 @@ export interface ClusterRegistry {
   replaceTokens(id: string, tokens: readonly StoredToken[]): Promise<ClusterRecord | null>;
   /** The cluster a token hash belongs to (expired hashes included: the caller checks expiry). */
   findByTokenHash(hash: string): Promise<string | null>;
-  /** Merges presence for one executor; `capabilities: undefined` keeps the stored capabilities. */
+  /** Records presence for one executor of a registered cluster; its stored capabilities stay. */
   putPresence(presence: {
     clusterId: string;
     executorId: string;
     connected: boolean;
     lastSeenAt: number;
-    capabilities?: ExecutorCapabilities;
   }): Promise<void>;
+  /**
+   * Stores what an executor reported (versions, mode, policy extras) with its presence, for every
+   * replica's cluster view and policy pre-check. Written apart from presence, so a presence update
+   * racing with it never loses it. False (nothing stored) for an unknown cluster or an executor
+   * without a presence record.
+   */
+  putCapabilities(
+    clusterId: string,
+    executorId: string,
+    capabilities: ExecutorCapabilities,
+  ): Promise<boolean>;
   /** Presence records of a cluster, most recently seen first. */
   listPresence(clusterId: string): Promise<ExecutorPresence[]>;
 }

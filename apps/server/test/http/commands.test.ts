@@ -311,7 +311,11 @@ describe('GET /v1/executor/commands (long-poll)', { timeout: 20_000 }, () => {
     const id = frames[0]?.command.id ?? '';
     const ack = await server.app.request('/v1/executor/results', {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'x-executor-id': 'poller',
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({
         commandId: id,
         exitCode: 0,
@@ -329,7 +333,10 @@ describe('GET /v1/executor/commands (long-poll)', { timeout: 20_000 }, () => {
   it('answers with no frames after the wait and rejects a wait over 30', async () => {
     server = createTestServer();
     const token = await server.createCluster();
-    expect(await (await poll(token, '?wait=0')).json()).toEqual({ frames: [] });
+    expect(await (await poll(token, '?wait=0')).json()).toEqual({
+      frames: [],
+      maxResultBytes: server.services.config.resultBodyLimitBytes,
+    });
     expect((await poll(token, '?wait=31')).status).toBe(400);
   });
 });

@@ -67,7 +67,11 @@ describe('executor link details', { timeout: 20_000 }, () => {
     for (const id of ids) {
       await server.app.request('/v1/executor/results', {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        headers: {
+          authorization: `Bearer ${token}`,
+          'x-executor-id': 'poller',
+          'content-type': 'application/json',
+        },
         body: JSON.stringify({
           commandId: id,
           exitCode: 0,
@@ -79,7 +83,10 @@ describe('executor link details', { timeout: 20_000 }, () => {
         }),
       });
     }
-    for (const response of await Promise.all(pending)) expect(response.status).toBe(200);
+    for (const response of await Promise.all(pending)) {
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ status: 'succeeded' });
+    }
   });
 
   it('re-sends commands of a long-poll answer that never reached the executor', async () => {
@@ -106,7 +113,11 @@ describe('executor link details', { timeout: 20_000 }, () => {
     expect(((await (await poll()).json()) as { frames: unknown[] }).frames).toEqual([]);
     await server.app.request('/v1/executor/results', {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'x-executor-id': 'poller',
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({
         commandId: id,
         exitCode: 0,
@@ -117,7 +128,9 @@ describe('executor link details', { timeout: 20_000 }, () => {
         redactions: 0,
       }),
     });
-    expect((await pending).status).toBe(200);
+    const answered = await pending;
+    expect(answered.status).toBe(200);
+    expect(await answered.json()).toMatchObject({ status: 'succeeded' });
   });
 
   it('pre-checks commands in the mode the executor reports (readOnly until it reports)', async () => {

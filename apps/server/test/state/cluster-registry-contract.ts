@@ -56,13 +56,8 @@ export const clusterRegistryContract = (name: string, create: ClusterRegistryFac
     it('merges presence and keeps capabilities across updates', async () => {
       const registry = await create();
       await registry.create({ id: 'prod', createdAt: 1, tokens: [] });
-      await registry.putPresence({
-        clusterId: 'prod',
-        executorId: 'ex-1',
-        connected: true,
-        lastSeenAt: 10,
-        capabilities,
-      });
+      await registry.putPresence({ clusterId: 'prod', executorId: 'ex-1', connected: true, lastSeenAt: 10 });
+      expect(await registry.putCapabilities('prod', 'ex-1', capabilities)).toBe(true);
       await registry.putPresence({ clusterId: 'prod', executorId: 'ex-2', connected: true, lastSeenAt: 20 });
       await registry.putPresence({ clusterId: 'prod', executorId: 'ex-1', connected: false, lastSeenAt: 30 });
       const presence = await registry.listPresence('prod');
@@ -71,16 +66,50 @@ export const clusterRegistryContract = (name: string, create: ClusterRegistryFac
         ['ex-2', true],
       ]);
       expect(presence[0]?.capabilities).toEqual(capabilities);
+      expect(presence[1]?.capabilities).toBeNull();
+    });
+
+    it('stores capabilities, policy extras included, only for an executor with a presence record', async () => {
+      const registry = await create();
+      await registry.create({ id: 'prod', createdAt: 1, tokens: [] });
+      expect(await registry.putCapabilities('prod', 'ex-1', capabilities)).toBe(false);
+      expect(await registry.putCapabilities('missing', 'ex-1', capabilities)).toBe(false);
+      expect(await registry.listPresence('prod')).toEqual([]);
+      await registry.putPresence({ clusterId: 'prod', executorId: 'ex-1', connected: true, lastSeenAt: 10 });
+      const extended: ExecutorCapabilities = {
+        ...capabilities,
+        mode: 'extendedReadOnly',
+        policy: {
+          extraVerbs: ['rollout restart'],
+          extraFlags: ['--chunk-size'],
+          restrictedResources: ['configmaps'],
+        },
+      };
+      expect(await registry.putCapabilities('prod', 'ex-1', extended)).toBe(true);
+      // A later report replaces the earlier one; presence updates leave it alone.
+      await registry.putPresence({ clusterId: 'prod', executorId: 'ex-1', connected: true, lastSeenAt: 11 });
+      expect((await registry.listPresence('prod'))[0]).toEqual({
+        clusterId: 'prod',
+        executorId: 'ex-1',
+        connected: true,
+        lastSeenAt: 11,
+        capabilities: extended,
+      });
     });
 
     it('deletes a cluster with its tokens and presence', async () => {
       const registry = await create();
       await registry.create({ id: 'prod', createdAt: 1, tokens: [{ hash: 'aa', expiresAt: null }] });
       await registry.putPresence({ clusterId: 'prod', executorId: 'ex-1', connected: true, lastSeenAt: 10 });
+      await registry.putCapabilities('prod', 'ex-1', capabilities);
       expect(await registry.delete('prod')).toBe(true);
       expect(await registry.delete('prod')).toBe(false);
       expect(await registry.findByTokenHash('aa')).toBeNull();
       expect(await registry.listPresence('prod')).toEqual([]);
+      // A cluster registered again under the same id starts without the old reports.
+      await registry.create({ id: 'prod', createdAt: 2, tokens: [] });
+      await registry.putPresence({ clusterId: 'prod', executorId: 'ex-1', connected: true, lastSeenAt: 20 });
+      expect((await registry.listPresence('prod'))[0]?.capabilities).toBeNull();
     });
   });
 };

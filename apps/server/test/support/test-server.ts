@@ -126,7 +126,11 @@ export class FakeExecutor {
     };
     return this.#app.request('/v1/executor/results', {
       method: 'POST',
-      headers: { authorization: `Bearer ${this.#token}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${this.#token}`,
+        'x-executor-id': this.executorId,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify(result),
     });
   }

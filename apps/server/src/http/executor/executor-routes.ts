@@ -2,9 +2,10 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 
 import { commandResultSchema, executorCapabilitiesSchema, headers, streamDefaults } from '@kubently/protocol';
-import type { ConnectedFrame } from '@kubently/protocol';
+import type { ConnectedFrame, LongPollResponse } from '@kubently/protocol';
 
 import { KubentlyError } from '../../errors/kubently-error.js';
+import type { ExecutorIdentity } from '../../executors/executor-identity.js';
 import type { ServerServices } from '../../services.js';
 import { isoAt } from '../../support/clock.js';
 import type { AppEnv } from '../app-env.js';
@@ -32,13 +33,17 @@ export const sseHeaders = {
   'x-accel-buffering': 'no',
 } as const;
 
-/** Opens an SSE link for the authenticated executor and hands it to the hub (relay-wire "SSE"). */
-export const openStream = (
+/**
+ * Opens an SSE link for the authenticated executor and hands it to the hub (relay-wire "SSE"). The
+ * answer starts only once the hub has recorded the executor's presence, so a capabilities report
+ * sent as soon as the stream opens finds the link live, on any replica.
+ */
+export const openStream = async (
   services: ServerServices,
-  executor: { clusterId: string; executorId: string },
+  executor: ExecutorIdentity,
   dialect: SseDialect,
   lastEventId: string | undefined,
-): Response => {
+): Promise<Response> => {
   const { hub, clock, logger, config } = services;
   const connected: ConnectedFrame = {
     type: 'connected',
@@ -46,6 +51,7 @@ export const openStream = (
     executorId: executor.executorId,
     serverVersion: config.version,
     keepaliveSeconds: config.keepaliveSeconds,
+    maxResultBytes: config.resultBodyLimitBytes,
   };
   const link = new SseLink({
     clusterId: executor.clusterId,
@@ -66,10 +72,13 @@ export const openStream = (
     { clusterId: executor.clusterId, executorId: executor.executorId, lastEventId },
     'executor stream opened',
   );
-  hub.attach(link, lastEventId ?? null).catch((error: unknown) => {
+  try {
+    await hub.attach(link, lastEventId ?? null);
+  } catch (error) {
     logger.error({ err: error, clusterId: executor.clusterId }, 'attaching the executor stream failed');
     link.close();
-  });
+    throw error;
+  }
   return new Response(link.stream, { status: 200, headers: sseHeaders });
 };
 
@@ -114,7 +123,8 @@ export const registerExecutorRoutes = (app: Hono<AppEnv>, services: ServerServic
         if (signal.aborted) lost();
         else signal.addEventListener('abort', lost, { once: true });
       }
-      return c.json({ frames });
+      const answer: LongPollResponse = { frames, maxResultBytes: config.resultBodyLimitBytes };
+      return c.json(answer);
     } finally {
       signal.removeEventListener('abort', onAbort);
     }
@@ -122,12 +132,16 @@ export const registerExecutorRoutes = (app: Hono<AppEnv>, services: ServerServic
 
   app.post('/v1/executor/capabilities', requireExecutor(services, 'required'), async (c) => {
     const capabilities = await readJson(c, executorCapabilitiesSchema, config.requestBodyLimitBytes);
-    await services.clusters.recordCapabilities(c.get('executor').clusterId, capabilities);
+    await services.clusters.recordCapabilities(c.get('executor'), capabilities);
     return c.body(null, 204);
   });
 
-  app.post('/v1/executor/results', requireExecutor(services, 'optional'), async (c) => {
+  app.post('/v1/executor/results', requireExecutor(services, 'required'), async (c) => {
     const result = await readJson(c, commandResultSchema, config.resultBodyLimitBytes);
-    return c.json(await services.commands.acceptResult(c.get('executor').clusterId, result));
+    const executor = c.get('executor');
+    // The record names the executor that authenticated, never the one the body claims.
+    return c.json(
+      await services.commands.acceptResult(executor, { ...result, executorId: executor.executorId }),
+    );
   });
 };

@@ -230,20 +230,22 @@ const paths = {
   },
   '/v1/executor/capabilities': {
     post: {
-      summary: 'Executor reports mode and versions after each (re)connect',
+      summary:
+        'Executor reports mode, policy extras and versions after each (re)connect, over a live link (409 until its stream or poll is recorded)',
       security: executorToken,
       requestBody: body('ExecutorCapabilities'),
-      responses: { '204': { description: 'recorded' }, ...errors(400, 401) },
+      responses: { '204': { description: 'recorded' }, ...errors(400, 401, 403, 409) },
     },
   },
   '/v1/executor/results': {
     post: {
-      summary: 'Executor posts a result; posting acks the command',
+      summary:
+        'Executor posts a result; posting acks the command. Only the executor (X-Executor-ID) the command was delivered to may answer it',
       security: executorToken,
       requestBody: body('CommandResult'),
       responses: {
         '200': json('ResultAck', 'acked (duplicate: already acked)'),
-        ...errors(400, 401, 403, 404, 413),
+        ...errors(400, 401, 403, 404, 409, 413),
       },
     },
   },
@@ -278,7 +280,7 @@ const paths = {
       summary: 'Seed alias of POST /v1/executor/results',
       security: executorToken,
       requestBody: body('SeedCommandResult'),
-      responses: { '200': json('ResultAck', 'acked'), ...errors(400, 401, 403, 404) },
+      responses: { '200': json('ResultAck', 'acked'), ...errors(400, 401, 403, 404, 409, 413) },
     },
   },
   '/health': {

@@ -142,7 +142,9 @@ export const registerSeedRoutes = (app: Hono<AppEnv>, services: ServerServices):
 
   app.post('/executor/results', requireExecutor(services, 'optional'), async (c) => {
     const result = await readJson(c, seedCommandResultSchema, config.resultBodyLimitBytes);
-    const { clusterId, executorId } = c.get('executor');
-    return c.json(await services.commands.acceptResult(clusterId, fromSeedResult(result, executorId)));
+    const executor = c.get('executor');
+    return c.json(
+      await services.commands.acceptResult(executor, fromSeedResult(result, executor.executorId)),
+    );
   });
 };

@@ -53,7 +53,6 @@ export class MemoryClusterRegistry implements ClusterRegistry {
     executorId: string;
     connected: boolean;
     lastSeenAt: number;
-    capabilities?: ExecutorCapabilities;
   }): Promise<void> {
     if (!this.#clusters.has(update.clusterId)) return Promise.resolve();
     let executors = this.#presence.get(update.clusterId);
@@ -68,10 +67,22 @@ export class MemoryClusterRegistry implements ClusterRegistry {
       executorId: update.executorId,
       connected: update.connected,
       lastSeenAt: update.lastSeenAt,
-      capabilities: update.capabilities ?? previous?.capabilities ?? null,
+      capabilities: previous?.capabilities ?? null,
     });
     this.#trim(executors);
     return Promise.resolve();
+  }
+
+  putCapabilities(
+    clusterId: string,
+    executorId: string,
+    capabilities: ExecutorCapabilities,
+  ): Promise<boolean> {
+    const executors = this.#presence.get(clusterId);
+    const previous = executors?.get(executorId);
+    if (executors === undefined || previous === undefined) return Promise.resolve(false);
+    executors.set(executorId, { ...previous, capabilities });
+    return Promise.resolve(true);
   }
 
   listPresence(clusterId: string): Promise<ExecutorPresence[]> {

@@ -1,3 +1,4 @@
+import { executorCapabilitiesSchema } from '@kubently/protocol';
 import type { ExecutorCapabilities } from '@kubently/protocol';
 
 import type { ClusterRecord, ClusterRegistry, ExecutorPresence, StoredToken } from '../cluster-registry.js';
@@ -10,12 +11,12 @@ const maxPresenceRecords = 32;
 interface StoredPresence {
   readonly connected: boolean;
   readonly lastSeenAt: number;
-  readonly capabilities: ExecutorCapabilities | null;
 }
 
 /**
  * A hash per cluster, a set of cluster ids, one key per token hash, and per cluster a presence
- * hash. `connected` is true only while the executor's `alive` key lives: the replica holding its
+ * hash and a capabilities hash (apart, so a keepalive's presence write never drops a report).
+ * `connected` is true only while the executor's `alive` key lives: the replica holding its
  * link refreshes it on every keepalive, so a replica that dies stops vouching within `presenceTtlMs`.
  */
 export class RedisClusterRegistry implements ClusterRegistry {
@@ -64,7 +65,7 @@ export class RedisClusterRegistry implements ClusterRegistry {
     if (record === null) return false;
     const executors = await this.#client.hkeys(this.#keys.presence(id));
     await Promise.all([
-      this.#client.del(this.#keys.cluster(id), this.#keys.presence(id)),
+      this.#client.del(this.#keys.cluster(id), this.#keys.presence(id), this.#keys.capabilities(id)),
       ...executors.map((executorId) => this.#client.del(this.#keys.alive(id, executorId))),
       ...record.tokens.map((token) => this.#client.del(this.#keys.token(token.hash))),
       this.#client.srem(this.#keys.clusters, id),
@@ -95,17 +96,11 @@ export class RedisClusterRegistry implements ClusterRegistry {
     executorId: string;
     connected: boolean;
     lastSeenAt: number;
-    capabilities?: ExecutorCapabilities;
   }): Promise<void> {
     const { clusterId, executorId } = update;
     if ((await this.#client.exists(this.#keys.cluster(clusterId))) === 0) return;
     const key = this.#keys.presence(clusterId);
-    const previous = parsePresence(await this.#client.hget(key, executorId));
-    const stored: StoredPresence = {
-      connected: update.connected,
-      lastSeenAt: update.lastSeenAt,
-      capabilities: update.capabilities ?? previous?.capabilities ?? null,
-    };
+    const stored: StoredPresence = { connected: update.connected, lastSeenAt: update.lastSeenAt };
     const alive = this.#keys.alive(clusterId, executorId);
     const written = this.#client.multi().hset(key, executorId, JSON.stringify(stored));
     if (update.connected) written.set(alive, '1', 'PX', this.#presenceTtlMs);
@@ -115,8 +110,22 @@ export class RedisClusterRegistry implements ClusterRegistry {
     if (size > maxPresenceRecords) await this.#trim(clusterId);
   }
 
+  async putCapabilities(
+    clusterId: string,
+    executorId: string,
+    capabilities: ExecutorCapabilities,
+  ): Promise<boolean> {
+    if ((await this.#client.hexists(this.#keys.presence(clusterId), executorId)) === 0) return false;
+    await this.#client.hset(this.#keys.capabilities(clusterId), executorId, JSON.stringify(capabilities));
+    return true;
+  }
+
   async listPresence(clusterId: string): Promise<ExecutorPresence[]> {
-    const entries = Object.entries(await this.#client.hgetall(this.#keys.presence(clusterId)));
+    const [presenceFields, capabilityFields] = await Promise.all([
+      this.#client.hgetall(this.#keys.presence(clusterId)),
+      this.#client.hgetall(this.#keys.capabilities(clusterId)),
+    ]);
+    const entries = Object.entries(presenceFields);
     if (entries.length === 0) return [];
     const alive = await Promise.all(
       entries.map(([executorId]) => this.#client.exists(this.#keys.alive(clusterId, executorId))),
@@ -130,7 +139,7 @@ export class RedisClusterRegistry implements ClusterRegistry {
         executorId,
         connected: stored.connected && alive[index] === 1,
         lastSeenAt: stored.lastSeenAt,
-        capabilities: stored.capabilities,
+        capabilities: parseCapabilities(capabilityFields[executorId]),
       });
     });
     return presence.sort((a, b) => b.lastSeenAt - a.lastSeenAt);
@@ -144,11 +153,27 @@ export class RedisClusterRegistry implements ClusterRegistry {
   async #trim(clusterId: string): Promise<void> {
     const presence = await this.listPresence(clusterId);
     const stale = presence.filter((entry) => !entry.connected).slice(maxPresenceRecords / 2);
-    if (stale.length > 0)
-      await this.#client.hdel(this.#keys.presence(clusterId), ...stale.map((entry) => entry.executorId));
+    if (stale.length === 0) return;
+    const executorIds = stale.map((entry) => entry.executorId);
+    await this.#client.hdel(this.#keys.presence(clusterId), ...executorIds);
+    await this.#client.hdel(this.#keys.capabilities(clusterId), ...executorIds);
   }
 }
 
 /** Written by this backend from presence updates. */
 const parsePresence = (json: string | null): StoredPresence | null =>
   json === null ? null : (JSON.parse(json) as StoredPresence);
+
+/**
+ * Capabilities come from executors (a cluster token holder) and drive the policy pre-check: parsed,
+ * never cast; a record that does not parse counts as no report.
+ */
+const parseCapabilities = (json: string | undefined): ExecutorCapabilities | null => {
+  if (json === undefined) return null;
+  try {
+    const parsed = executorCapabilitiesSchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+};

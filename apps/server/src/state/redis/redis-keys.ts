@@ -13,6 +13,8 @@ export interface RedisKeys {
   presence(clusterId: string): string;
   /** String with a TTL, refreshed while some replica holds a link of that executor. */
   alive(clusterId: string, executorId: string): string;
+  /** Hash executorId → the capabilities JSON that executor reported (beside its presence). */
+  capabilities(clusterId: string): string;
   token(hash: string): string;
   /** The cluster's command stream (consumer group `executors`, one consumer per executor id). */
   queue(clusterId: string): string;
@@ -50,6 +52,7 @@ export const createRedisKeys = (prefix: string): RedisKeys => ({
   cluster: (clusterId) => `${prefix}cluster:{${clusterId}}`,
   presence: (clusterId) => `${prefix}presence:{${clusterId}}`,
   alive: (clusterId, executorId) => `${prefix}alive:{${clusterId}}:${executorId}`,
+  capabilities: (clusterId) => `${prefix}capabilities:{${clusterId}}`,
   token: (hash) => `${prefix}token:${hash}`,
   queue: (clusterId) => `${prefix}queue:{${clusterId}}`,
   queueIndex: (clusterId) => `${prefix}queue-index:{${clusterId}}`,
