@@ -73,6 +73,7 @@ export { healthSchema } from './health.js';
 export type { Health } from './health.js';
 export {
   clusterIdSchema,
+  correlationIdSchema,
   idSchema,
   isoDateSchema,
   namespaceSchema,
@@ -155,3 +156,11 @@ export {
   toMcpDiagnosis,
 } from './mcp-tool-text.js';
 export type { CappedText, ReportLike } from './mcp-tool-text.js';
+export { plainVersion, unrecognisedVersion } from './plain-version.js';
+export {
+  defuseUntrusted,
+  markerLookalikeReplacement,
+  untrustedEnd,
+  untrustedStart,
+  wrapUntrusted,
+} from './untrusted-text.js';

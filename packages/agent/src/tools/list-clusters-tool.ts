@@ -1,6 +1,8 @@
 import { tool } from 'ai';
 import { z } from 'zod';
 
+import { plainVersion } from '@kubently/protocol';
+
 import type { ToolContext } from './tool-context.js';
 import type { ToolResult } from './tool-result.js';
 
@@ -18,7 +20,8 @@ export function listClustersTool(context: ToolContext) {
           id: cluster.id,
           connected: cluster.connected,
           mode: cluster.mode,
-          kubernetesVersion: cluster.kubernetesVersion,
+          // Reported by the executor: shown only when it has the shape of a version.
+          kubernetesVersion: plainVersion(cluster.kubernetesVersion),
           lastSeenAt: cluster.lastSeenAt,
         })),
       };
