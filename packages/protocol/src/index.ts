@@ -156,6 +156,14 @@ export {
   toMcpDiagnosis,
 } from './mcp-tool-text.js';
 export type { CappedText, ReportLike } from './mcp-tool-text.js';
+export {
+  askContent,
+  clustersContent,
+  commandContent,
+  diagnosisContent,
+  quotedFailureText,
+} from './mcp-tool-content.js';
+export type { McpContent } from './mcp-tool-content.js';
 export { plainVersion, unrecognisedVersion } from './plain-version.js';
 export {
   defuseUntrusted,
