@@ -1,7 +1,6 @@
+import { plainVersion } from '@kubently/protocol';
 import { tool } from 'ai';
 import { z } from 'zod';
-
-import { plainVersion } from '@kubently/protocol';
 
 import type { ToolContext } from './tool-context.js';
 import type { ToolResult } from './tool-result.js';

@@ -15,10 +15,10 @@ import type { McpAskAnswer, McpToolName } from '@kubently/protocol';
 import { isAllowed } from '../../auth/permissions.js';
 import type { Permission } from '../../auth/permissions.js';
 import { toCommandResponse } from '../../commands/command-response.js';
+import { isKubentlyError } from '../../errors/kubently-error.js';
 import type { CommandRecord } from '../../state/command-store.js';
 import { serverMcpTools as mcpTools } from './cached-tool-schemas.js';
 import type { McpAgentEvent, McpCaller, McpServices } from './mcp-ports.js';
-import { isKubentlyError } from '../../errors/kubently-error.js';
 import { toolAnswer, toolFailureFrom, toolFailureText, toolSuccess } from './tool-result.js';
 
 /** The REST permission each tool needs (docs/api.md matrix); a tool the role lacks is not listed. */
