@@ -1,7 +1,7 @@
 import { buildExecutorConfig, start as startExecutor } from '@kubently/executor';
 import type { RunningExecutor } from '@kubently/executor';
 import { createConfig, start as startServer } from '@kubently/server';
-import type { RunningServer } from '@kubently/server';
+import type { RunningServer, ServiceOverrides } from '@kubently/server';
 
 import type { TestbedContext } from './testbed-context.js';
 
@@ -17,11 +17,13 @@ const clusterId = 'testbed';
 
 /**
  * A server and an executor in this process, the executor running the testbed's real kubectl with
- * its kubeconfig; resolves once the executor is connected. `adminKey` is the only API key.
+ * its kubeconfig; resolves once the executor is connected. `adminKey` is the only API key;
+ * `overrides` reach the server's services (e.g. a scripted model for the agent).
  */
 export async function startInProcessRelay(
   testbed: TestbedContext,
   adminKey: string,
+  overrides: ServiceOverrides = {},
 ): Promise<InProcessRelay> {
   const server = await startServer(
     createConfig({
@@ -30,6 +32,7 @@ export async function startInProcessRelay(
       logLevel: 'silent',
       apiKeys: [{ identity: 'sre', key: adminKey, role: 'admin' }],
     }),
+    overrides,
   );
   let executor: RunningExecutor | undefined;
   const close = async (): Promise<void> => {

@@ -8,6 +8,8 @@ import type { CallToolResult } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
+import { wrapUntrusted } from '@kubently/protocol';
+
 import { startInProcessRelay } from './in-process-relay.js';
 import type { InProcessRelay } from './in-process-relay.js';
 import './testbed-context.js';
@@ -97,8 +99,9 @@ describe('kubently mcp --kubeconfig on the testbed', { timeout: 300_000 }, () =>
       clusterId,
       args: ['get', 'namespace', crashNamespace, '-o', 'name'],
     });
-    expect((stillThere.structuredContent as { stdout: string }).stdout.trim()).toBe(
-      `namespace/${crashNamespace}`,
+    // Cluster output comes inside the untrusted markers (docs/api.md#mcp).
+    expect((stillThere.structuredContent as { stdout: string }).stdout).toBe(
+      wrapUntrusted(`namespace/${crashNamespace}\n`),
     );
   });
 

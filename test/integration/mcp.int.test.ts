@@ -167,7 +167,10 @@ describe('MCP over Streamable HTTP on a real port', () => {
     // its argv, not a List, so the collection fails; the tool says so as an error result, never a
     // made-up answer. (The engine's real answers: apps/server/test/http/mcp.test.ts, test/e2e.)
     expect(result.isError).toBe(true);
-    expect(text(result)).toMatch(/^not_available: The diagnosis failed/);
+    // The message quotes the collector (kubectl's words from the cluster): it comes quoted.
+    expect(text(result)).toMatch(
+      /^not_available: the message below may quote the cluster\n<<<TOOL_OUTPUT untrusted cluster data>>>\nThe diagnosis failed/,
+    );
   });
 });
 

@@ -4,7 +4,7 @@ import type { CommandSpec } from './command-spec.js';
 import { commands } from './commands/index.js';
 import { exitCodeFor } from './exit-code-for.js';
 import { exitCodes, exitCodesHelp } from './exit-codes.js';
-import { renderTable } from './format/index.js';
+import { escapeTerminal, escapeTerminalText, renderTable } from './format/index.js';
 import { KubentlyError } from './kubently-error.js';
 import { selfCommand } from './self-command.js';
 import { cliVersion } from './version.js';
@@ -46,7 +46,7 @@ export async function run(
     }
     const known = group.length > 0 ? group : table;
     io.stderr.write(
-      `kubently: unknown command "${words.slice(0, group.length > 0 ? 2 : 1).join(' ')}"\n  known: ${known.map((spec) => spec.path.join(' ')).join(', ')}\n  run \`kubently --help\` for usage\n`,
+      `kubently: unknown command "${escapeTerminal(words.slice(0, group.length > 0 ? 2 : 1).join(' '))}"\n  known: ${known.map((spec) => spec.path.join(' ')).join(', ')}\n  run \`kubently --help\` for usage\n`,
     );
     return exitCodes.usage;
   }
@@ -65,9 +65,10 @@ function findCommand(table: readonly CommandSpec[], words: readonly string[]): C
   return table.find((spec) => spec.path.every((part, index) => words[index] === part));
 }
 
+/** Error messages often carry server text (an API error, a kubectl message): shown terminal-safe. */
 function reportError(error: unknown, io: CliIo): number {
   if (error instanceof KubentlyError) {
-    io.stderr.write(`kubently: ${error.message}\n`);
+    io.stderr.write(`kubently: ${escapeTerminalText(error.message)}\n`);
     return exitCodeFor(error.code);
   }
   if (io.signal.aborted) {
@@ -75,7 +76,7 @@ function reportError(error: unknown, io: CliIo): number {
     return 130;
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  io.stderr.write(`kubently: unexpected error (please report it): ${detail}\n`);
+  io.stderr.write(`kubently: unexpected error (please report it): ${escapeTerminalText(detail)}\n`);
   return exitCodes.error;
 }
 

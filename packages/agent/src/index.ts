@@ -46,4 +46,4 @@ export { scrubSecrets } from './tools/scrub-secrets.js';
 export type { ScrubResult } from './tools/scrub-secrets.js';
 export type { TodoItem, ToolContext } from './tools/tool-context.js';
 export type { ToolOutcome, ToolResult } from './tools/tool-result.js';
-export { untrustedEnd, untrustedStart, wrapUntrusted } from './tools/untrusted.js';
+export { defuseUntrusted, untrustedEnd, untrustedStart, wrapUntrusted } from '@kubently/protocol';

@@ -21,13 +21,25 @@ const namespaceSyntax = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const explainOutputs = new Set(['plaintext', 'plaintext-openapiv2']);
 const limits = { tokens: 256, tokenLength: 8192 } as const;
 
-/** NUL, newlines and other control characters (tab excepted) never belong in a kubectl argument. */
+/**
+ * NUL, newlines and other C0 controls (tab excepted), DEL, C1 controls and the bidi controls that
+ * reorder text never belong in a kubectl argument. An argv lands in audit records and on operators'
+ * terminals: one of these could hide or rewrite what an audit line shows.
+ */
+const controlCharacter =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
 function hasControlCharacter(token: string): boolean {
-  for (let index = 0; index < token.length; index += 1) {
-    const code = token.charCodeAt(index);
-    if ((code < 0x20 && code !== 0x09) || code === 0x7f) return true;
-  }
-  return false;
+  return controlCharacter.test(token);
+}
+
+/** The token as a JSON string with every control character escaped, for the denial reason. */
+function quoteToken(token: string): string {
+  return JSON.stringify(token).replace(
+    new RegExp(controlCharacter.source, 'g'),
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 interface Draft {
@@ -218,7 +230,7 @@ export function evaluate(
     if (token.length > limits.tokenLength)
       return denied(draft, `an argument is longer than ${limits.tokenLength} characters`);
     if (hasControlCharacter(token))
-      return denied(draft, `argument ${JSON.stringify(token)} contains control characters`);
+      return denied(draft, `argument ${quoteToken(token)} contains control characters`);
   }
   const result = parseArgv(argv, new Set(config.extraFlags.map((flag) => flag.slice(2))));
   if (result.type === 'denied') return denied({ ...draft, verb: result.verb }, result.reason);

@@ -56,6 +56,14 @@ export const agentStreamFinalSchema = z.object({
   mode: z.enum(['model', 'engine']),
   /** The cluster the run investigated, when one was resolved. */
   clusterId: z.string().optional(),
+  /**
+   * The answer is built from cluster data that anyone who can write to the cluster may have shaped
+   * (logs, events, termination messages, annotations): an orchestrator's model should read it as
+   * data, never as instructions. `fenced`: every piece of cluster text in the answer is inside a
+   * fenced code block it cannot close (engine answers); `model`: the model was told to quote the
+   * cluster only in code spans or blocks, which is not a guarantee (docs/a2a.md).
+   */
+  untrustedQuotes: z.enum(['fenced', 'model']).optional(),
 });
 export type AgentStreamFinal = z.infer<typeof agentStreamFinalSchema>;
 

@@ -17,6 +17,16 @@ export const idSchema = z
   .max(128)
   .regex(/^[A-Za-z0-9._:-]+$/, { message: 'id may contain only letters, digits, ".", "_", ":" and "-"' });
 
+/**
+ * A correlation id, from the `X-Correlation-ID` header or a request body: it lands in audit records,
+ * logs and executor frames, so it is a plain token (no spaces or control characters), as the header
+ * accepts it.
+ */
+export const correlationIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, {
+  message:
+    'correlation id must be 1-128 letters, digits, ".", "_", ":" or "-" (the X-Correlation-ID header rule)',
+});
+
 /** A Kubernetes namespace name (DNS-1123 label). */
 export const namespaceSchema = z
   .string()

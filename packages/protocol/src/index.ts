@@ -79,6 +79,7 @@ export { healthSchema } from './health.js';
 export type { Health } from './health.js';
 export {
   clusterIdSchema,
+  correlationIdSchema,
   idSchema,
   isoDateSchema,
   namespaceSchema,
@@ -161,3 +162,19 @@ export {
   toMcpDiagnosis,
 } from './mcp-tool-text.js';
 export type { CappedText, ReportLike } from './mcp-tool-text.js';
+export {
+  askContent,
+  clustersContent,
+  commandContent,
+  diagnosisContent,
+  quotedFailureText,
+} from './mcp-tool-content.js';
+export type { McpContent } from './mcp-tool-content.js';
+export { plainVersion, unrecognisedVersion } from './plain-version.js';
+export {
+  defuseUntrusted,
+  markerLookalikeReplacement,
+  untrustedEnd,
+  untrustedStart,
+  wrapUntrusted,
+} from './untrusted-text.js';

@@ -1,4 +1,5 @@
 import type { CommandResponse } from './command.js';
+import { wrapUntrusted } from './untrusted-text.js';
 import { mcpOutputLimits } from './mcp-tools.js';
 import type { McpCommandResult, McpDiagnosis, McpFinding } from './mcp-tools.js';
 
@@ -42,7 +43,11 @@ export const toMcpCommandResult = (response: CommandResponse): McpCommandResult 
   };
 };
 
-/** The readable text content next to a command's structured result. */
+/**
+ * The readable text content next to a command's structured result. The command line and the exit
+ * code are the caller's and the server's; stdout, stderr and a failure message come from the
+ * cluster or its executor, so each sits in its own untrusted block (docs/api.md#mcp).
+ */
 export const commandResultText = (result: McpCommandResult): string => {
   const command = `kubectl ${result.args.join(' ')}`;
   if (result.status === 'queued' || result.status === 'running') {
@@ -51,14 +56,16 @@ export const commandResultText = (result: McpCommandResult): string => {
   const head =
     result.failure === undefined
       ? `${command}\nexit code ${String(result.exitCode ?? 'unknown')}${result.durationMs === undefined ? '' : `, ${Math.round(result.durationMs)} ms`}`
-      : `${command}\nfailed: ${result.failure.code}: ${result.failure.message}`;
+      : `${command}\nfailed: ${result.failure.code}`;
   const notes = [
     result.redactions > 0 ? `${result.redactions} secret value(s) redacted` : '',
     result.truncated ? 'output truncated' : '',
   ].filter((note) => note !== '');
   const parts = [head + (notes.length > 0 ? ` (${notes.join('; ')})` : '')];
-  if (result.stdout !== '') parts.push(result.stdout.trimEnd());
-  if (result.stderr !== '' && result.failure === undefined) parts.push(`stderr:\n${result.stderr.trimEnd()}`);
+  if (result.failure !== undefined) parts.push(`message:\n${wrapUntrusted(result.failure.message)}`);
+  if (result.stdout !== '') parts.push(wrapUntrusted(result.stdout));
+  if (result.stderr !== '' && result.failure === undefined)
+    parts.push(`stderr:\n${wrapUntrusted(result.stderr)}`);
   return parts.join('\n\n');
 };
 
@@ -116,14 +123,18 @@ export const toMcpDiagnosis = (clusterId: string, report: ReportLike): McpDiagno
 const resourceName = (finding: McpFinding): string =>
   `${finding.resource.kind}/${finding.resource.namespace === '' ? '' : `${finding.resource.namespace}/`}${finding.resource.name}`;
 
-/** The readable text content of a diagnosis: one block per root cause, then one line per symptom. */
+/**
+ * The readable text content of a diagnosis: the counts, then one untrusted block with one entry per
+ * root cause and one line per symptom (findings quote termination messages, events, probe output
+ * and names that workloads choose).
+ */
 export const diagnosisText = (diagnosis: McpDiagnosis): string => {
   const { summary } = diagnosis;
-  const lines = [
+  const head =
     `Cluster ${diagnosis.clusterId}: ${summary.rootCauses} root cause(s), ${summary.symptoms} symptom(s) ` +
-      `(${summary.critical} critical, ${summary.warning} warning, ${summary.info} info).`,
-  ];
-  if (diagnosis.findings.length === 0) lines.push('No problems found in the snapshot.');
+    `(${summary.critical} critical, ${summary.warning} warning, ${summary.info} info).`;
+  if (diagnosis.findings.length === 0) return `${head}\nNo problems found in the snapshot.`;
+  const lines: string[] = [];
   for (const finding of diagnosis.findings) {
     if (finding.causedBy.length > 0) {
       lines.push(`- symptom [${finding.severity}] ${resourceName(finding)}: ${finding.summary}`);
@@ -137,5 +148,5 @@ export const diagnosisText = (diagnosis: McpDiagnosis): string => {
       ...finding.commands.map((command) => `  evidence: ${command}`),
     );
   }
-  return capMcpText(lines.join('\n')).text;
+  return `${head}\n${wrapUntrusted(capMcpText(lines.join('\n').trimStart()).text)}`;
 };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { clusterIdSchema, idSchema, namespaceSchema } from './identifiers.js';
+import { clusterIdSchema, correlationIdSchema, idSchema, namespaceSchema } from './identifiers.js';
 
 /**
  * Request and response shapes of the original Kubently's endpoints (snake_case), kept so existing
@@ -23,7 +23,7 @@ export const seedCommandTypes = [
 export const seedSessionRequestSchema = z.object({
   cluster_id: clusterIdSchema,
   user_id: z.string().max(256).optional(),
-  correlation_id: z.string().min(1).max(128).optional(),
+  correlation_id: correlationIdSchema.optional(),
   service_identity: z.string().max(256).optional(),
   ttl_seconds: z.number().int().min(60).max(3600).optional(),
 });
@@ -44,7 +44,7 @@ export type SeedSessionResponse = z.infer<typeof seedSessionResponseSchema>;
 export const seedExecuteRequestSchema = z.object({
   cluster_id: clusterIdSchema,
   session_id: idSchema.optional(),
-  correlation_id: z.string().min(1).max(128).optional(),
+  correlation_id: correlationIdSchema.optional(),
   command_type: z.enum(seedCommandTypes).default('get'),
   args: z.array(z.string().max(4096)).max(20).default([]),
   namespace: namespaceSchema.default('default'),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { clusterIdSchema, idSchema, isoDateSchema } from './identifiers.js';
+import { clusterIdSchema, correlationIdSchema, idSchema, isoDateSchema } from './identifiers.js';
 
 export const sessionLimits = { defaultTtlSeconds: 300, minTtlSeconds: 10, maxTtlSeconds: 86_400 } as const;
 
@@ -8,7 +8,7 @@ export const createSessionRequestSchema = z
   .object({
     clusterId: clusterIdSchema,
     ttlSeconds: z.number().int().min(sessionLimits.minTtlSeconds).max(sessionLimits.maxTtlSeconds).optional(),
-    correlationId: z.string().min(1).max(128).optional(),
+    correlationId: correlationIdSchema.optional(),
   })
   .strict();
 export type CreateSessionRequest = z.infer<typeof createSessionRequestSchema>;

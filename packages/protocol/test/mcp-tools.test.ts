@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   capMcpText,
   commandResultText,
+  wrapUntrusted,
   diagnoseClusterOutputSchema,
   executeKubectlInputSchema,
   mcpToolNames,
@@ -67,7 +68,7 @@ describe('toMcpCommandResult and commandResultText', () => {
     expect(result).toMatchObject({ commandId: 'c1', truncated: false, redactions: 0 });
     expect(result.exitCode).toBeUndefined();
     expect(commandResultText(result)).toBe(
-      'kubectl get pods\nfailed: command_timeout: no result within 10 s',
+      `kubectl get pods\nfailed: command_timeout\n\nmessage:\n${wrapUntrusted('no result within 10 s')}`,
     );
   });
 

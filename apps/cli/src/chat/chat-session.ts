@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import type { ClusterInfo } from '@kubently/protocol';
 
 import type { CliIo } from '../cli-io.js';
+import { escapeTerminalText } from '../format/index.js';
 import { KubentlyError } from '../kubently-error.js';
 import type { AgentClient } from './agent-client.js';
 import type { ChatHistory } from './chat-history.js';
@@ -165,7 +166,7 @@ export async function runChatSession(options: ChatSessionOptions): Promise<numbe
       if (result.contextId !== null && result.contextId !== '') contextId = result.contextId;
     } catch (error) {
       if (!(error instanceof KubentlyError)) throw error;
-      say(palette.red(`kubently: ${error.message}`));
+      say(palette.red(`kubently: ${escapeTerminalText(error.message)}`));
     } finally {
       turn = undefined;
       echo.isMuted = false;

@@ -1,4 +1,5 @@
 import type { CliOutput } from '../cli-io.js';
+import { escapeTerminal, escapeTerminalText } from '../format/index.js';
 import { describeToolCall } from './describe-tool-call.js';
 import { formatToolFinish, formatTurnSummary } from './format-turn.js';
 import { isTerminal } from './palette.js';
@@ -21,6 +22,9 @@ export interface TurnPrinter {
 }
 
 /**
+ * Everything here comes from the server (answers quote the cluster; tool calls name what the model
+ * chose): data is escaped before the palette adds its own colours (`escapeTerminal`).
+ *
  * Renders a turn as it streams: answer tokens as they arrive, a `▶ command` line when a tool call
  * starts that is completed with `✓ 0.4s exit 0, 12 lines` when it finishes. Only plain appends
  * (no cursor movement), so the output reads the same in a log file.
@@ -64,10 +68,10 @@ export function createTurnPrinter(options: TurnPrinterOptions): TurnPrinter {
       switch (stream.type) {
         case 'text-delta':
           hasStreamedText = true;
-          writeAnswer(stream.text);
+          writeAnswer(escapeTerminalText(stream.text));
           return;
         case 'tool-call-started': {
-          const command = describeToolCall(stream.tool, stream.args);
+          const command = escapeTerminal(describeToolCall(stream.tool, stream.args));
           commands.set(stream.id, command);
           beginProgressLine();
           write(progress, `${palette.cyan('▶')} ${palette.bold(command)}`);
@@ -75,12 +79,12 @@ export function createTurnPrinter(options: TurnPrinterOptions): TurnPrinter {
           return;
         }
         case 'tool-call-finished': {
-          const finish = formatToolFinish(stream, palette);
+          const finish = formatToolFinish({ ...stream, summary: escapeTerminal(stream.summary) }, palette);
           if (openToolId === stream.id) {
             write(progress, ` ${finish}\n`);
             openToolId = undefined;
           } else {
-            const command = commands.get(stream.id) ?? describeToolCall(stream.tool, null);
+            const command = commands.get(stream.id) ?? escapeTerminal(describeToolCall(stream.tool, null));
             writeProgressLine(`${finish} ${palette.dim(`(${command})`)}`);
           }
           return;
@@ -90,13 +94,14 @@ export function createTurnPrinter(options: TurnPrinterOptions): TurnPrinter {
       }
     },
     finish(result, elapsedMs) {
-      if (!hasStreamedText && result.answer !== '') writeAnswer(result.answer);
+      if (!hasStreamedText && result.answer !== '') writeAnswer(escapeTerminalText(result.answer));
       endLine(answer);
       switch (result.state) {
         case 'failed':
         case 'rejected': {
-          const reason =
-            result.error?.message ?? (result.statusMessage === '' ? 'no reason given' : result.statusMessage);
+          const reason = escapeTerminalText(
+            result.error?.message ?? (result.statusMessage === '' ? 'no reason given' : result.statusMessage),
+          );
           writeProgressLine(
             palette.red(`✗ the agent ${result.state === 'failed' ? 'failed' : 'refused'}: ${reason}`),
           );
@@ -114,7 +119,7 @@ export function createTurnPrinter(options: TurnPrinterOptions): TurnPrinter {
         case 'unspecified':
           writeProgressLine(
             palette.yellow(
-              `… the stream ended before the task did${result.taskId === null ? '' : ` (task ${result.taskId} may still be running on the server)`}`,
+              `… the stream ended before the task did${result.taskId === null ? '' : ` (task ${escapeTerminal(result.taskId)} may still be running on the server)`}`,
             ),
           );
           break;

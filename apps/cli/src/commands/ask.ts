@@ -11,6 +11,7 @@ import {
 import type { TurnResult } from '../chat/index.js';
 import type { CommandSpec } from '../command-spec.js';
 import { exitCodes, exitCodesHelp } from '../exit-codes.js';
+import { toJsonText } from '../format/index.js';
 import { KubentlyError } from '../kubently-error.js';
 
 const usage = 'kubently ask "<question>" [--cluster ID] [-n NAMESPACE] [-o text|json]';
@@ -109,7 +110,7 @@ Examples:
       signal: io.signal,
       onEvent: printer?.onEvent ?? (() => undefined),
     });
-    if (printer === undefined) io.stdout.write(`${JSON.stringify(askJson(result, clusterId), null, 2)}\n`);
+    if (printer === undefined) io.stdout.write(toJsonText(askJson(result, clusterId)));
     else printer.finish(result, io.now().getTime() - startedAt);
     if (result.state === 'completed') return exitCodes.ok;
     return io.signal.aborted ? 130 : exitCodes.error;

@@ -8,7 +8,7 @@ import {
 } from '../args/index.js';
 import type { CommandSpec } from '../command-spec.js';
 import { exitCodes } from '../exit-codes.js';
-import { outputOption, parseOutputFormat, parseSince, renderTable } from '../format/index.js';
+import { outputOption, parseOutputFormat, parseSince, renderTable, toJsonText } from '../format/index.js';
 
 const usage = 'kubently audit [--cluster ID] [--since 30m|ISO] [--limit N] [-o table|json]';
 
@@ -44,7 +44,7 @@ Needs an admin key.`,
     const client = await openApiClient(values, io);
     const { records } = await client.listAudit({ clusterId: values.cluster, since, limit });
     if (format === 'json') {
-      io.stdout.write(`${JSON.stringify({ records }, null, 2)}\n`);
+      io.stdout.write(toJsonText({ records }));
       return exitCodes.ok;
     }
     if (records.length === 0) {

@@ -8,7 +8,7 @@ import {
 } from '../args/index.js';
 import type { CommandSpec } from '../command-spec.js';
 import { exitCodes } from '../exit-codes.js';
-import { outputOption, parseOutputFormat } from '../format/index.js';
+import { outputOption, parseOutputFormat, toJsonText } from '../format/index.js';
 import { printExecutorToken } from './print-executor-token.js';
 
 const usage = 'kubently clusters add <cluster> [-o table|json]';
@@ -30,7 +30,7 @@ ${connectionHelp}`,
     const format = parseOutputFormat(values.output);
     const client = await openApiClient(values, io);
     const response = await client.createCluster(clusterId);
-    if (format === 'json') io.stdout.write(`${JSON.stringify(response, null, 2)}\n`);
+    if (format === 'json') io.stdout.write(toJsonText(response));
     else printExecutorToken(io, client.url, response, 'registered');
     return exitCodes.ok;
   },

@@ -2,7 +2,7 @@ import { openApiClient } from '../api/index.js';
 import { connectionHelp, connectionOptions, parseCommandArgs, requirePositionals } from '../args/index.js';
 import type { CommandSpec } from '../command-spec.js';
 import { exitCodes } from '../exit-codes.js';
-import { outputOption, parseOutputFormat, renderTable } from '../format/index.js';
+import { outputOption, parseOutputFormat, renderTable, toJsonText } from '../format/index.js';
 
 const usage = 'kubently clusters list [-o table|json]';
 
@@ -21,7 +21,7 @@ ${connectionHelp}`,
     const client = await openApiClient(values, io);
     const { clusters } = await client.listClusters();
     if (format === 'json') {
-      io.stdout.write(`${JSON.stringify({ clusters }, null, 2)}\n`);
+      io.stdout.write(toJsonText({ clusters }));
       return exitCodes.ok;
     }
     if (clusters.length === 0) {

@@ -14,6 +14,7 @@ import {
 } from '../chat/index.js';
 import type { CommandSpec } from '../command-spec.js';
 import { exitCodesHelp } from '../exit-codes.js';
+import { escapeTerminal } from '../format/index.js';
 import { KubentlyError } from '../kubently-error.js';
 
 const usage = 'kubently debug [cluster] [-n NAMESPACE]';
@@ -66,7 +67,7 @@ Examples:
         ? palette.yellow('no cluster selected (the agent picks one; /cluster lists them)')
         : `cluster ${palette.bold(clusterId)}${cluster?.connected === false ? palette.yellow(' (no executor connected: commands will fail)') : ''}`;
     io.stdout.write(
-      `${palette.bold(chat.agent.agentName)} at ${chat.agent.url} · ${target}${namespace === undefined ? '' : ` · namespace ${namespace}`}\n${palette.dim('Ask a question. /help lists commands; Ctrl-C cancels an answer; Ctrl-D exits.')}\n`,
+      `${palette.bold(escapeTerminal(chat.agent.agentName))} at ${chat.agent.url} · ${target}${namespace === undefined ? '' : ` · namespace ${namespace}`}\n${palette.dim('Ask a question. /help lists commands; Ctrl-C cancels an answer; Ctrl-D exits.')}\n`,
     );
     return runChatSession({
       io,

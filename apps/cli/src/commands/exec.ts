@@ -9,9 +9,11 @@ import {
   parseCommandArgs,
   parseIntegerFlag,
 } from '../args/index.js';
+import { isTerminal } from '../chat/index.js';
 import type { CliIo } from '../cli-io.js';
 import type { CommandSpec } from '../command-spec.js';
 import { exitCodes, exitCodesHelp } from '../exit-codes.js';
+import { escapeTerminalOutput, escapeTerminalText } from '../format/index.js';
 import { KubentlyError } from '../kubently-error.js';
 
 const usage = 'kubently exec <cluster> [-n NAMESPACE] [--timeout SECONDS] -- <kubectl args...>';
@@ -22,8 +24,9 @@ export const execCommand: CommandSpec = {
   help: `Usage: ${usage}
 
 Sends the kubectl arguments to the server, which checks them against the command policy and relays
-them to the cluster's executor. kubectl's stdout and stderr are printed as they came back and
-kubently exits with kubectl's exit code.
+them to the cluster's executor. kubectl's stdout and stderr are printed as they came back (on a terminal,
+control sequences other than colours are shown escaped, e.g. \\x1b]52;...) and kubently exits with
+kubectl's exit code.
 
 Flags:
   -n, --namespace NS    namespace (added as --namespace unless the args already name one)
@@ -67,9 +70,18 @@ Examples:
   },
 };
 
+/**
+ * kubectl's output as it came back; on a terminal, every control sequence but colours (SGR) is
+ * escaped (`escapeTerminalOutput`): kubectl would print a pod name or a log line raw, but a name
+ * that clears the screen or writes the clipboard (OSC 52) attacks the operator, not the cluster.
+ * Piped or redirected output stays byte-exact.
+ */
+const kubectlText = (text: string, output: CliIo['stdout']): string =>
+  isTerminal(output) ? escapeTerminalOutput(text) : text;
+
 function printResult(response: CommandResponse, io: CliIo, clusterId: string, url: string): number {
-  if (response.stdout !== undefined) io.stdout.write(response.stdout);
-  if (response.stderr !== undefined) io.stderr.write(response.stderr);
+  if (response.stdout !== undefined) io.stdout.write(kubectlText(response.stdout, io.stdout));
+  if (response.stderr !== undefined) io.stderr.write(kubectlText(response.stderr, io.stderr));
   if (response.truncated === true)
     io.stderr.write('kubently: output was truncated by the executor (size cap)\n');
   if (response.redactions !== undefined && response.redactions > 0) {
@@ -79,21 +91,23 @@ function printResult(response: CommandResponse, io: CliIo, clusterId: string, ur
   if (failure !== undefined) {
     switch (failure.code) {
       case 'policy_denied':
-        io.stderr.write(`kubently: denied by the executor's policy: ${failure.message}\n`);
+        io.stderr.write(
+          `kubently: denied by the executor's policy: ${escapeTerminalText(failure.message)}\n`,
+        );
         return exitCodes.policyDenied;
       case 'command_timeout':
         io.stderr.write(
-          `kubently: the command timed out on the executor: ${failure.message}\n  raise --timeout (max ${commandLimits.maxTimeoutSeconds}) or narrow the command\n`,
+          `kubently: the command timed out on the executor: ${escapeTerminalText(failure.message)}\n  raise --timeout (max ${commandLimits.maxTimeoutSeconds}) or narrow the command\n`,
         );
         return exitCodes.timeout;
       case 'spawn_failed':
         io.stderr.write(
-          `kubently: the executor of "${clusterId}" could not start kubectl: ${failure.message}\n  fix the executor's kubectl path (--kubectl / KUBENTLY_KUBECTL) and restart it\n`,
+          `kubently: the executor of "${clusterId}" could not start kubectl: ${escapeTerminalText(failure.message)}\n  fix the executor's kubectl path (--kubectl / KUBENTLY_KUBECTL) and restart it\n`,
         );
         return exitCodes.executorUnavailable;
       case 'executor_error':
         io.stderr.write(
-          `kubently: the executor of "${clusterId}" failed: ${failure.message}\n  check it with \`kubently clusters list --api-url ${url}\` and retry\n`,
+          `kubently: the executor of "${clusterId}" failed: ${escapeTerminalText(failure.message)}\n  check it with \`kubently clusters list --api-url ${url}\` and retry\n`,
         );
         return exitCodes.executorUnavailable;
       case 'output_too_large':

@@ -3,6 +3,8 @@ import type { Report, Severity } from '@kubently/diagnosis';
 
 import type { CliIo } from '../cli-io.js';
 import { exitCodes } from '../exit-codes.js';
+import { escapeTerminal, toJsonText } from '../format/index.js';
+import { escapeReport } from './escape-report.js';
 
 export const diagnoseFormats = ['table', 'json', 'markdown'] as const;
 export type DiagnoseFormat = (typeof diagnoseFormats)[number];
@@ -46,9 +48,11 @@ const widthOf = (io: CliIo): number | undefined => {
 /** One stderr line per resource that could not be listed, so a quiet report is never mistaken for a clean one. */
 const describeCollection = (collection: CollectionView): string => {
   const lines = collection.warnings.map((warning) => {
+    // The message is kubectl's stderr from the cluster: shown terminal-safe, like every field here.
     const where = warning.namespaces === undefined ? '' : ` in ${warning.namespaces.join(', ')}`;
     const effect = warning.kindKept ? '' : '; rules that need it stayed silent';
-    return `kubently: not collected: ${warning.resource}${where} (${warning.problem}: ${warning.message})${effect}\n  fix: ${warning.fix}\n`;
+    const line = `not collected: ${warning.resource}${where} (${warning.problem}: ${warning.message})${effect}`;
+    return `kubently: ${escapeTerminal(line)}\n  fix: ${escapeTerminal(warning.fix)}\n`;
   });
   const seconds = (collection.durationMs / 1000).toFixed(1);
   lines.push(
@@ -63,17 +67,17 @@ export const printDiagnosis = (options: PrintDiagnosisOptions): number => {
   switch (format) {
     case 'json': {
       const body = { ...options.origin, ...(JSON.parse(renderJson(report)) as object), collection };
-      io.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+      io.stdout.write(toJsonText(body));
       break;
     }
     case 'markdown':
-      io.stdout.write(renderMarkdown(report).replace(/\n?$/, '\n'));
+      io.stdout.write(renderMarkdown(escapeReport(report)).replace(/\n?$/, '\n'));
       io.stderr.write(describeCollection(collection));
       break;
     case 'table': {
       const width = widthOf(io);
       io.stdout.write(
-        renderTable(report, {
+        renderTable(escapeReport(report), {
           color: isColorTerminal(io),
           ...(width === undefined ? {} : { width }),
         }).replace(/\n?$/, '\n'),

@@ -1,5 +1,12 @@
-/** Left-aligned columns separated by two spaces, like kubectl's default output. */
-export function renderTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+import { escapeTerminal } from './escape-terminal.js';
+
+/**
+ * Left-aligned columns separated by two spaces, like kubectl's default output. Cells are often
+ * server data (audit argv, executor versions): each is escaped (`escapeTerminal`) so it stays one
+ * cell on one line and cannot steer the terminal.
+ */
+export function renderTable(header: readonly string[], rawRows: readonly (readonly string[])[]): string {
+  const rows = rawRows.map((row) => row.map(escapeTerminal));
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
   );

@@ -1,7 +1,15 @@
 import type { CallToolResult, McpServer, ServerContext } from '@modelcontextprotocol/server';
 
-import { commandResultText, diagnosisText, mcpOutputLimits, mcpTools } from '@kubently/protocol';
-import type { McpCommandResult } from '@kubently/protocol';
+import {
+  askContent,
+  clustersContent,
+  commandContent,
+  diagnosisContent,
+  mcpOutputLimits,
+  mcpTools,
+  quotedFailureText,
+} from '@kubently/protocol';
+import type { McpCommandResult, McpContent } from '@kubently/protocol';
 
 import { KubentlyError } from '../kubently-error.js';
 import type { McpBackend } from './mcp-backend.js';
@@ -12,26 +20,29 @@ const success = (structured: Record<string, unknown>, text: string): CallToolRes
   structuredContent: structured,
 });
 
-const failure = (error: unknown): CallToolResult => {
-  const text =
-    error instanceof KubentlyError || error instanceof McpToolError
-      ? `${error.code}: ${error.message}`
-      : `internal: ${error instanceof Error ? error.message : String(error)}`;
+const answer = (content: McpContent): CallToolResult => success(content.structuredContent, content.text);
+
+/** `code: message`; `quoting` when the message may quote the cluster (diagnosis, agent runs). */
+const failure = (error: unknown, quoting: boolean): CallToolResult => {
+  const known = error instanceof KubentlyError || error instanceof McpToolError;
+  const code = known ? error.code : 'internal';
+  const message = error instanceof Error ? error.message : String(error);
+  const text = quoting ? quotedFailureText(code, message) : `${code}: ${message}`;
   return { content: [{ type: 'text', text }], isError: true };
 };
 
 const commandAnswer = (result: McpCommandResult): CallToolResult => ({
-  ...success(result, commandResultText(result)),
+  ...answer(commandContent(result)),
   isError: result.status === 'failed',
 });
 
 const guard =
-  <Args>(run: (args: Args, ctx: ServerContext) => Promise<CallToolResult>) =>
+  <Args>(run: (args: Args, ctx: ServerContext) => Promise<CallToolResult>, quoting = false) =>
   async (args: Args, ctx: ServerContext): Promise<CallToolResult> => {
     try {
       return await run(args, ctx);
     } catch (error) {
-      return failure(error);
+      return failure(error, quoting);
     }
   };
 
@@ -66,16 +77,7 @@ export const registerCliTools = (server: McpServer, backend: McpBackend): void =
     tools.list_clusters,
     guard(async (_args, ctx) => {
       const clusters = await backend.listClusters(ctx.mcpReq.signal);
-      const text =
-        clusters.length === 0
-          ? 'No clusters registered.'
-          : clusters
-              .map(
-                (cluster) =>
-                  `${cluster.id}: ${cluster.connected ? `connected (mode ${cluster.mode ?? 'unknown'})` : 'no executor connected'}`,
-              )
-              .join('\n');
-      return success({ clusters: [...clusters] }, text);
+      return answer(clustersContent(clusters, 'No clusters registered.'));
     }),
   );
   server.registerTool(
@@ -134,8 +136,8 @@ export const registerCliTools = (server: McpServer, backend: McpBackend): void =
       tools.diagnose_cluster,
       guard(async (args, ctx) => {
         const result = await diagnose(args.clusterId, args.namespaces, ctx.mcpReq.signal);
-        return success(result, diagnosisText(result));
-      }),
+        return answer(diagnosisContent(result));
+      }, true),
     );
   }
   if (ask !== undefined) {
@@ -144,12 +146,12 @@ export const registerCliTools = (server: McpServer, backend: McpBackend): void =
       tools.ask_kubently,
       guard(async (args, ctx) => {
         const progress = progressSender(ctx);
-        const answer = await ask(args, ctx.mcpReq.signal, (message) => {
+        const asked = await ask(args, ctx.mcpReq.signal, (message) => {
           progress.send(message);
         });
         await progress.flushed();
-        return success(answer, answer.answer);
-      }),
+        return answer(askContent(asked));
+      }, true),
     );
   }
 };

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { CallToolResult } from '@modelcontextprotocol/client';
 
+import { wrapUntrusted } from '@kubently/protocol';
 import type { AuditList } from '@kubently/protocol';
 
 import { scriptedModel } from '../../../../packages/agent/test/support/scripted-model.js';
@@ -153,7 +154,7 @@ describe('/mcp (in-process)', { timeout: 30_000 }, () => {
       commandId: command.id,
       status: 'succeeded',
       exitCode: 0,
-      stdout: 'web-1   1/1   Running',
+      stdout: wrapUntrusted('web-1   1/1   Running'),
       truncated: false,
     });
     expect(text(result)).toContain('kubectl get pods --namespace=web');
@@ -223,7 +224,10 @@ describe('/mcp (in-process)', { timeout: 30_000 }, () => {
       name: 'get_command_result',
       arguments: { commandId },
     });
-    expect(read.structuredContent).toMatchObject({ status: 'succeeded', stdout: 'node-1 Ready' });
+    expect(read.structuredContent).toMatchObject({
+      status: 'succeeded',
+      stdout: wrapUntrusted('node-1 Ready'),
+    });
     const unknown = await viewer.callTool({
       name: 'get_command_result',
       arguments: { commandId: 'no-such-command' },

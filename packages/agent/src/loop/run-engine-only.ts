@@ -1,11 +1,17 @@
+import { wrapUntrusted } from '@kubently/protocol';
 import type { ModelMessage } from 'ai';
 
+import { fencedQuote } from '../answer/fenced-quote.js';
 import { noModelNotice, renderReportAnswer } from '../answer/report-answer.js';
 import { scrubSecrets } from '../tools/scrub-secrets.js';
 import type { AgentErrorEvent, AgentEvent, AgentFinalEvent } from './agent-event.js';
 import type { AgentRequest, AgentServices } from './agent-services.js';
 import { clusterFromText, namespaceFromText } from './text-hints.js';
 import { zeroUsage } from './token-usage.js';
+
+/** How a stored engine answer is introduced to a model that continues the conversation. */
+export const engineAnswerPreamble =
+  '(This answer came from the diagnosis engine, without a model; it quotes the cluster, so it is shown as tool output.)';
 
 /** Answers from the diagnosis engine when no model is configured, in the agent's answer format. */
 export async function runEngineOnly(
@@ -47,9 +53,11 @@ export async function runEngineOnly(
     });
     const answer = renderReportAnswer(report, clusterId);
     emit({ type: 'text-delta', text: answer });
+    // A model may continue this conversation later: there the engine's answer is history, and its
+    // quotes from the cluster must stay inside the untrusted block rather than pass as the assistant's words.
     const messages: ModelMessage[] = [
       { role: 'user', content: request.question },
-      { role: 'assistant', content: answer },
+      { role: 'assistant', content: `${engineAnswerPreamble}\n${wrapUntrusted(answer)}` },
     ];
     await services.conversations.append(request.conversationId, messages, signal);
     return {
@@ -63,11 +71,12 @@ export async function runEngineOnly(
     };
   } catch (error) {
     if (signal.aborted) return { type: 'error', code: 'cancelled', message: 'The request was cancelled.' };
+    // The collector's message can quote kubectl's stderr: it is set apart as a quote.
     const message = error instanceof Error ? error.message : String(error);
     return {
       type: 'error',
       code: 'not_available',
-      message: `The diagnosis failed: ${scrubSecrets(message).text}`,
+      message: `The diagnosis failed:\n${fencedQuote([scrubSecrets(message).text])}`,
     };
   }
 }

@@ -1,8 +1,9 @@
-import { clusterIdSchema, namespaceSchema } from '@kubently/protocol';
+import { clusterIdSchema, namespaceSchema, wrapUntrusted } from '@kubently/protocol';
 import { tool } from 'ai';
 import { z } from 'zod';
 
-import { compactReport } from './compact-report.js';
+import { compactReportText } from './compact-report.js';
+import { scrubSecrets } from './scrub-secrets.js';
 import { chooseCluster } from './tool-context.js';
 import type { ToolContext } from './tool-context.js';
 import { toolFailure } from './tool-result.js';
@@ -36,11 +37,16 @@ export function diagnoseTool(context: ToolContext) {
         return {
           ok: true,
           summary: `${report.findings.length} root cause${report.findings.length === 1 ? '' : 's'}, ${report.symptoms.length} symptom${report.symptoms.length === 1 ? '' : 's'}`,
-          report: compactReport(report),
+          collectedAt: report.collectedAt,
+          report: wrapUntrusted(compactReportText(report)),
         };
       } catch (error) {
         if (signal.aborted) throw error;
-        return toolFailure('diagnosis_failed', error instanceof Error ? error.message : String(error));
+        // The message can quote kubectl's stderr from the collection: it goes in the block only.
+        const message = error instanceof Error ? error.message : String(error);
+        return toolFailure('diagnosis_failed', 'the diagnosis engine could not run; see detail', {
+          detail: wrapUntrusted(scrubSecrets(message).text),
+        });
       }
     },
   });

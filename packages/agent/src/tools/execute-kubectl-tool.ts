@@ -2,14 +2,11 @@ import { clusterIdSchema, commandLimits, namespaceSchema } from '@kubently/proto
 import { tool } from 'ai';
 import { z } from 'zod';
 
-import { capOutput } from './cap-output.js';
+import { kubectlToolResult } from './kubectl-tool-result.js';
 import { runCheckedKubectl } from './run-kubectl.js';
-import type { CheckedRun } from './run-kubectl.js';
 import { chooseCluster } from './tool-context.js';
 import type { ToolContext } from './tool-context.js';
-import { firstLine, toolFailure } from './tool-result.js';
 import type { ToolResult } from './tool-result.js';
-import { wrapUntrusted } from './untrusted.js';
 
 export const executeKubectlInputSchema = z.object({
   args: z
@@ -31,54 +28,6 @@ export const executeKubectlInputSchema = z.object({
     .optional()
     .describe('Command timeout (default: the server default).'),
 });
-
-const narrowHint =
-  'Narrow the query: name one resource, add -n NAMESPACE, -l LABEL=VALUE or --field-selector, ' +
-  'use -o custom-columns=... or jsonpath instead of -o yaml/json, or --tail=N / --since=10m for logs.';
-
-/** Converts a checked run into what the model reads; shared by the kubectl-based tools. */
-export function kubectlToolResult(run: CheckedRun, maxChars: number, keep: 'head' | 'tail'): ToolResult {
-  switch (run.type) {
-    case 'denied':
-      return toolFailure('policy_denied', run.reason, { command: run.command });
-    case 'failure':
-      return toolFailure(run.code, run.message, { command: run.command });
-    case 'result': {
-      const stdout = capOutput(run.stdout, maxChars, keep, narrowHint);
-      const stderr = capOutput(run.stderr, Math.min(4_000, maxChars), 'tail', narrowHint);
-      const base = {
-        command: run.command,
-        exitCode: run.exitCode,
-        output: wrapUntrusted(stdout.text),
-        ...(run.stderr.trim() === '' ? {} : { stderr: wrapUntrusted(stderr.text) }),
-        truncated: stdout.isTruncated || run.executorTruncated,
-        ...(run.executorTruncated
-          ? { note: `the executor cut this output at its own size cap. ${narrowHint}` }
-          : {}),
-      };
-      if (run.isForbidden) {
-        return toolFailure(
-          'rbac_forbidden',
-          `Kubernetes RBAC denied the executor: ${firstLine(run.stderr)}`,
-          base,
-        );
-      }
-      if (run.exitCode !== 0) {
-        return toolFailure(
-          'kubectl_failed',
-          `kubectl exited with ${run.exitCode}: ${firstLine(run.stderr)}`,
-          base,
-        );
-      }
-      const lines = run.stdout === '' ? 0 : run.stdout.trimEnd().split('\n').length;
-      return {
-        ok: true,
-        summary: `exit 0, ${lines} line${lines === 1 ? '' : 's'}${base.truncated ? ', truncated' : ''}`,
-        ...base,
-      };
-    }
-  }
-}
 
 export function executeKubectlTool(context: ToolContext) {
   return tool({

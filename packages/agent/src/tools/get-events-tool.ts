@@ -4,11 +4,11 @@ import { z } from 'zod';
 
 import { capOutput } from './cap-output.js';
 import { runCheckedKubectl } from './run-kubectl.js';
-import { kubectlToolResult } from './execute-kubectl-tool.js';
+import { kubectlToolResult } from './kubectl-tool-result.js';
 import { chooseCluster } from './tool-context.js';
 import type { ToolContext } from './tool-context.js';
 import type { ToolResult } from './tool-result.js';
-import { wrapUntrusted } from './untrusted.js';
+import { wrapUntrusted } from '@kubently/protocol';
 
 const kindSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,62}$/, 'a kind such as Pod or Deployment');
 const nameSchema = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'a Kubernetes object name');
@@ -71,6 +71,7 @@ export function getEventsTool(context: ToolContext) {
 
       const chain: ObjectName[] = [{ kind: input.kind, name: input.name }];
       const commands: string[] = [];
+      let skippedOwner = false;
       for (let depth = 0; depth < maxOwnerDepth; depth += 1) {
         const current = chain[chain.length - 1];
         if (current === undefined) break;
@@ -83,6 +84,12 @@ export function getEventsTool(context: ToolContext) {
         const owners = parseJson(ownerSchema, run.stdout)?.metadata.ownerReferences ?? [];
         const owner = owners.find((reference) => reference.controller === true) ?? owners[0];
         if (owner === undefined) break;
+        // Owner references are object fields anyone who writes the object can set: a kind or name
+        // that is not a plain Kubernetes token is neither run nor named in the summary.
+        if (!kindSchema.safeParse(owner.kind).success || !nameSchema.safeParse(owner.name).success) {
+          skippedOwner = true;
+          break;
+        }
         chain.push({ kind: owner.kind, name: owner.name });
       }
 
@@ -127,6 +134,9 @@ export function getEventsTool(context: ToolContext) {
         commands,
         events: wrapUntrusted(capped.text),
         truncated: capped.isTruncated,
+        ...(skippedOwner
+          ? { note: 'an owner reference with a kind or name that is not a Kubernetes name was not followed' }
+          : {}),
       };
     },
   });

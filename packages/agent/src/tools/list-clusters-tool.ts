@@ -1,3 +1,4 @@
+import { plainVersion } from '@kubently/protocol';
 import { tool } from 'ai';
 import { z } from 'zod';
 
@@ -18,7 +19,8 @@ export function listClustersTool(context: ToolContext) {
           id: cluster.id,
           connected: cluster.connected,
           mode: cluster.mode,
-          kubernetesVersion: cluster.kubernetesVersion,
+          // Reported by the executor: shown only when it has the shape of a version.
+          kubernetesVersion: plainVersion(cluster.kubernetesVersion),
           lastSeenAt: cluster.lastSeenAt,
         })),
       };

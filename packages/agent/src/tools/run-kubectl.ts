@@ -11,9 +11,19 @@ export interface KubectlCall {
   readonly timeoutSeconds?: number | undefined;
 }
 
-/** A checked and redacted kubectl run. `command` is the exact argv shown to the model as evidence. */
+/**
+ * A checked and redacted kubectl run. `command` is the exact argv shown to the model as evidence.
+ * A `local` denial's reason is the agent's own policy speaking about the model's argv; a `remote`
+ * one (server or executor) and every `failure` message arrive over the wire, so the tool result
+ * quotes them only inside the untrusted block.
+ */
 export type CheckedRun =
-  | { readonly type: 'denied'; readonly command: string; readonly reason: string }
+  | {
+      readonly type: 'denied';
+      readonly command: string;
+      readonly reason: string;
+      readonly source: 'local' | 'remote';
+    }
   | {
       readonly type: 'failure';
       readonly command: string;
@@ -66,13 +76,13 @@ export async function runCheckedKubectl(
     args = withKubectlDefaults(applyNamespace(stripped, call.namespace));
   } catch (error) {
     if (error instanceof PolicyInputError) {
-      return { type: 'denied', command: showCommand(stripped), reason: error.message };
+      return { type: 'denied', command: showCommand(stripped), reason: error.message, source: 'local' };
     }
     throw error;
   }
   const decision = evaluate(args, context.policyFor(call.clusterId));
   const command = showCommand(decision.argv.length > 0 ? decision.argv : args);
-  if (!decision.allowed) return { type: 'denied', command, reason: decision.reason };
+  if (!decision.allowed) return { type: 'denied', command, reason: decision.reason, source: 'local' };
   const run = await context.gateway.runKubectl({
     clusterId: call.clusterId,
     args: decision.argv,
@@ -81,7 +91,7 @@ export async function runCheckedKubectl(
   });
   if (run.type === 'failure') {
     return run.code === 'policy_denied'
-      ? { type: 'denied', command, reason: run.message }
+      ? { type: 'denied', command, reason: scrubSecrets(run.message).text, source: 'remote' }
       : { type: 'failure', command, code: run.code, message: scrubSecrets(run.message).text };
   }
   const redacted = redactOutput(decision, run.stdout);

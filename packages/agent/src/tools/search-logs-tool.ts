@@ -3,13 +3,13 @@ import { tool } from 'ai';
 import { z } from 'zod';
 
 import { capOutput } from './cap-output.js';
-import { kubectlToolResult } from './execute-kubectl-tool.js';
+import { kubectlToolResult } from './kubectl-tool-result.js';
 import { runCheckedKubectl } from './run-kubectl.js';
 import { chooseCluster } from './tool-context.js';
 import type { ToolContext } from './tool-context.js';
 import { toolFailure } from './tool-result.js';
 import type { ToolResult } from './tool-result.js';
-import { wrapUntrusted } from './untrusted.js';
+import { wrapUntrusted } from '@kubently/protocol';
 
 const maxMatches = 200;
 

@@ -1,9 +1,12 @@
 import type { CallToolResult, McpServer, ServerContext } from '@modelcontextprotocol/server';
 
 import {
-  commandResultText,
-  diagnosisText,
+  askContent,
+  clustersContent,
+  commandContent,
+  diagnosisContent,
   mcpOutputLimits,
+  quotedFailureText,
   toMcpCommandResult,
   toMcpDiagnosis,
 } from '@kubently/protocol';
@@ -12,10 +15,11 @@ import type { McpAskAnswer, McpToolName } from '@kubently/protocol';
 import { isAllowed } from '../../auth/permissions.js';
 import type { Permission } from '../../auth/permissions.js';
 import { toCommandResponse } from '../../commands/command-response.js';
+import { isKubentlyError } from '../../errors/kubently-error.js';
 import type { CommandRecord } from '../../state/command-store.js';
 import { serverMcpTools as mcpTools } from './cached-tool-schemas.js';
 import type { McpAgentEvent, McpCaller, McpServices } from './mcp-ports.js';
-import { toolFailure, toolFailureFrom, toolSuccess } from './tool-result.js';
+import { toolAnswer, toolFailureFrom, toolFailureText, toolSuccess } from './tool-result.js';
 
 /** The REST permission each tool needs (docs/api.md matrix); a tool the role lacks is not listed. */
 const permissionOf: Readonly<Record<McpToolName, Permission>> = {
@@ -30,7 +34,7 @@ const permissionOf: Readonly<Record<McpToolName, Permission>> = {
 
 const commandAnswer = (record: CommandRecord): CallToolResult => {
   const result = toMcpCommandResult(toCommandResponse(record));
-  return { ...toolSuccess(result, commandResultText(result)), isError: result.status === 'failed' };
+  return { ...toolAnswer(commandContent(result)), isError: result.status === 'failed' };
 };
 
 /** One progress line for an agent event, or null for events not worth a notification (text deltas). */
@@ -95,16 +99,12 @@ export const registerServerTools = (server: McpServer, services: McpServices, wh
       tool,
       guard(async () => {
         const clusters = await services.clusters.list();
-        const text =
-          clusters.length === 0
-            ? 'No clusters registered. Register one with `kubently clusters add` and start its executor.'
-            : clusters
-                .map(
-                  (cluster) =>
-                    `${cluster.id}: ${cluster.connected ? `connected (${cluster.executors} executor(s), mode ${cluster.mode ?? 'unknown'})` : 'no executor connected'}${cluster.kubernetesVersion === null ? '' : `, Kubernetes ${cluster.kubernetesVersion}`}`,
-                )
-                .join('\n');
-        return toolSuccess({ clusters }, text);
+        return toolAnswer(
+          clustersContent(
+            clusters,
+            'No clusters registered. Register one with `kubently clusters add` and start its executor.',
+          ),
+        );
       }),
     );
   }
@@ -180,15 +180,20 @@ export const registerServerTools = (server: McpServer, services: McpServices, wh
       tool.name,
       tool,
       guard(async (args, ctx) => {
-        const { report } = await diagnosis.diagnose({
-          clusterId: args.clusterId,
-          namespaces: args.namespaces,
-          caller,
-          correlationId,
-          signal: ctx.mcpReq.signal,
-        });
-        const result = toMcpDiagnosis(args.clusterId, report);
-        return toolSuccess(result, diagnosisText(result));
+        try {
+          const { report } = await diagnosis.diagnose({
+            clusterId: args.clusterId,
+            namespaces: args.namespaces,
+            caller,
+            correlationId,
+            signal: ctx.mcpReq.signal,
+          });
+          return toolAnswer(diagnosisContent(toMcpDiagnosis(args.clusterId, report)));
+        } catch (error) {
+          // A collection failure quotes kubectl's stderr from the cluster.
+          if (!isKubentlyError(error)) throw error;
+          return toolFailureText(quotedFailureText(error.code, error.message));
+        }
       }),
     );
   }
@@ -217,7 +222,8 @@ export const registerServerTools = (server: McpServer, services: McpServices, wh
           },
         });
         await progress.flushed();
-        if (outcome.type === 'error') return toolFailure(outcome.code, outcome.message);
+        if (outcome.type === 'error')
+          return toolFailureText(quotedFailureText(outcome.code, outcome.message));
         const answer: McpAskAnswer = {
           answer: outcome.answer,
           mode: outcome.mode,
@@ -227,7 +233,7 @@ export const registerServerTools = (server: McpServer, services: McpServices, wh
           costUsd: outcome.costUsd,
           conversationId,
         };
-        return toolSuccess(answer, outcome.answer);
+        return toolAnswer(askContent(answer));
       }),
     );
   }

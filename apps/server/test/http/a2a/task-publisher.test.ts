@@ -2,6 +2,8 @@ import { TaskState } from '@a2a-js/sdk';
 import type { AgentExecutionEvent } from '@a2a-js/sdk/server';
 import { describe, expect, it } from 'vitest';
 
+import { agentStreamFinalSchema } from '@kubently/protocol';
+
 import { TaskPublisher } from '../../../src/http/a2a/task-publisher.js';
 
 const publisher = () => {
@@ -64,6 +66,17 @@ describe('TaskPublisher', () => {
       TaskState.TASK_STATE_COMPLETED,
     );
     expect(kubentlyOf(events[0])).toMatchObject({ type: 'final', clusterId: 'prod', steps: 1 });
+  });
+
+  it("says in the final metadata how the answer's cluster quotes are set apart", () => {
+    const usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0, cachedInputTokens: 0 };
+    const final = { type: 'final', answer: 'A', usage, costUsd: null, steps: 0 } as const;
+    const engine = publisher();
+    engine.task.complete({ ...final, stopReason: 'engine_only', mode: 'engine' }, 'prod');
+    const model = publisher();
+    model.task.complete({ ...final, stopReason: 'answered', mode: 'model' }, 'prod');
+    expect(agentStreamFinalSchema.parse(kubentlyOf(engine.events[0])).untrustedQuotes).toBe('fenced');
+    expect(agentStreamFinalSchema.parse(kubentlyOf(model.events[1])).untrustedQuotes).toBe('model');
   });
 
   it('maps cancelled to CANCELED and other errors to FAILED, with the error as metadata and text', () => {
