@@ -4,6 +4,6 @@ export { defaultPolicyConfig, parsePolicyConfig, policyConfigSchema } from './po
 export type { PolicyConfig, PolicyConfigInput } from './policy-config.js';
 export type { PolicyDecision, PolicyFlag, ResolvedResource } from './policy-decision.js';
 export { PolicyConfigError, PolicyInputError } from './policy-errors.js';
-export { redactOutput } from './redact-output.js';
-export type { RedactedOutput } from './redact-output.js';
+export { isWithheldNotice, redactOutput } from './redact-output.js';
+export type { OutputCompleteness, RedactedOutput, RedactOutputOptions } from './redact-output.js';
 export { tokenize } from './tokenize.js';
