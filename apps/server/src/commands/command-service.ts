@@ -13,6 +13,7 @@ import type { IdGenerator } from '../support/ids.js';
 import type { Logger } from '../support/logger.js';
 import type { CommandRecord, CommandSource } from '../state/command-store.js';
 import type { StateStore } from '../state/state-store.js';
+import { redactResult } from './redact-result.js';
 
 export interface SubmitInput {
   readonly clusterId: string;
@@ -219,7 +220,9 @@ export class CommandService {
         },
       );
     }
-    const outcome = await state.commands.acknowledge(id, result, clock.now());
+    // Redacted again: an outdated or compromised executor may post Secret values unredacted.
+    const checked = redactResult(known.command, result, this.#options);
+    const outcome = await state.commands.acknowledge(id, checked, clock.now());
     if (outcome === null) {
       throw new KubentlyError(
         'command_not_found',
