@@ -15,6 +15,13 @@ export interface InProcessRelay {
 
 const clusterId = 'testbed';
 
+export interface InProcessRelayOptions {
+  /** The executor's HOME (default: the testbed's run directory). */
+  readonly home?: string;
+  /** The executor's kubeconfig (default: the testbed's). */
+  readonly kubeconfig?: string;
+}
+
 /**
  * A server and an executor in this process, the executor running the testbed's real kubectl with
  * its kubeconfig; resolves once the executor is connected. `adminKey` is the only API key.
@@ -22,6 +29,7 @@ const clusterId = 'testbed';
 export async function startInProcessRelay(
   testbed: TestbedContext,
   adminKey: string,
+  options: InProcessRelayOptions = {},
 ): Promise<InProcessRelay> {
   const server = await startServer(
     createConfig({
@@ -50,10 +58,10 @@ export async function startInProcessRelay(
           clusterId,
           token,
           kubectl: testbed.kubectl,
-          kubeconfig: testbed.kubeconfig,
+          kubeconfig: options.kubeconfig ?? testbed.kubeconfig,
           logLevel: 'silent',
         },
-        { PATH: `${testbed.binDir}:${process.env['PATH'] ?? ''}`, HOME: testbed.runDir },
+        { PATH: `${testbed.binDir}:${process.env['PATH'] ?? ''}`, HOME: options.home ?? testbed.runDir },
       ),
     );
     for (let attempt = 0; attempt < 200; attempt += 1) {
