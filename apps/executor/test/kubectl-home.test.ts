@@ -105,6 +105,19 @@ describe('prepareKubectlHome', () => {
     await home.remove();
   });
 
+  it('says what to fix when the temporary directory is not writable', async () => {
+    const saved = process.env['TMPDIR'];
+    process.env['TMPDIR'] = '/nonexistent/kubently-tmp';
+    try {
+      await expect(
+        prepareKubectlHome({ kubectl: 'kubectl', environment: {}, home: null, logger: silentLogger }),
+      ).rejects.toThrow(/cannot create kubectl's private HOME in \/nonexistent\/kubently-tmp.*TMPDIR/);
+    } finally {
+      if (saved === undefined) delete process.env['TMPDIR'];
+      else process.env['TMPDIR'] = saved;
+    }
+  });
+
   it('falls back to the private HOME when kubectl cannot be started', async () => {
     const home = await prepareKubectlHome({
       kubectl: '/nonexistent/kubectl',

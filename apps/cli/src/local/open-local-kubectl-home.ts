@@ -10,6 +10,8 @@ import {
   kubeconfigRunsCredentialPlugin,
 } from '@kubently/policy';
 
+import { KubentlyError } from '../kubently-error.js';
+
 export interface LocalKubectlHome {
   /** The complete environment of every kubectl this command runs. */
   readonly env: Readonly<Record<string, string>>;
@@ -38,7 +40,16 @@ export interface LocalKubectlHomeOptions {
  * kubelogin), which reads its own configuration there; KUBERC=off still applies.
  */
 export async function openLocalKubectlHome(options: LocalKubectlHomeOptions): Promise<LocalKubectlHome> {
-  const directory = await mkdtemp(join(tmpdir(), 'kubently-kubectl-'));
+  let directory: string;
+  try {
+    directory = await mkdtemp(join(tmpdir(), 'kubently-kubectl-'));
+  } catch (cause) {
+    throw new KubentlyError(
+      'config_invalid',
+      `cannot create kubectl's private HOME in ${tmpdir()} (${String(cause)}): make that directory writable or point TMPDIR at one that is`,
+      { cause },
+    );
+  }
   const privateHome = join(directory, 'home');
   const isolation = { home: privateHome, cacheDirectory: join(directory, 'cache') };
   const remove = (): Promise<void> => rm(directory, { recursive: true, force: true });

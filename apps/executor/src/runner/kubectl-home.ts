@@ -8,6 +8,7 @@ import {
   kubeconfigRunsCredentialPlugin,
 } from '@kubently/policy';
 
+import { KubentlyError } from '../executor-error.js';
 import type { Logger } from '../logger.js';
 import { runProcess } from './run-process.js';
 
@@ -43,7 +44,16 @@ const probeTimeoutMs = 10_000;
  * would fail without it. The cache directory stays private in both cases.
  */
 export async function prepareKubectlHome(options: KubectlHomeOptions): Promise<KubectlHome> {
-  const directory = await mkdtemp(join(tmpdir(), 'kubently-kubectl-'));
+  let directory: string;
+  try {
+    directory = await mkdtemp(join(tmpdir(), 'kubently-kubectl-'));
+  } catch (cause) {
+    throw new KubentlyError(
+      'internal',
+      `cannot create kubectl's private HOME in ${tmpdir()} (${String(cause)}): make that directory writable or point TMPDIR at one that is (in a container with a read-only root filesystem, mount an emptyDir at /tmp)`,
+      { cause },
+    );
+  }
   const privateHome = join(directory, 'home');
   const isolation = { home: privateHome, cacheDirectory: join(directory, 'cache') };
   const remove = (): Promise<void> => rm(directory, { recursive: true, force: true });
