@@ -15,15 +15,23 @@ export interface InProcessRelay {
 
 const clusterId = 'testbed';
 
+export interface InProcessRelayOptions {
+  /** The executor's HOME (default: the testbed's run directory). */
+  readonly home?: string;
+  /** The executor's kubeconfig (default: the testbed's). */
+  readonly kubeconfig?: string;
+  /** Reach the server's services (e.g. a scripted model for the agent). */
+  readonly overrides?: ServiceOverrides;
+}
+
 /**
  * A server and an executor in this process, the executor running the testbed's real kubectl with
- * its kubeconfig; resolves once the executor is connected. `adminKey` is the only API key;
- * `overrides` reach the server's services (e.g. a scripted model for the agent).
+ * its kubeconfig; resolves once the executor is connected. `adminKey` is the only API key.
  */
 export async function startInProcessRelay(
   testbed: TestbedContext,
   adminKey: string,
-  overrides: ServiceOverrides = {},
+  options: InProcessRelayOptions = {},
 ): Promise<InProcessRelay> {
   const server = await startServer(
     createConfig({
@@ -32,7 +40,7 @@ export async function startInProcessRelay(
       logLevel: 'silent',
       apiKeys: [{ identity: 'sre', key: adminKey, role: 'admin' }],
     }),
-    overrides,
+    options.overrides ?? {},
   );
   let executor: RunningExecutor | undefined;
   const close = async (): Promise<void> => {
@@ -53,10 +61,10 @@ export async function startInProcessRelay(
           clusterId,
           token,
           kubectl: testbed.kubectl,
-          kubeconfig: testbed.kubeconfig,
+          kubeconfig: options.kubeconfig ?? testbed.kubeconfig,
           logLevel: 'silent',
         },
-        { PATH: `${testbed.binDir}:${process.env['PATH'] ?? ''}`, HOME: testbed.runDir },
+        { PATH: `${testbed.binDir}:${process.env['PATH'] ?? ''}`, HOME: options.home ?? testbed.runDir },
       ),
     );
     for (let attempt = 0; attempt < 200; attempt += 1) {

@@ -186,7 +186,7 @@ describe('planted instructions on the testbed', { timeout: 300_000 }, () => {
     ];
     await kubectl(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: events }));
     engine = await startInProcessRelay(testbed, adminKey);
-    agent = await startInProcessRelay(testbed, adminKey, { model: scripted.model });
+    agent = await startInProcessRelay(testbed, adminKey, { overrides: { model: scripted.model } });
     mcp = new Client({ name: 'kubently-injection-e2e', version: '1.0.0' });
     await mcp.connect(
       new StreamableHTTPClientTransport(new URL(`${engine.server.url}/mcp`), {

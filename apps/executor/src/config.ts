@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
 
-import { parsePolicyConfig, PolicyConfigError } from '@kubently/policy';
+import { kubectlEnvironmentRefusal, parsePolicyConfig, PolicyConfigError } from '@kubently/policy';
 import type { PolicyConfig } from '@kubently/policy';
 import { clusterIdSchema, policyModeSchema } from '@kubently/protocol';
 import { parse as parseYaml } from 'yaml';
@@ -17,11 +17,11 @@ export type LogLevel = (typeof logLevels)[number];
 /**
  * Variables passed to kubectl. Everything else (above all KUBENTLY_TOKEN) is scrubbed: kubectl gets
  * what it needs to find its kubeconfig or in-cluster service account, reach the API server through
- * a proxy, and nothing more.
+ * a proxy, and nothing more. HOME is not among them: kubectl gets a private one per executor process
+ * (see runner/kubectl-home.ts), so no kuberc, cache or future file under the real HOME applies.
  */
 export const kubectlEnvironmentAllowlist = [
   'PATH',
-  'HOME',
   'KUBECONFIG',
   'KUBERNETES_SERVICE_HOST',
   'KUBERNETES_SERVICE_PORT',
@@ -66,12 +66,22 @@ export const executorOptionsSchema = z.object({
   healthPort: z.coerce.number().int().min(0).max(65_535).optional(),
   healthHost: z.string().min(1).default('127.0.0.1'),
   kubeconfig: z.string().min(1).optional(),
-  /** Extra variable names passed to kubectl, e.g. for exec credential plugins (AWS_PROFILE). */
+  /**
+   * Extra variable names passed to kubectl, e.g. for exec credential plugins (AWS_PROFILE), or HOME
+   * to give kubectl the real HOME. Never KUBENTLY_*, KUBERC, KUBECTL_KUBERC or KUBECACHEDIR.
+   */
   kubectlEnv: z
     .union([z.array(z.string()), z.string().transform((v) => v.split(',').map((s) => s.trim()))])
     .pipe(
       z.array(
-        z.string().regex(/^(?!KUBENTLY_)[A-Za-z_][A-Za-z0-9_]*$/, 'must be variable names, never KUBENTLY_*'),
+        z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be variable names, e.g. AWS_PROFILE,HOME')
+          .superRefine((name, context) => {
+            const refusal = kubectlEnvironmentRefusal(name);
+            if (refusal !== null)
+              context.addIssue({ code: 'custom', message: `${name} is refused: ${refusal}; remove it` });
+          }),
       ),
     )
     .default([]),
@@ -93,8 +103,13 @@ export interface ExecutorConfig {
   readonly maxConcurrency: number;
   readonly maxOutputBytes: number;
   readonly health: { readonly host: string; readonly port: number } | null;
-  /** The complete environment kubectl runs with. */
+  /**
+   * What kubectl inherits: the allowlist, KUBENTLY_KUBECTL_ENV and the kubeconfig. `start` adds
+   * KUBERC=off, a HOME and a private cache directory (runner/kubectl-home.ts).
+   */
   readonly kubectlEnvironment: Readonly<Record<string, string>>;
+  /** The executor's own HOME: kubectl gets it only when its credential plugin needs it. */
+  readonly home: string | null;
   readonly watchdogMs: number;
   readonly pollWaitSeconds: number;
   readonly maxBackoffMs: number;
@@ -160,7 +175,10 @@ export function buildExecutorConfig(
     const value = env[name];
     if (value !== undefined) kubectlEnvironment[name] = value;
   }
-  if (o.kubeconfig !== undefined) kubectlEnvironment.KUBECONFIG = o.kubeconfig;
+  // kubectl no longer finds ~/.kube/config by itself once HOME is private: name it, as kubectl
+  // would pick it (KUBECONFIG, else ~/.kube/config if it exists, else the in-cluster account).
+  const kubeconfig = o.kubeconfig ?? defaultKubeconfig(env['HOME']);
+  if (kubeconfig !== undefined) kubectlEnvironment.KUBECONFIG = kubeconfig;
   return Object.freeze({
     apiUrl: o.apiUrl.replace(/\/+$/, ''),
     clusterId: o.clusterId,
@@ -173,10 +191,17 @@ export function buildExecutorConfig(
     maxOutputBytes: o.maxOutputBytes,
     health: o.healthPort === undefined ? null : Object.freeze({ host: o.healthHost, port: o.healthPort }),
     kubectlEnvironment: Object.freeze(kubectlEnvironment),
+    home: env['HOME'] ?? null,
     watchdogMs: o.watchdogSeconds * 1000,
     pollWaitSeconds: o.pollWaitSeconds,
     maxBackoffMs: o.maxBackoffSeconds * 1000,
   });
+}
+
+function defaultKubeconfig(home: string | undefined): string | undefined {
+  if (home === undefined || home === '') return undefined;
+  const path = join(home, '.kube', 'config');
+  return existsSync(path) ? path : undefined;
 }
 
 /** The seed's variables (KUBENTLY_API_URL, CLUSTER_ID, KUBENTLY_TOKEN, LOG_LEVEL) plus KUBENTLY_*. */

@@ -18,6 +18,7 @@ import { ExecutorMetrics } from './observability/executor-metrics.js';
 import { startHealthServer } from './observability/health-server.js';
 import type { HealthServer } from './observability/health-server.js';
 import { CommandRunner } from './runner/command-runner.js';
+import { prepareKubectlHome } from './runner/kubectl-home.js';
 import { postResultUntilAcked } from './runner/result-poster.js';
 import { executorVersion } from './version.js';
 
@@ -64,6 +65,12 @@ export async function start(
     fetch: deps.fetch,
   });
 
+  const kubectlHome = await prepareKubectlHome({
+    kubectl: config.kubectl,
+    environment: config.kubectlEnvironment,
+    home: config.home,
+    logger,
+  });
   let health: HealthServer | null = null;
   if (config.health !== null) {
     health = await startHealthServer({ ...config.health, version: executorVersion, metrics });
@@ -71,7 +78,7 @@ export async function start(
 
   const versions: Promise<KubectlVersions> = detectKubectlVersions({
     kubectl: config.kubectl,
-    env: config.kubectlEnvironment,
+    env: kubectlHome.environment,
     timeoutMs: versionProbeTimeoutMs,
     signal: linkAbort.signal,
   });
@@ -81,7 +88,7 @@ export async function start(
     policy: config.policy,
     maxConcurrency: config.maxConcurrency,
     maxOutputBytes: config.maxOutputBytes,
-    kubectlEnvironment: config.kubectlEnvironment,
+    kubectlEnvironment: kubectlHome.environment,
     executorId,
     metrics,
     logger,
@@ -233,6 +240,7 @@ export async function start(
     postAbort.abort();
     await linkDone;
     await versions.catch(() => undefined);
+    await kubectlHome.remove();
     await health?.close();
     logger.info('executor stopped');
   };

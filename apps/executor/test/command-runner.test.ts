@@ -106,6 +106,40 @@ describe('CommandRunner', () => {
     expect(result?.stderr).toMatch(/withheld/);
   });
 
+  // A fake kubectl, because the moment the real one is killed cannot be forced: it prints `data`
+  // (kubectl orders keys, so before `kind`) and is killed at the timeout before the rest.
+  it('withholds a Secret cut mid-write when kubectl is killed at the timeout', async () => {
+    const { runner, results } = setup();
+    runner.submit(
+      command(['get', 'secret', 'fake-partial-secret-sleep-30', '-o', 'yaml'], { timeoutSeconds: 1 }),
+    );
+    const [result] = await results(1);
+    expect(result).toMatchObject({ exitCode: 124, stdout: '', failure: { code: 'command_timeout' } });
+    expect(result?.redactions).toBe(1);
+    expect(result?.stderr).toMatch(/killed at the timeout.*withheld; narrow the query/);
+  });
+
+  it('withholds a Secret cut mid-write when the server cancels the command', async () => {
+    const { runner, results, kubectl } = setup();
+    const c = command(['get', 'secret', 'fake-partial-secret-sleep-30', '-o', 'yaml']);
+    runner.submit(c);
+    await until(() => kubectl.invocations().find((i) => i.partialWritten === true));
+    runner.cancel(c.id, 'the caller went away');
+    const [result] = await results(1);
+    expect(result?.stdout).toBe('');
+    expect(result?.stderr).toMatch(/withheld/);
+  });
+
+  it('redacts a Secret cut before its kind when kubectl exits with an error', async () => {
+    const { runner, results } = setup();
+    runner.submit(command(['get', 'secret', 'fake-partial-secret-exit-1', '-o', 'yaml']));
+    const [result] = await results(1);
+    expect(result?.exitCode).toBe(1);
+    expect(result?.stdout).not.toContain('c3VwZXJzZWNyZXQ=');
+    expect(result?.stdout).toContain('password: "<redacted: 11 bytes>"');
+    expect(result?.redactions).toBe(1);
+  });
+
   it('kills kubectl at the command timeout (exit 124)', async () => {
     const { runner, results } = setup();
     runner.submit(command(['get', 'pods', 'fake-sleep-30'], { timeoutSeconds: 1 }));

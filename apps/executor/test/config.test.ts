@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -55,18 +55,47 @@ describe('parseExecutorConfig', () => {
       KUBENTLY_KUBECTL_ENV: 'AWS_PROFILE',
       AWS_PROFILE: 'ops',
     });
+    // HOME is not passed: start() gives kubectl a private one (runner/kubectl-home.ts).
     expect(config.kubectlEnvironment).toEqual({
       PATH: '/usr/bin',
-      HOME: '/home/k',
       KUBECONFIG: '/etc/kube/config',
       AWS_PROFILE: 'ops',
     });
+    expect(config.home).toBe('/home/k');
   });
 
-  it('refuses to pass KUBENTLY_* variables to kubectl', () => {
+  it('passes the real HOME to kubectl only when the operator lists it', () => {
+    const config = parseExecutorConfig({
+      ...seed,
+      HOME: '/home/k',
+      KUBENTLY_KUBECTL_ENV: 'HOME,AWS_PROFILE',
+    });
+    expect(config.kubectlEnvironment).toEqual({ HOME: '/home/k' });
+  });
+
+  it('refuses to pass KUBENTLY_*, KUBERC, KUBECTL_KUBERC or KUBECACHEDIR to kubectl, naming the variable', () => {
+    for (const name of ['KUBENTLY_TOKEN', 'KUBERC', 'KUBECTL_KUBERC', 'KUBECACHEDIR']) {
+      const error = errorOf(() =>
+        parseExecutorConfig({ ...seed, KUBENTLY_KUBECTL_ENV: `AWS_PROFILE, ${name}` }),
+      );
+      expect(error.code).toBe('validation_failed');
+      expect(error.message).toContain('KUBENTLY_KUBECTL_ENV');
+      expect(error.message).toContain(`${name} is refused`);
+      expect(error.message).toMatch(/remove it/);
+    }
+  });
+
+  it('names the kubeconfig kubectl would pick before HOME becomes private', () => {
+    const home = mkdtempSync(join(tmpdir(), 'kubently-home-'));
+    expect(parseExecutorConfig({ ...seed, HOME: home }).kubectlEnvironment).toEqual({});
+    mkdirSync(join(home, '.kube'));
+    writeFileSync(join(home, '.kube', 'config'), 'apiVersion: v1\nkind: Config\n');
+    expect(parseExecutorConfig({ ...seed, HOME: home }).kubectlEnvironment).toEqual({
+      KUBECONFIG: join(home, '.kube', 'config'),
+    });
     expect(
-      errorOf(() => parseExecutorConfig({ ...seed, KUBENTLY_KUBECTL_ENV: 'KUBENTLY_TOKEN' })).message,
-    ).toMatch(/KUBENTLY_KUBECTL_ENV/);
+      parseExecutorConfig({ ...seed, HOME: home, KUBECONFIG: '/etc/kube/a:/etc/kube/b' }).kubectlEnvironment,
+    ).toEqual({ KUBECONFIG: '/etc/kube/a:/etc/kube/b' });
   });
 
   it('names the variable and the fix for bad values', () => {

@@ -34,6 +34,11 @@ export interface CommandSpec {
   readonly commandAfterDash?: boolean;
   /** The command prints objects chosen by `-o` (output rules apply). */
   readonly printsObjects?: boolean;
+  /**
+   * What the command prints when no `-o` asks for JSON or YAML. `structured`: whole objects as YAML
+   * (`apply view-last-applied`), so a Secret's values are in it and must be redacted.
+   */
+  readonly defaultOutput?: 'structured';
 }
 
 /** A verb with subcommands (`rollout history`), each a CommandSpec. */

@@ -12,6 +12,7 @@ import { readPositionals } from './read-positionals.js';
 import { resolveResourceType } from './resolve-resource-type.js';
 import type { ResourceTypeMatch } from './resolve-resource-type.js';
 import { restrictedResourcesOf } from './restricted-resources.js';
+import { checkSecretCommand, secretOutputNeedsRedaction } from './secret-rules.js';
 import type { RestrictedResources } from './restricted-resources.js';
 import { tokenize } from './tokenize.js';
 
@@ -153,6 +154,8 @@ function check(
     return `"${parsed.path}" cannot target "${targetSecret.input}": it works on pods`;
   }
   const secrets = [...targets, ...lookalikes].filter((match) => restricted.isSecret(match));
+  const secretProblem = checkSecretCommand(parsed, targets, secrets, restricted);
+  if (secretProblem !== null) return secretProblem;
   const output = lastFlag(parsed, 'output')?.value ?? null;
   if (parsed.verb === 'explain') {
     if (output !== null && !explainOutputs.has(output)) {
@@ -266,11 +269,7 @@ export function evaluate(
   );
   if (problem !== null) return denied(draft, problem);
   const hasSecret = [...targets, ...lookalikes].some((match) => restricted.isSecret(match));
-  // Any structured `-o` occurrence counts, not only the last one kubectl uses (conservative).
-  const structured = parsed.flags.some(
-    (flag) => flag.name === 'output' && classifyOutput(flag.value, null).type === 'structured',
-  );
-  const needsRedaction = hasSecret && parsed.verb !== 'explain' && structured;
+  const needsRedaction = secretOutputNeedsRedaction(parsed, hasSecret);
   return {
     ...draft,
     allowed: true,

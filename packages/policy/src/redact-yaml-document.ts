@@ -3,11 +3,15 @@ import type { YAMLMap } from 'yaml';
 
 import {
   decodedLength,
+  fieldMarker,
+  isRedactionMarker,
   lastAppliedAnnotation,
   redactionMarker,
   redactSecretValues,
+  unparseableLastAppliedMarker,
   utf8Length,
 } from './redact-secret-values.js';
+import type { RedactSecretOptions } from './redact-secret-values.js';
 
 function text(node: unknown): string | null {
   return isScalar(node) && typeof node.value === 'string' ? node.value : null;
@@ -22,37 +26,43 @@ function redactField(
   field: 'data' | 'stringData',
   measure: (value: unknown) => number,
 ): number {
-  const pair = pairOf(secret, field);
-  if (pair === undefined || pair.value === null || (isScalar(pair.value) && pair.value.value === null))
-    return 0;
-  if (!isMap(pair.value)) {
-    // Not the shape a Secret has: withhold the whole field rather than guess.
-    pair.value = new Scalar('<redacted>');
-    return 1;
+  let count = 0;
+  // Every pair with that key: the parser keeps duplicate keys, and a reader may take any of them.
+  for (const pair of secret.items.filter((item) => text(item.key) === field)) {
+    if (pair.value === null || (isScalar(pair.value) && pair.value.value === null)) continue;
+    if (text(pair.value) === fieldMarker) continue;
+    if (!isMap(pair.value)) {
+      // Not the shape a Secret has: withhold the whole field rather than guess.
+      pair.value = new Scalar(fieldMarker);
+      count += 1;
+      continue;
+    }
+    for (const entry of pair.value.items) {
+      if (isRedactionMarker(text(entry.value))) continue;
+      entry.value = new Scalar(redactionMarker(measure(isScalar(entry.value) ? entry.value.value : null)));
+      count += 1;
+    }
   }
-  for (const entry of pair.value.items) {
-    entry.value = new Scalar(redactionMarker(measure(isScalar(entry.value) ? entry.value.value : null)));
-  }
-  return pair.value.items.length;
+  return count;
 }
 
-function redactLastApplied(object: YAMLMap, isSecret: boolean): number {
+function redactLastApplied(object: YAMLMap, isSecret: boolean, options: RedactSecretOptions): number {
   const metadata = pairOf(object, 'metadata')?.value;
   if (!isMap(metadata)) return 0;
   const annotations = pairOf(metadata, 'annotations')?.value;
   if (!isMap(annotations)) return 0;
   const pair = pairOf(annotations, lastAppliedAnnotation);
   const value = pair === undefined ? null : text(pair.value);
-  if (pair === undefined || value === null) return 0;
+  if (pair === undefined || value === null || value === unparseableLastAppliedMarker) return 0;
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
   } catch {
     if (!isSecret) return 0;
-    pair.value = new Scalar('<redacted: unparseable last-applied-configuration>');
+    pair.value = new Scalar(unparseableLastAppliedMarker);
     return 1;
   }
-  const count = redactSecretValues(parsed);
+  const count = redactSecretValues(parsed, options);
   if (count > 0) pair.value = new Scalar(`${JSON.stringify(parsed)}\n`);
   return count;
 }
@@ -61,23 +71,25 @@ function redactLastApplied(object: YAMLMap, isSecret: boolean): number {
  * Redacts, in place, Secret `data`/`stringData` values in a parsed YAML node tree, keeping every
  * other node (and its quoting and layout) as kubectl printed it. Returns the number of values replaced.
  */
-export function redactYamlNode(node: unknown): number {
-  if (isSeq(node)) return node.items.reduce<number>((sum, item) => sum + redactYamlNode(item), 0);
+export function redactYamlNode(node: unknown, options: RedactSecretOptions = {}): number {
+  if (isSeq(node)) return node.items.reduce<number>((sum, item) => sum + redactYamlNode(item, options), 0);
   if (!isMap(node)) return 0;
+  const hasValues = node.has('data') || node.has('stringData');
   const isSecret =
-    text(node.get('kind', true)) === 'Secret' ||
+    node.items.some((pair) => text(pair.key) === 'kind' && text(pair.value) === 'Secret') ||
     // No kind but metadata and data: indistinguishable from a Secret, so fail closed (see isKindlessWithData).
-    (!node.has('kind') && isMap(node.get('metadata', true)) && (node.has('data') || node.has('stringData')));
+    (!node.has('kind') && isMap(node.get('metadata', true)) && hasValues) ||
+    (options.assumeSecret === true && hasValues);
   let count = 0;
   if (isSecret) {
     count += redactField(node, 'data', decodedLength);
     count += redactField(node, 'stringData', (value) => (typeof value === 'string' ? utf8Length(value) : 0));
   }
-  count += redactLastApplied(node, isSecret);
+  count += redactLastApplied(node, isSecret, options);
   for (const pair of node.items) {
     const key = text(pair.key);
     if (isSecret && (key === 'data' || key === 'stringData')) continue;
-    count += redactYamlNode(pair.value);
+    count += redactYamlNode(pair.value, options);
   }
   return count;
 }

@@ -13,7 +13,7 @@ function write(
   subcommand: string | null,
   positionals: PositionalGrammar,
   flags: readonly string[],
-  options: { printsObjects?: boolean; commandAfterDash?: boolean } = {},
+  options: { printsObjects?: boolean; commandAfterDash?: boolean; defaultOutput?: 'structured' } = {},
 ): CommandSpec {
   return {
     verb,
@@ -23,6 +23,7 @@ function write(
     flags: defineFlags(...flags),
     printsObjects: options.printsObjects ?? flags.includes('o,output='),
     commandAfterDash: options.commandAfterDash ?? false,
+    ...(options.defaultOutput === undefined ? {} : { defaultOutput: options.defaultOutput }),
   };
 }
 
@@ -159,7 +160,10 @@ export const writeCommands: readonly CommandSpec[] = [
     'namespaces=',
     'pod-running-timeout=',
   ]),
-  write('apply', 'view-last-applied', resources, ['o,output=', 'all', 'l,selector=']),
+  // Prints the last applied object as YAML (or JSON), values included, whatever -o says.
+  write('apply', 'view-last-applied', resources, ['o,output=', 'all', 'l,selector='], {
+    defaultOutput: 'structured',
+  }),
   write('exec', null, { type: 'podOrResource', defaultResource: 'pods', maxExtra: 0 }, [...interactive], {
     commandAfterDash: true,
   }),

@@ -162,9 +162,6 @@ describe('Secrets', () => {
     'get secrets foo bar',
     'get secrets --show-labels -L app',
     'get secrets.v1.',
-    'describe secret foo',
-    'describe secrets -A',
-    'describe secret/foo',
     'explain secrets',
     'explain secret.data',
     'auth can-i get secrets',
@@ -195,6 +192,14 @@ describe('Secrets', () => {
     'get pods,secrets -o json',
     'get secret/a pod/b -o yaml',
     'get secrets -o yaml --show-managed-fields',
+    // describe prints the token of a service-account-token Secret whole.
+    'describe secret foo',
+    'describe secrets -A',
+    'describe secret/foo',
+    'describe secret/a secret/b',
+    'describe secrets -l app=db',
+    'describe secrets.v1. foo',
+    'describe Secret,secrets',
   ];
   it.each(redacted)('allows %j with needsRedaction', (command) => {
     const decision = evaluate(command);

@@ -179,6 +179,12 @@ export function violationsOf(
       violations.push('structured Secret output without redaction');
     }
   }
+  // describe prints a service-account token whole; view-last-applied prints YAML without any -o.
+  const printsSecretValues =
+    verb === 'describe' || (verb === 'apply' && positionals[1] === 'view-last-applied');
+  if (touchesSecrets && printsSecretValues && !decision.needsRedaction) {
+    violations.push(`${verb} of Secrets without redaction`);
+  }
   if (outputFormats(kubectlTokens).some((format) => /^[a-z-]*-?file(=|$)/i.test(format))) {
     violations.push('template file output');
   }

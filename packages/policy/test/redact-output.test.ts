@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 
-import { evaluate, redactOutput } from '@kubently/policy';
+import { evaluate, isWithheldNotice, redactOutput } from '@kubently/policy';
 
 const jsonDecision = evaluate('get secrets -A -o json');
 const yamlDecision = evaluate('get all,secrets -o yaml');
@@ -212,8 +212,12 @@ metadata:
 
   it('passes output through when no redaction is needed or there is none', () => {
     const table = 'NAME   READY\nweb    1/1\n';
-    expect(redactOutput(evaluate('get pods'), table)).toEqual({ output: table, redactions: 0 });
-    expect(redactOutput(jsonDecision, '')).toEqual({ output: '', redactions: 0 });
+    expect(redactOutput(evaluate('get pods'), table)).toEqual({
+      output: table,
+      redactions: 0,
+      withheld: false,
+    });
+    expect(redactOutput(jsonDecision, '')).toEqual({ output: '', redactions: 0, withheld: false });
     const empty = json({ apiVersion: 'v1', items: [], kind: 'List', metadata: { resourceVersion: '' } });
     expect(redactOutput(jsonDecision, empty).redactions).toBe(0);
   });
@@ -221,6 +225,80 @@ metadata:
   it('withholds a Secret whose data is not a map', () => {
     const { output, redactions } = redactOutput(jsonDecision, json(secret('x', { data: password })));
     expect(redactions).toBe(1);
+    expect(output).not.toContain(password);
+  });
+
+  describe('output that may be incomplete', () => {
+    /** What kubectl had printed when it was killed at its timeout: `data` came before `kind`. */
+    const cutBeforeKind = `apiVersion: v1\ndata:\n  password: ${password}\n`;
+
+    it('treats every map with data as a Secret when kubectl did not exit cleanly', () => {
+      expect(redactOutput(yamlDecision, cutBeforeKind).output).toContain(password);
+      const uncertain = redactOutput(yamlDecision, cutBeforeKind, { completeness: 'uncertain' });
+      expect(uncertain.output).not.toContain(password);
+      expect(uncertain.redactions).toBe(1);
+      const fromJson = redactOutput(jsonDecision, json({ apiVersion: 'v1', data: { password } }), {
+        completeness: 'uncertain',
+      });
+      expect(fromJson.output).not.toContain(password);
+    });
+
+    it('withholds output that was cut short, with the reason and the fix', () => {
+      const cut = redactOutput(yamlDecision, cutBeforeKind, { completeness: 'cut' });
+      expect(cut.withheld).toBe(true);
+      expect(cut.redactions).toBe(1);
+      expect(cut.output).not.toContain(password);
+      expect(cut.output).toMatch(/stopped before it finished.*Narrow the query/);
+      expect(isWithheldNotice(cut.output)).toBe(true);
+    });
+
+    it('leaves output that needs no redaction alone whatever its completeness', () => {
+      const table = 'NAME   READY\nweb    1/1\n';
+      expect(redactOutput(evaluate('get pods -o yaml'), table, { completeness: 'cut' }).output).toBe(table);
+    });
+  });
+
+  describe('a second pass (the server checking an executor)', () => {
+    it('keeps markers and notices as they are and counts nothing', () => {
+      const object = secret('db', {
+        metadata: {
+          name: 'db',
+          annotations: {
+            'kubectl.kubernetes.io/last-applied-configuration': `${JSON.stringify(secret('db'))}\n`,
+          },
+        },
+      });
+      for (const [decision, stdout] of [
+        [jsonDecision, json(object)],
+        [yamlDecision, yamlSecret],
+        [jsonDecision, json(secret('x', { data: password }))],
+        [jsonDecision, '{"kind":"Secret","data":'],
+      ] as const) {
+        const first = redactOutput(decision, stdout);
+        expect(first.redactions).toBeGreaterThan(0);
+        const second = redactOutput(decision, first.output);
+        expect(second.output).toBe(first.output);
+        expect(second.redactions).toBe(0);
+      }
+    });
+
+    it('still redacts a value next to a marker', () => {
+      const mixed = json(secret('db', { data: { password: '<redacted: 19 bytes>', token } }));
+      const { output, redactions } = redactOutput(jsonDecision, mixed);
+      expect(redactions).toBe(1);
+      expect(output).not.toContain(token);
+    });
+  });
+
+  it('redacts every data field of a YAML map that repeats the key', () => {
+    const repeated = `apiVersion: v1\nkind: Secret\ndata: {}\ndata:\n  password: ${password}\nmetadata:\n  name: db\n`;
+    const { output } = redactOutput(yamlDecision, repeated);
+    expect(output).not.toContain(password);
+  });
+
+  it('never quotes the output in a notice', () => {
+    const { output } = redactOutput(jsonDecision, `{"kind":"Secret","data":{"p":"${password}"`);
+    expect(isWithheldNotice(output)).toBe(true);
     expect(output).not.toContain(password);
   });
 });

@@ -79,7 +79,11 @@ Claude Desktop / Cursor configuration:
       backend = createRemoteBackend({ connection, fetch: io.fetch, signal: io.signal });
     }
     io.stderr.write(`kubently mcp: serving tools for ${backend.description} on stdio\n`);
-    await serveMcpStdio(io, backend);
+    try {
+      await serveMcpStdio(io, backend);
+    } finally {
+      await backend.close?.();
+    }
     return exitCodes.ok;
   },
 };

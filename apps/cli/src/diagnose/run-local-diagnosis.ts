@@ -6,7 +6,7 @@ import type { CollectedSnapshot, Report, Severity } from '@kubently/diagnosis';
 
 import type { CliIo } from '../cli-io.js';
 import { KubentlyError } from '../kubently-error.js';
-import { localKubectlRun } from '../local/index.js';
+import { localKubectlRun, openLocalKubectlHome } from '../local/index.js';
 
 export interface LocalDiagnosisOptions {
   readonly kubectl: string;
@@ -38,11 +38,18 @@ export const runLocalDiagnosis = async (
       );
     }
   }
-  const run = localKubectlRun({
+  const home = await openLocalKubectlHome({
     kubectl: options.kubectl,
     kubeconfig,
     context: options.context,
     env: io.env,
+    signal: io.signal,
+  });
+  const run = localKubectlRun({
+    kubectl: options.kubectl,
+    kubeconfig,
+    context: options.context,
+    env: home.env,
   });
   let collected: CollectedSnapshot;
   try {
@@ -63,6 +70,8 @@ export const runLocalDiagnosis = async (
         : `cannot diagnose ${target}: ${error.message}\n  fix: ${error.fix}`,
       { cause: error, details: { collectionCode: error.code } },
     );
+  } finally {
+    await home.remove();
   }
   const report = diagnose(collected.snapshot, {
     now: () => io.now(),

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 
 import type { KubectlOutcome, KubectlRun } from '@kubently/diagnosis';
-import { defaultPolicyConfig, evaluate, redactOutput } from '@kubently/policy';
-import type { PolicyConfig } from '@kubently/policy';
+import { defaultPolicyConfig, evaluate, kubectlEnvironmentRefusal, redactOutput } from '@kubently/policy';
+import type { OutputCompleteness, PolicyConfig } from '@kubently/policy';
 
 export interface LocalKubectlOptions {
   /** kubectl's path, or a name looked up on PATH (see `resolveKubectl`). */
@@ -11,7 +11,10 @@ export interface LocalKubectlOptions {
   readonly kubeconfig?: string | undefined;
   /** Passed as `--context`. */
   readonly context?: string | undefined;
-  /** The caller's environment; every KUBENTLY_* variable is removed before kubectl sees it. */
+  /**
+   * kubectl's environment, normally `openLocalKubectlHome(...).env`; every KUBENTLY_* variable is
+   * removed before kubectl sees it and KUBERC=off is set whatever it says.
+   */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Policy every argv must pass before it runs (default: read-only). */
   readonly policy?: PolicyConfig;
@@ -22,14 +25,18 @@ export interface LocalKubectlOptions {
 }
 
 /**
- * Environment of the local kubectl: the user's own (exec credential plugins need AWS_PROFILE,
- * GOOGLE_APPLICATION_CREDENTIALS, ...), minus Kubently's variables, which hold API keys.
+ * Environment of the local kubectl: the given one (exec credential plugins need AWS_PROFILE,
+ * GOOGLE_APPLICATION_CREDENTIALS, ...), minus Kubently's variables, which hold API keys, and minus
+ * anything that switches a kuberc on; KUBERC=off always. HOME and the cache directory are the
+ * caller's (openLocalKubectlHome makes them private).
  */
 const kubectlEnvironment = (env: Readonly<Record<string, string | undefined>>): Record<string, string> => {
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
-    if (value !== undefined && !name.startsWith('KUBENTLY_')) result[name] = value;
+    if (value !== undefined && (kubectlEnvironmentRefusal(name) === null || name === 'KUBECACHEDIR'))
+      result[name] = value;
   }
+  result['KUBERC'] = 'off';
   return result;
 };
 
@@ -64,10 +71,17 @@ export const localKubectlRun = (options: LocalKubectlOptions): KubectlRun => {
             reject(signal.reason as Error);
             return;
           }
-          const redact = (output: string): string =>
-            decision.needsRedaction ? redactOutput(decision, output).output : output;
+          // A kubectl that exited with an error may have stopped inside a Secret, before its kind.
+          const redact = (output: string, completeness: OutputCompleteness): string =>
+            redactOutput(decision, output, { completeness }).output;
           if (error === null) {
-            resolve({ type: 'result', exitCode: 0, stdout: redact(stdout), stderr, truncated: false });
+            resolve({
+              type: 'result',
+              exitCode: 0,
+              stdout: redact(stdout, 'complete'),
+              stderr,
+              truncated: false,
+            });
             return;
           }
           const code = (error as { code?: unknown }).code;
@@ -95,7 +109,7 @@ export const localKubectlRun = (options: LocalKubectlOptions): KubectlRun => {
           resolve({
             type: 'result',
             exitCode: typeof code === 'number' ? code : 1,
-            stdout: redact(stdout),
+            stdout: redact(stdout, 'uncertain'),
             stderr: stderr === '' ? error.message : stderr,
             truncated: false,
           });

@@ -39,6 +39,8 @@ export interface McpBackend {
     namespaces: readonly string[] | undefined,
     signal: AbortSignal,
   ) => Promise<McpDiagnosis>;
+  /** Releases what the backend holds (the local mode's private kubectl directory). */
+  readonly close?: () => Promise<void>;
   readonly ask?: (
     input: AskInput,
     signal: AbortSignal,

@@ -7,7 +7,8 @@ import type { AgentConfig } from '@kubently/agent';
 
 import type { CliIo } from '../cli-io.js';
 import { KubentlyError } from '../kubently-error.js';
-import { resolveKubectl } from '../local/index.js';
+import { openLocalKubectlHome, resolveKubectl } from '../local/index.js';
+import type { LocalKubectlHome } from '../local/index.js';
 import { clusterIdFromContext } from '../up/cluster-id-from-context.js';
 import { detectKubeContext } from '../up/detect-kube-context.js';
 import { createLocalAsk } from './local-ask.js';
@@ -31,7 +32,10 @@ const agentConfigFrom = (env: CliIo['env']): AgentConfig => {
   }
 };
 
-/** Checks the flags, pins the context (the current one when --context is absent) and builds the local tools. */
+/**
+ * Checks the flags, opens the private kubectl directory, pins the context (the current one when
+ * --context is absent) and builds the local tools; `close()` removes the directory.
+ */
 export const openLocalBackend = async (flags: LocalFlags, io: CliIo): Promise<McpBackend> => {
   const kubectl = resolveKubectl(flags.kubectl, io.env);
   let kubeconfig: string | undefined;
@@ -46,9 +50,31 @@ export const openLocalBackend = async (flags: LocalFlags, io: CliIo): Promise<Mc
       );
     }
   }
-  let context = flags.context;
+  const home = await openLocalKubectlHome({
+    kubectl,
+    kubeconfig,
+    context: flags.context,
+    env: io.env,
+    signal: io.signal,
+  });
+  try {
+    return await openWithHome(kubectl, kubeconfig, flags.context, home, io);
+  } catch (error) {
+    await home.remove();
+    throw error;
+  }
+};
+
+const openWithHome = async (
+  kubectl: string,
+  kubeconfig: string | undefined,
+  flagContext: string | undefined,
+  home: LocalKubectlHome,
+  io: CliIo,
+): Promise<McpBackend> => {
+  let context = flagContext;
   if (context === undefined) {
-    const env = kubeconfig === undefined ? io.env : { ...io.env, KUBECONFIG: kubeconfig };
+    const env = kubeconfig === undefined ? home.env : { ...home.env, KUBECONFIG: kubeconfig };
     const probe = await detectKubeContext(kubectl, env, io.signal);
     switch (probe.type) {
       case 'found':
@@ -71,11 +97,11 @@ export const openLocalBackend = async (flags: LocalFlags, io: CliIo): Promise<Mc
     kubeconfig,
     context,
     clusterId: clusterIdFromContext(context),
-    env: io.env,
+    env: home.env,
     now: io.now,
   });
   const config = agentConfigFrom(io.env);
-  return createLocalBackend({
+  const backend = createLocalBackend({
     cluster,
     newId: randomUUID,
     ask: createLocalAsk(cluster, config),
@@ -85,4 +111,5 @@ export const openLocalBackend = async (flags: LocalFlags, io: CliIo): Promise<Mc
         : `with ${config.model.provider}`
     }`,
   });
+  return { ...backend, close: () => home.remove() };
 };

@@ -20,7 +20,8 @@ export function detectKubeContext(
     execFile(
       kubectl,
       ['config', 'current-context'],
-      { env: definedOnly(env), signal, timeout: 10_000, windowsHide: true },
+      // KUBERC=off: no kuberc alias or default may change what kubectl prints.
+      { env: { ...definedOnly(env), KUBERC: 'off' }, signal, timeout: 10_000, windowsHide: true },
       (error, stdout, stderr) => {
         if (error === null) {
           const context = stdout.trim();

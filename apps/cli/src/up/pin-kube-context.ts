@@ -27,7 +27,8 @@ export async function pinKubeContext(
     execFile(
       kubectl,
       ['config', 'view', '--minify', '--flatten', '--raw', `--context=${context}`],
-      { env: definedOnly(env), signal, timeout: 10_000, maxBuffer: 16 * 1024 * 1024 },
+      // KUBERC=off: no kuberc alias or default may change what kubectl prints.
+      { env: { ...definedOnly(env), KUBERC: 'off' }, signal, timeout: 10_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout) => {
         resolve(error === null && stdout.trim() !== '' ? stdout : null);
       },

@@ -1,7 +1,7 @@
 import { constants } from 'node:os';
 
 import { redactOutput } from '@kubently/policy';
-import type { PolicyDecision } from '@kubently/policy';
+import type { OutputCompleteness, PolicyDecision } from '@kubently/policy';
 import type { Command, CommandFailure, CommandResult } from '@kubently/protocol';
 
 import type { CommandOutcome } from '../observability/executor-metrics.js';
@@ -51,8 +51,8 @@ export function failureResult(
 
 /**
  * Turns a finished kubectl process into a result. Secret values are redacted before anything leaves
- * the executor; output that needed redaction but was cut short is withheld (it may not parse, and a
- * partial document must not leak values).
+ * the executor; output that needed redaction but was cut short (killed at the timeout, cancelled,
+ * shut down, capped) is withheld: a partial document may hold a Secret's values without its `kind`.
  */
 export function processResult(
   context: ResultContext,
@@ -82,18 +82,14 @@ export function processResult(
   let stderr = process.stderr.toString('utf8');
   let redactions = 0;
   if (decision.needsRedaction) {
-    if (process.truncated) {
+    const completeness = completenessOf(process);
+    const redacted = redactOutput(decision, stdout, { completeness });
+    redactions = redacted.redactions;
+    if (completeness === 'cut' && redacted.withheld) {
       stdout = '';
-      stderr += `\nkubently: the output exceeded ${maxOutputBytes} bytes and may hold Secret values, so it was withheld; narrow the query (a name, a label selector or -o jsonpath on keys)`;
+      stderr = joinLines(stderr, cutNotice(process, maxOutputBytes));
     } else {
-      try {
-        const redacted = redactOutput(decision, stdout);
-        stdout = redacted.output;
-        redactions = redacted.redactions;
-      } catch (error) {
-        stdout = '';
-        stderr += `\nkubently: the output could not be redacted (${error instanceof Error ? error.message : String(error)}), so it was withheld`;
-      }
+      stdout = redacted.output;
     }
   }
   const output = { stdout, stderr, durationMs: context.durationMs, truncated: process.truncated, redactions };
@@ -153,6 +149,34 @@ export function processResult(
       return { outcome: exitCode === 0 ? 'succeeded' : 'failed', result: { ...base, ...output, exitCode } };
     }
   }
+}
+
+/**
+ * How much of kubectl's output there is, for redaction: a killed process or capped output may stop
+ * inside a Secret (after `data`, before `kind`), so it is withheld; an error exit may have stopped
+ * mid-object too, so every map with values counts as a Secret.
+ */
+function completenessOf(process: ProcessOutcome): OutputCompleteness {
+  if (process.truncated) return 'cut';
+  switch (process.killedFor) {
+    case 'timeout':
+    case 'abort':
+    case 'output':
+      return 'cut';
+    case 'lingering':
+      return 'uncertain';
+    case null:
+      return process.exitCode === 0 ? 'complete' : 'uncertain';
+  }
+}
+
+function cutNotice(process: ProcessOutcome, maxOutputBytes: number): string {
+  const why = process.truncated
+    ? `the output exceeded ${maxOutputBytes} bytes`
+    : process.killedFor === 'timeout'
+      ? 'kubectl was killed at the timeout'
+      : 'kubectl was stopped before it finished';
+  return `kubently: ${why} and the output may hold Secret values cut in half, so it was withheld; narrow the query (a name or a label selector) or raise timeoutSeconds`;
 }
 
 /** A signal death reads as 128 + the signal number, as in a shell. */

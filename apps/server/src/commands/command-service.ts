@@ -15,6 +15,7 @@ import type { IdGenerator } from '../support/ids.js';
 import type { Logger } from '../support/logger.js';
 import type { CommandRecord, CommandSource } from '../state/command-store.js';
 import type { StateStore } from '../state/state-store.js';
+import { redactResult } from './redact-result.js';
 import { requireAnswerer } from './require-answerer.js';
 
 export interface SubmitInput {
@@ -232,7 +233,10 @@ export class CommandService {
       );
     }
     const deliveredTo = await requireAnswerer(known, executor, state.queue);
-    const outcome = await state.commands.acknowledge(id, result, clock.now());
+    // Redacted again: an outdated or compromised executor may post Secret values unredacted.
+    const policies = this.#options.policy(clusterId, await this.#options.reportedPolicies(clusterId));
+    const checked = redactResult(known.command, result, { policies, logger: this.#options.logger });
+    const outcome = await state.commands.acknowledge(id, checked, clock.now());
     if (outcome === null) {
       throw new KubentlyError(
         'command_not_found',
