@@ -26,5 +26,6 @@ export const errorResponse = (c: Context<AppEnv>, error: unknown, logger: Logger
       ...(known.details === undefined ? {} : { details: { ...known.details } }),
     },
   };
+  if (known.retryAfterSeconds !== undefined) c.header('retry-after', String(known.retryAfterSeconds));
   return c.json(body, status);
 };
