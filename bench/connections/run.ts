@@ -244,6 +244,8 @@ async function startServer(): Promise<Server> {
       KUBENTLY_API_KEYS: `admin:${adminKey}:admin`,
       KUBENTLY_LOG_LEVEL: 'warn',
       KUBENTLY_AUDIT_MAX_RECORDS: '1000',
+      // One key plays every caller: the in-flight limit would measure itself, not the relay.
+      KUBENTLY_MAX_COMMANDS_IN_FLIGHT_PER_IDENTITY: '10000',
       ...(backend === 'redis' ? { KUBENTLY_REDIS_URL: redisUrl, KUBENTLY_REDIS_PREFIX: prefix } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -71,6 +71,8 @@ const percentile = (sorted: number[], q: number): number =>
 const env: Record<string, string> = {
   KUBENTLY_LOG_LEVEL: 'warn',
   KUBENTLY_AUDIT_MAX_RECORDS: '1000',
+  // One key plays every caller: the in-flight limit would measure itself, not the relay.
+  KUBENTLY_MAX_COMMANDS_IN_FLIGHT_PER_IDENTITY: '10000',
   ...(backend === 'redis' ? { KUBENTLY_REDIS_URL: redisUrl, KUBENTLY_REDIS_PREFIX: prefix } : {}),
 };
 const loadAtStart = loadavg().map((value) => value.toFixed(2));

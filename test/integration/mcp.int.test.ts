@@ -130,11 +130,15 @@ describe('MCP over Streamable HTTP on a real port', () => {
       wait: false,
     });
     const { commandId } = started.structuredContent as { commandId: string };
+    // Someone else's command does not exist for a viewer; its owner reads it.
     const viewer = await httpClient(viewerKey);
+    const hidden = await call(viewer, 'get_command_result', { commandId });
+    expect(hidden.isError).toBe(true);
+    expect(text(hidden)).toMatch(/^command_not_found: /);
     let status = 'queued';
     let read: CallToolResult | undefined;
     for (let attempt = 0; attempt < 100 && (status === 'queued' || status === 'running'); attempt += 1) {
-      read = await call(viewer, 'get_command_result', { commandId });
+      read = await call(client, 'get_command_result', { commandId });
       status = (read.structuredContent as { status: string }).status;
       if (status === 'queued' || status === 'running') await new Promise((r) => setTimeout(r, 200));
     }

@@ -31,13 +31,20 @@ const replicaEnv = (prefix: string, url = sharedRedis): Record<string, string> =
   KUBENTLY_KEEPALIVE_SECONDS: '1',
   KUBENTLY_EXECUTOR_GRACE_MS: '3000',
   KUBENTLY_REDELIVERY_GRACE_MS: '1500',
+  // These tests send 30 commands at once with one key; the limit itself is tested below.
+  KUBENTLY_MAX_COMMANDS_IN_FLIGHT_PER_IDENTITY: '64',
 });
 
-const startReplicas = async (count: number, url = sharedRedis): Promise<RunningServer[]> => {
+const startReplicas = async (
+  count: number,
+  url = sharedRedis,
+  env: Record<string, string> = {},
+): Promise<RunningServer[]> => {
   const prefix = `kubently-int:${randomUUID()}:`;
   prefixes.push(prefix);
   const replicas: RunningServer[] = [];
-  for (let index = 0; index < count; index += 1) replicas.push(await startServer(replicaEnv(prefix, url)));
+  for (let index = 0; index < count; index += 1)
+    replicas.push(await startServer({ ...replicaEnv(prefix, url), ...env }));
   return replicas;
 };
 
@@ -112,6 +119,30 @@ describe('Redis: several replicas share one state', () => {
     expect(commandResponseSchema.parse((await a.api.get(`/v1/commands/${id}`)).body).status).toBe(
       'succeeded',
     );
+  });
+
+  it("one identity's in-flight limit holds across replicas: of 10 commands sent at once to both, 4 are taken, 6 answered 429", async () => {
+    const [a, b] = (await startReplicas(2, sharedRedis, {
+      KUBENTLY_MAX_COMMANDS_IN_FLIGHT_PER_IDENTITY: '4',
+    })) as [RunningServer, RunningServer];
+    const clusterId = 'limited';
+    await a.api.addCluster(clusterId);
+    // No executor: accepted commands stay queued (holding their slots) for the 3 s grace.
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, index) =>
+        run(index % 2 === 0 ? a : b, clusterId, ['get', 'pods'], '?wait=false'),
+      ),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 202)).toHaveLength(4);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(6);
+    const refused = answers.find((answer) => answer.status === 429);
+    expect(refused?.headers.get('retry-after')).toMatch(/^[1-5]$/);
+    expect(errorBodySchema.parse(refused?.body).error.details).toMatchObject({
+      limit: 'commands-in-flight-per-identity',
+      max: 4,
+      current: 4,
+    });
   });
 
   it('two executors of one cluster on different replicas: each command runs exactly once', async () => {

@@ -32,6 +32,7 @@ export function exitCodeFor(code: CliErrorCode): ExitCode {
     case 'conflict':
     case 'backend_unavailable':
     case 'rate_limited':
+    case 'capacity_exceeded':
     case 'shutting_down':
     case 'internal':
       return exitCodes.error;

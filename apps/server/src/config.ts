@@ -35,6 +35,20 @@ export interface ServerConfig {
   readonly requestBodyLimitBytes: number;
   readonly resultBodyLimitBytes: number;
   readonly auditMaxRecords: number;
+  /**
+   * Open commands (queued or running, waited for or not) one identity may have at once; more is
+   * 429 rate_limited. A whole-cluster diagnosis keeps at most 6 in flight.
+   */
+  readonly maxCommandsInFlightPerIdentity: number;
+  /** Undelivered commands one cluster's queue may hold; more is 503 capacity_exceeded. */
+  readonly maxQueuedCommandsPerCluster: number;
+  /**
+   * Bytes of stdout + stderr of one identity's finished results kept for resultTtlSeconds; at or
+   * over it, that identity's new commands are 429 rate_limited until old results expire.
+   */
+  readonly maxResultBytesPerIdentity: number;
+  /** The same for everyone's results together; at or over it, new commands are 503 capacity_exceeded. */
+  readonly maxResultBytesTotal: number;
   /** How long `close()` waits for in-flight HTTP responses before cutting connections. */
   readonly shutdownTimeoutMs: number;
   /** Null: in-memory state (one replica). Set: Redis shared by every replica (docs/scale-out.md). */
@@ -73,6 +87,10 @@ export const defaultServerConfig: ServerConfig = Object.freeze({
   // The executor caps stdout at 1 MiB by default; JSON escaping and stderr need room on top.
   resultBodyLimitBytes: 4 * 1024 * 1024,
   auditMaxRecords: 10_000,
+  maxCommandsInFlightPerIdentity: 16,
+  maxQueuedCommandsPerCluster: 100,
+  maxResultBytesPerIdentity: 64 * 1024 * 1024,
+  maxResultBytesTotal: 256 * 1024 * 1024,
   shutdownTimeoutMs: 5000,
   redisUrl: null,
   redisPrefix: 'kubently:',
@@ -108,6 +126,10 @@ const variables = {
   KUBENTLY_REQUEST_BODY_LIMIT_BYTES: 'requestBodyLimitBytes',
   KUBENTLY_RESULT_BODY_LIMIT_BYTES: 'resultBodyLimitBytes',
   KUBENTLY_AUDIT_MAX_RECORDS: 'auditMaxRecords',
+  KUBENTLY_MAX_COMMANDS_IN_FLIGHT_PER_IDENTITY: 'maxCommandsInFlightPerIdentity',
+  KUBENTLY_MAX_QUEUED_COMMANDS_PER_CLUSTER: 'maxQueuedCommandsPerCluster',
+  KUBENTLY_MAX_RESULT_BYTES_PER_IDENTITY: 'maxResultBytesPerIdentity',
+  KUBENTLY_MAX_RESULT_BYTES_TOTAL: 'maxResultBytesTotal',
   KUBENTLY_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
   KUBENTLY_REDIS_URL: 'redisUrl',
   KUBENTLY_REDIS_PREFIX: 'redisPrefix',
@@ -115,6 +137,12 @@ const variables = {
   KUBENTLY_TRUSTED_PROXIES: 'trustedProxies',
   KUBENTLY_AUTH_FAILURE_LIMIT: 'authFailureLimit',
 } as const;
+
+/** The environment variable that sets a config field (for messages that say how to change it). */
+export const variableOf = (field: keyof ServerConfig): string => {
+  for (const [variable, filled] of Object.entries(variables)) if (filled === field) return variable;
+  return field;
+};
 
 const integer = (min: number, max: number, example: string) =>
   z
@@ -153,6 +181,10 @@ const fieldSchemas = {
   requestBodyLimitBytes: integer(1024, 64 * 1024 * 1024, '65536'),
   resultBodyLimitBytes: integer(1024, 256 * 1024 * 1024, '4194304'),
   auditMaxRecords: integer(1, 10_000_000, '10000'),
+  maxCommandsInFlightPerIdentity: integer(1, 10_000, '16'),
+  maxQueuedCommandsPerCluster: integer(1, 1_000_000, '100'),
+  maxResultBytesPerIdentity: integer(1024, 2 ** 40, '67108864'),
+  maxResultBytesTotal: integer(1024, 2 ** 40, '268435456'),
   shutdownTimeoutMs: integer(0, 600_000, '5000'),
   redisUrl: z
     .string()

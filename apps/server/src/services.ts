@@ -9,6 +9,7 @@ import { AuthFailureGuard } from './auth/auth-failure-guard.js';
 import type { ApiKeyVerifier } from './auth/api-key-verifier.js';
 import { AuditWriter } from './audit/audit-writer.js';
 import { ClusterService } from './clusters/cluster-service.js';
+import { CommandLimits } from './commands/command-limits.js';
 import { CommandService } from './commands/command-service.js';
 import { DiagnosisService } from './diagnosis/diagnosis-service.js';
 import type { ServerConfig } from './config.js';
@@ -24,6 +25,8 @@ import { uuidGenerator } from './support/ids.js';
 import type { IdGenerator } from './support/ids.js';
 import { createLogger } from './support/logger.js';
 import type { Logger } from './support/logger.js';
+import { systemTimers } from './support/timers.js';
+import type { Timers } from './support/timers.js';
 
 /** Everything the HTTP layer needs; built by `createServices`, replaced piecewise in tests. */
 export interface ServerServices {
@@ -51,6 +54,8 @@ export interface ServerServices {
 
 export interface ServiceOverrides {
   readonly clock?: Clock;
+  /** Command deadlines and executor graces (tests: fake timers driven by a fake clock). */
+  readonly timers?: Timers;
   readonly ids?: IdGenerator;
   readonly logger?: Logger;
   readonly state?: StateStore;
@@ -64,6 +69,8 @@ export interface ServiceOverrides {
 /** Session expiry notices and result sweeping run on one coarse timer, never per command. */
 const housekeepingIntervalMs = 1000;
 const sweepEveryTicks = 30;
+/** Collector commands one diagnosis keeps in flight (the executor runs 4 at once by default). */
+const diagnosisConcurrency = 6;
 
 export const createServices = (config: ServerConfig, overrides: ServiceOverrides = {}): ServerServices => {
   const clock = overrides.clock ?? systemClock;
@@ -106,8 +113,19 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
     hub,
     audit,
     clock,
+    timers: overrides.timers ?? systemTimers,
     ids,
     logger,
+    limits: new CommandLimits({
+      state,
+      clock,
+      logger,
+      maxCommandsInFlightPerIdentity: config.maxCommandsInFlightPerIdentity,
+      maxQueuedCommandsPerCluster: config.maxQueuedCommandsPerCluster,
+      maxResultBytesPerIdentity: config.maxResultBytesPerIdentity,
+      maxResultBytesTotal: config.maxResultBytesTotal,
+      resultTtlMs: config.resultTtlSeconds * 1000,
+    }),
     policy: overrides.policy ?? followReportedPolicies,
     reportedPolicies: (clusterId) => clusters.reportedPolicies(clusterId),
     executorGraceMs: config.executorGraceMs,
@@ -115,7 +133,14 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
   });
   lost.fail = (command, executorId) => commands.failLost(command, executorId);
   clusters.bind(commands, sessions);
-  const diagnosis = new DiagnosisService({ commands, clusters, clock, logger });
+  const diagnosis = new DiagnosisService({
+    commands,
+    clusters,
+    clock,
+    logger,
+    // Its commands share the caller's in-flight slots: a small limit narrows the diagnosis, not fails it.
+    concurrency: Math.min(diagnosisConcurrency, config.maxCommandsInFlightPerIdentity),
+  });
   const agent = createAgentService({
     config: config.agent,
     model:

@@ -29,6 +29,10 @@ describe('parseEnvironment', () => {
       KUBENTLY_EXECUTOR_GRACE_MS: '1000',
       KUBENTLY_REDELIVERY_GRACE_MS: '2000',
       KUBENTLY_REQUEST_BODY_LIMIT_BYTES: '4096',
+      KUBENTLY_MAX_COMMANDS_IN_FLIGHT_PER_IDENTITY: '4',
+      KUBENTLY_MAX_QUEUED_COMMANDS_PER_CLUSTER: '50',
+      KUBENTLY_MAX_RESULT_BYTES_PER_IDENTITY: '1048576',
+      KUBENTLY_MAX_RESULT_BYTES_TOTAL: '8388608',
     });
     expect(config).toMatchObject({
       host: '0.0.0.0',
@@ -40,6 +44,10 @@ describe('parseEnvironment', () => {
       executorGraceMs: 1000,
       redeliveryGraceMs: 2000,
       requestBodyLimitBytes: 4096,
+      maxCommandsInFlightPerIdentity: 4,
+      maxQueuedCommandsPerCluster: 50,
+      maxResultBytesPerIdentity: 1_048_576,
+      maxResultBytesTotal: 8_388_608,
     });
     expect(config.apiKeys).toEqual([
       { identity: 'ci', key: '0123456789abcdef', role: 'operator' },
@@ -54,6 +62,10 @@ describe('parseEnvironment', () => {
     ['KUBENTLY_API_KEYS', 'nokey', 'identity:key'],
     ['KUBENTLY_API_KEYS', 'ci:0123456789abcdef:root', 'admin, operator or viewer'],
     ['KUBENTLY_API_KEYS', 'ci:short', 'shorter than 16'],
+    ['KUBENTLY_MAX_COMMANDS_IN_FLIGHT_PER_IDENTITY', '0', 'at least 1'],
+    ['KUBENTLY_MAX_QUEUED_COMMANDS_PER_CLUSTER', 'lots', 'whole number'],
+    ['KUBENTLY_MAX_RESULT_BYTES_PER_IDENTITY', '512', 'at least 1024'],
+    ['KUBENTLY_MAX_RESULT_BYTES_TOTAL', '-1', 'whole number'],
   ])('names %s and the fix for %s', (variable, value, fix) => {
     let caught: unknown;
     try {

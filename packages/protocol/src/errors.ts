@@ -24,6 +24,8 @@ export const errorCodes = [
   'conflict',
   'shutting_down',
   'internal',
+  /** A server-wide capacity limit (a cluster's queue, the retained result bytes); 503 with Retry-After. */
+  'capacity_exceeded',
 ] as const;
 
 export const errorCodeSchema = z.enum(errorCodes);

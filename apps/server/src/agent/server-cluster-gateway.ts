@@ -51,6 +51,9 @@ const failureCodeOf = (code: ErrorCode): KubectlFailureCode => {
     case 'forbidden':
     case 'unauthorized':
       return 'forbidden';
+    case 'rate_limited':
+    case 'capacity_exceeded':
+      return 'rate_limited';
     case 'session_not_found':
     case 'command_not_found':
     case 'not_found':
@@ -58,7 +61,6 @@ const failureCodeOf = (code: ErrorCode): KubectlFailureCode => {
     case 'conflict':
     case 'payload_too_large':
     case 'unsupported_media_type':
-    case 'rate_limited':
     case 'backend_unavailable':
     case 'internal':
       return 'internal';

@@ -1,5 +1,6 @@
 export { createApiKeyVerifier } from './api-key-verifier.js';
 export type { ApiKeyVerifier, Caller } from './api-key-verifier.js';
+export { canSee } from './can-see.js';
 export { authenticateExecutor } from './executor-authenticator.js';
 export { isAllowed } from './permissions.js';
 export type { Permission } from './permissions.js';

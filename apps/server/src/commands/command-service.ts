@@ -2,6 +2,7 @@ import type { PolicyConfig } from '@kubently/policy';
 import type { Command, CommandFailure, CommandResult, ResultAck } from '@kubently/protocol';
 
 import type { Caller } from '../auth/api-key-verifier.js';
+import { canSee } from '../auth/can-see.js';
 import type { AuditOutcome, AuditWriter } from '../audit/audit-writer.js';
 import { outcomeOfResult } from '../audit/audit-writer.js';
 import { isKubentlyError, KubentlyError } from '../errors/kubently-error.js';
@@ -13,8 +14,11 @@ import { isoAt } from '../support/clock.js';
 import type { Clock } from '../support/clock.js';
 import type { IdGenerator } from '../support/ids.js';
 import type { Logger } from '../support/logger.js';
+import type { Timers } from '../support/timers.js';
 import type { CommandRecord, CommandSource } from '../state/command-store.js';
 import type { StateStore } from '../state/state-store.js';
+import type { CommandLimits } from './command-limits.js';
+import { CommandWaits } from './command-waits.js';
 import { redactResult } from './redact-result.js';
 import { requireAnswerer } from './require-answerer.js';
 
@@ -24,6 +28,7 @@ export interface SubmitInput {
   readonly command?: string | undefined;
   readonly namespace?: string | undefined;
   readonly timeoutSeconds: number;
+  /** A session of the caller (any session for an admin) on this cluster. */
   readonly sessionId?: string | undefined;
   readonly caller: Caller;
   readonly correlationId: string;
@@ -32,7 +37,10 @@ export interface SubmitInput {
   readonly wait: boolean;
   /** X-Request-Timeout: the caller waits at most this long (never longer than timeoutSeconds). */
   readonly requestTimeoutSeconds?: number | undefined;
-  /** Aborted when the caller goes away: an undelivered command is then withdrawn. */
+  /**
+   * Aborted when the caller goes away (checked even when it aborted before the wait began): an
+   * undelivered command is then withdrawn, a delivered one ended and cancelled on its executor.
+   */
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -41,40 +49,44 @@ export interface CommandServiceOptions {
   readonly hub: ExecutorHub;
   readonly audit: AuditWriter;
   readonly clock: Clock;
+  readonly timers: Timers;
   readonly ids: IdGenerator;
   readonly logger: Logger;
   readonly policy: PolicyResolver;
   /** The policies the cluster's executors reported (state backend: the same on every replica). */
   readonly reportedPolicies: (clusterId: string) => Promise<readonly PolicyConfig[]>;
+  /** In-flight slots, the cluster queue cap and the result byte budgets. */
+  readonly limits: CommandLimits;
   readonly executorGraceMs: number;
   /** Async commands: extra time past their timeout for the executor's own timeout result. */
   readonly asyncSlackMs: number;
 }
 
-interface Tracker {
-  readonly command: Command;
-  /** How long the caller waits: timeoutSeconds, or less when X-Request-Timeout says so. */
-  readonly waitSeconds: number;
-  deadline: NodeJS.Timeout | undefined;
-  grace: NodeJS.Timeout | undefined;
-  settle: ((outcome: { record: CommandRecord } | { error: KubentlyError }) => void) | undefined;
-}
-
 /**
- * Runs commands: policy first, then queue, then wait for the result, the caller's deadline or the
- * executor grace, whichever comes first (DESIGN §2). Waiters are woken by the store's
- * finished signal; there is no polling. Every terminal transition writes exactly one audit record.
+ * Runs commands: policy first, then the limits, then queue, then wait for the result, the caller's
+ * deadline, the executor grace or the caller leaving, whichever comes first (DESIGN §2; the waiting
+ * lives in CommandWaits). Waiters are woken by the store's finished signal; there is no polling.
+ * Every terminal transition writes exactly one audit record. A session or command is visible only
+ * to the identity that created it and to admins; to anyone else it does not exist.
  */
 export class CommandService {
   readonly #options: CommandServiceOptions;
-  readonly #trackers = new Map<string, Tracker>();
+  readonly #waits: CommandWaits;
   readonly #unsubscribe: () => void;
   #closed = false;
 
   constructor(options: CommandServiceOptions) {
     this.#options = options;
+    this.#waits = new CommandWaits({
+      state: options.state,
+      timers: options.timers,
+      logger: options.logger,
+      limits: options.limits,
+      executorGraceMs: options.executorGraceMs,
+      fail: (command, failure, outcome) => this.#fail(command, failure, outcome),
+    });
     this.#unsubscribe = options.state.commands.onFinished((record) => {
-      this.#wake(record);
+      this.#waits.wake(record);
     });
   }
 
@@ -90,16 +102,7 @@ export class CommandService {
         { details: { clusterId: input.clusterId } },
       );
     }
-    if (input.sessionId !== undefined) {
-      const session = await state.sessions.touch(input.sessionId);
-      if (session?.clusterId !== input.clusterId) {
-        throw new KubentlyError(
-          'session_not_found',
-          `session "${input.sessionId}" does not exist for cluster "${input.clusterId}" or has expired; open one with POST /v1/sessions`,
-          { details: { sessionId: input.sessionId } },
-        );
-      }
-    }
+    if (input.sessionId !== undefined) await this.#useSession(input.sessionId, input.clusterId, input.caller);
     const policies = this.#options.policy(
       input.clusterId,
       await this.#options.reportedPolicies(input.clusterId),
@@ -129,43 +132,57 @@ export class CommandService {
       ...(input.namespace === undefined ? {} : { namespace: input.namespace }),
       ...(input.sessionId === undefined ? {} : { sessionId: input.sessionId }),
     };
-    const record = await state.commands.create(command, {
-      identity: input.caller.identity,
-      role: input.caller.role,
-      source: input.source,
-    });
+    const { identity } = input.caller;
+    const asyncDeadlineMs = command.timeoutSeconds * 1000 + this.#options.asyncSlackMs;
+    // The slot frees itself at the command's last possible moment if no replica releases it.
+    await this.#options.limits.admit(command, identity, clock.now() + asyncDeadlineMs);
+    let record: CommandRecord;
+    try {
+      record = await state.commands.create(command, {
+        identity,
+        role: input.caller.role,
+        source: input.source,
+      });
+    } catch (error) {
+      await this.#options.limits.release(identity, command.id);
+      throw error;
+    }
     const waitSeconds = Math.min(
       command.timeoutSeconds,
       input.requestTimeoutSeconds ?? command.timeoutSeconds,
     );
-    const tracker: Tracker = {
-      command,
+    const waiting = this.#waits.start(command, identity, {
+      wait: input.wait,
       waitSeconds,
-      deadline: undefined,
-      grace: undefined,
-      settle: undefined,
-    };
-    this.#trackers.set(command.id, tracker);
-    const waiting = input.wait ? this.#waitFor(tracker, input.signal) : undefined;
-    tracker.deadline = setTimeout(
-      () => {
-        this.#settleOnError(tracker, this.#onDeadline(tracker));
-      },
-      input.wait ? waitSeconds * 1000 : command.timeoutSeconds * 1000 + this.#options.asyncSlackMs,
-    );
-    if (!this.#options.hub.hasExecutor(command.clusterId)) {
-      tracker.grace = setTimeout(() => {
-        this.#settleOnError(tracker, this.#onGrace(tracker));
-      }, this.#options.executorGraceMs);
+      deadlineMs: input.wait ? waitSeconds * 1000 : asyncDeadlineMs,
+      awaitExecutor: !this.#options.hub.hasExecutor(command.clusterId),
+    });
+    if (waiting !== undefined && input.signal?.aborted === true) {
+      this.#waits.withdrawUnqueued(command.id);
+      return waiting;
     }
-    await state.queue.enqueue(command);
-    return waiting ?? record;
+    try {
+      await state.queue.enqueue(command);
+    } catch (error) {
+      const reason = isKubentlyError(error)
+        ? error
+        : new KubentlyError('internal', 'the command could not be queued; the server log has the details');
+      if (!isKubentlyError(error))
+        this.#options.logger.error({ err: error, commandId: command.id }, 'enqueue failed');
+      return this.#waits.abandon(command.id, reason, waiting);
+    }
+    if (waiting === undefined) return record;
+    this.#waits.watch(command.id, input.signal);
+    return waiting;
   }
 
-  /** The current record of a command, or command_not_found (unknown or expired). */
-  async get(id: string): Promise<CommandRecord> {
+  /**
+   * The current record of a command the caller may see (its own; any for an admin), or
+   * command_not_found: unknown, expired and someone else's look the same.
+   */
+  async get(id: string, caller: Caller): Promise<CommandRecord> {
     const record = await this.#options.state.commands.get(id);
-    if (record === null) {
+    if (record === null || !canSee(caller, record.origin.identity)) {
       throw new KubentlyError(
         'command_not_found',
         `command "${id}" does not exist or its result has expired (results are kept for a limited time)`,
@@ -255,157 +272,28 @@ export class CommandService {
   close(): void {
     this.#closed = true;
     this.#unsubscribe();
-    for (const tracker of this.#trackers.values()) {
-      this.#release(tracker);
-      tracker.settle?.({
-        error: new KubentlyError(
-          'shutting_down',
-          'the server shut down before the command finished; retry it',
-        ),
-      });
-    }
-    this.#trackers.clear();
-  }
-
-  #waitFor(tracker: Tracker, signal: AbortSignal | undefined): Promise<CommandRecord> {
-    return new Promise<CommandRecord>((resolve, reject) => {
-      const onAbort = (): void => {
-        this.#settleOnError(tracker, this.#onCallerGone(tracker));
-      };
-      tracker.settle = (outcome) => {
-        signal?.removeEventListener('abort', onAbort);
-        if ('record' in outcome) resolve(outcome.record);
-        else reject(outcome.error);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-
-  #wake(record: CommandRecord): void {
-    const tracker = this.#trackers.get(record.command.id);
-    if (tracker === undefined) return;
-    this.#release(tracker);
-    this.#trackers.delete(record.command.id);
-    tracker.settle?.({ record });
-  }
-
-  /** A timer's state call failed (e.g. the state backend is away): the caller gets that error, never a hang. */
-  #settleOnError(tracker: Tracker, work: Promise<void>): void {
-    work.catch((error: unknown) => {
-      this.#options.logger.warn({ err: error, commandId: tracker.command.id }, 'command timer failed');
-      this.#trackers.delete(tracker.command.id);
-      this.#release(tracker);
-      tracker.settle?.({
-        error: isKubentlyError(error)
-          ? error
-          : new KubentlyError('internal', 'the command could not be ended cleanly; see the server log'),
-      });
-    });
-  }
-
-  #release(tracker: Tracker): void {
-    clearTimeout(tracker.deadline);
-    clearTimeout(tracker.grace);
-  }
-
-  /** Detaches the tracker so the store's finished signal no longer settles it. */
-  #take(tracker: Tracker): boolean {
-    if (this.#trackers.get(tracker.command.id) !== tracker) return false;
-    this.#trackers.delete(tracker.command.id);
-    this.#release(tracker);
-    return true;
-  }
-
-  async #onGrace(tracker: Tracker): Promise<void> {
-    tracker.grace = undefined;
-    const { command } = tracker;
-    if (!(await this.#options.state.queue.cancel(command.clusterId, command.id))) return;
-    if (!this.#take(tracker)) return;
-    await this.#unavailable(tracker);
-  }
-
-  async #onDeadline(tracker: Tracker): Promise<void> {
-    if (!this.#take(tracker)) return;
-    const { command } = tracker;
-    if (await this.#options.state.queue.cancel(command.clusterId, command.id)) {
-      await this.#unavailable(tracker);
-      return;
-    }
-    const record = await this.#fail(
-      command,
-      {
-        code: 'command_timeout',
-        message: `no result within ${tracker.waitSeconds} s; a late result is discarded`,
-      },
-      'timeout',
-    );
-    if (record === null) {
-      // A result won the race: answer with it.
-      const finished = await this.#options.state.commands.get(command.id);
-      if (finished !== null) {
-        tracker.settle?.({ record: finished });
-        return;
-      }
-    }
-    tracker.settle?.({
-      error: new KubentlyError(
-        'command_timeout',
-        `cluster "${command.clusterId}" returned no result within ${tracker.waitSeconds} s; raise timeoutSeconds (max 300) or check the executor`,
-        { details: { commandId: command.id, timeoutSeconds: tracker.waitSeconds } },
-      ),
-    });
+    this.#waits.close();
   }
 
   /**
-   * The caller went away: an undelivered command is withdrawn; a delivered one ends now (failed,
-   * one audit record), which makes the hub holding its executor's link send `cancel` (see
-   * ExecutorHub). The executor's late result is acked and dropped (the record is already terminal).
+   * A command in a session: the session must be the caller's (any for an admin) and of this
+   * cluster; its TTL slides only then. Otherwise it is session_not_found, like an unknown one.
    */
-  async #onCallerGone(tracker: Tracker): Promise<void> {
-    const { command } = tracker;
-    if (await this.#options.state.queue.cancel(command.clusterId, command.id)) {
-      if (!this.#take(tracker)) return;
-      const withdrawn = await this.#fail(
-        command,
-        { code: 'executor_error', message: 'the caller went away before the command was delivered' },
-        'failed',
+  async #useSession(sessionId: string, clusterId: string, caller: Caller): Promise<void> {
+    const { sessions } = this.#options.state;
+    const session = await sessions.get(sessionId);
+    const usable =
+      session !== null &&
+      session.clusterId === clusterId &&
+      canSee(caller, session.identity) &&
+      (await sessions.touch(sessionId)) !== null;
+    if (!usable) {
+      throw new KubentlyError(
+        'session_not_found',
+        `session "${sessionId}" does not exist for cluster "${clusterId}" or has expired; open one with POST /v1/sessions`,
+        { details: { sessionId } },
       );
-      // The tracker is detached, so the finished signal will not settle it: settle here.
-      const ended = withdrawn ?? (await this.#options.state.commands.get(command.id));
-      if (ended !== null) tracker.settle?.({ record: ended });
-      return;
     }
-    if (!this.#take(tracker)) return;
-    const record = await this.#fail(
-      command,
-      {
-        code: 'executor_error',
-        message: 'the caller went away while the command was running; the executor was asked to stop it',
-      },
-      'failed',
-    );
-    const final = record ?? (await this.#options.state.commands.get(command.id));
-    if (final !== null) tracker.settle?.({ record: final });
-  }
-
-  async #unavailable(tracker: Tracker): Promise<void> {
-    const { command } = tracker;
-    const seconds = Math.round(this.#options.executorGraceMs / 100) / 10;
-    await this.#fail(
-      command,
-      {
-        code: 'executor_error',
-        message: `no executor of cluster "${command.clusterId}" connected within ${seconds} s; the command was not sent`,
-      },
-      'unavailable',
-    );
-    tracker.settle?.({
-      error: new KubentlyError(
-        'executor_unavailable',
-        `no executor of cluster "${command.clusterId}" is connected; start one (kubently executor) or check its logs, then retry`,
-        { details: { clusterId: command.clusterId, commandId: command.id } },
-      ),
-    });
   }
 
   async #fail(
@@ -421,6 +309,7 @@ export class CommandService {
     return record;
   }
 
+  /** Once per terminal transition, on the replica that made it: the slot frees, the bytes count, one audit record. */
   async #recordFinished(record: CommandRecord, outcome: AuditOutcome): Promise<void> {
     const { command } = record;
     this.#options.logger.info(
@@ -436,6 +325,7 @@ export class CommandService {
       },
       'command finished',
     );
+    await this.#options.limits.finished(record);
     await this.#options.audit.finished(record, outcome);
   }
 }

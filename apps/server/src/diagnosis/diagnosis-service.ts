@@ -16,7 +16,10 @@ export interface DiagnosisServiceOptions {
   readonly clusters: ClusterService;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Collector commands in flight per diagnosis (default 6; the executor runs 4 at once by default). */
+  /**
+   * Collector commands in flight per diagnosis (default 6; the executor runs 4 at once by default).
+   * They count against the caller's in-flight limit like any command, so keep it below that limit.
+   */
   readonly concurrency?: number;
   /** How long one `kubectl get` may take through the relay (default 30 s). */
   readonly commandTimeoutSeconds?: number;
@@ -72,6 +75,8 @@ export class DiagnosisService {
     }
     await clusters.get(input.clusterId);
     const started = clock.now();
+    // A limit that stopped the collection is answered as itself (429/503 with Retry-After).
+    let refusal: KubentlyError | undefined;
     let collected;
     try {
       collected = await collectSnapshot({
@@ -81,6 +86,9 @@ export class DiagnosisService {
           caller: input.caller,
           correlationId: input.correlationId,
           timeoutSeconds: this.#options.commandTimeoutSeconds ?? 30,
+          onError: (error) => {
+            if (error.code === 'rate_limited' || error.code === 'capacity_exceeded') refusal ??= error;
+          },
         }),
         namespaces:
           input.namespaces === undefined || input.namespaces.length === 0 ? 'all' : input.namespaces,
@@ -90,6 +98,7 @@ export class DiagnosisService {
       });
     } catch (error) {
       if (!(error instanceof SnapshotCollectionError)) throw error;
+      if (refusal !== undefined && error.code === refusal.code) throw refusal;
       throw new KubentlyError(
         errorCodeOf(error.code),
         `cannot diagnose cluster "${input.clusterId}": ${error.message}. Fix: ${error.fix}`,

@@ -4,6 +4,7 @@ import type { Caller } from '../auth/api-key-verifier.js';
 import type { CommandService } from '../commands/command-service.js';
 import { untilAborted } from '../commands/until-aborted.js';
 import { isKubentlyError } from '../errors/kubently-error.js';
+import type { KubentlyError } from '../errors/kubently-error.js';
 import type { CommandRecord } from '../state/command-store.js';
 
 export interface RelayKubectlRunOptions {
@@ -12,6 +13,8 @@ export interface RelayKubectlRunOptions {
   readonly caller: Caller;
   readonly correlationId: string;
   readonly timeoutSeconds: number;
+  /** Told of each known error before it becomes a failure outcome (the diagnosis keeps limit refusals). */
+  readonly onError?: ((error: KubentlyError) => void) | undefined;
 }
 
 const outcomeOf = (record: CommandRecord): KubectlOutcome => {
@@ -59,7 +62,10 @@ export const relayKubectlRun =
       return outcomeOf(record);
     } catch (error) {
       signal.throwIfAborted();
-      if (isKubentlyError(error)) return { type: 'failure', code: error.code, message: error.message };
+      if (isKubentlyError(error)) {
+        options.onError?.(error);
+        return { type: 'failure', code: error.code, message: error.message };
+      }
       throw error;
     }
   };

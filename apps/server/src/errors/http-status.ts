@@ -33,6 +33,7 @@ export const httpStatusOf = (code: ErrorCode): HttpErrorStatus => {
     case 'executor_unavailable':
     case 'backend_unavailable':
     case 'shutting_down':
+    case 'capacity_exceeded':
       return 503;
     case 'command_timeout':
       return 504;

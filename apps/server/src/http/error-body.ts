@@ -26,8 +26,8 @@ export const errorResponse = (c: Context<AppEnv>, error: unknown, logger: Logger
       ...(known.details === undefined ? {} : { details: { ...known.details } }),
     },
   };
-  // Limits say when to come back (details.retryAfterSeconds); clients and proxies read Retry-After.
-  const retryAfter = known.details?.['retryAfterSeconds'];
+  // Limits say when to come back; clients and proxies read Retry-After.
+  const retryAfter = known.retryAfterSeconds ?? known.details?.['retryAfterSeconds'];
   if (typeof retryAfter === 'number' && Number.isFinite(retryAfter) && retryAfter >= 0) {
     c.header('retry-after', String(Math.ceil(retryAfter)));
   }

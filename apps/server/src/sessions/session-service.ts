@@ -1,6 +1,7 @@
 import type { Session } from '@kubently/protocol';
 
 import type { Caller } from '../auth/api-key-verifier.js';
+import { canSee } from '../auth/can-see.js';
 import { KubentlyError } from '../errors/kubently-error.js';
 import type { ExecutorHub } from '../executors/executor-hub.js';
 import { isoAt } from '../support/clock.js';
@@ -79,13 +80,16 @@ export class SessionService {
     return session;
   }
 
-  async get(id: string): Promise<Session> {
+  /** The caller's session (any session for an admin); someone else's is session_not_found. */
+  async get(id: string, caller: Caller): Promise<Session> {
     const session = await this.#state.sessions.get(id);
-    if (session === null) throw notFound(id);
+    if (session === null || !canSee(caller, session.identity)) throw notFound(id);
     return session;
   }
 
-  async close(id: string): Promise<Session> {
+  /** Closes the caller's session (any session for an admin); someone else's is session_not_found. */
+  async close(id: string, caller: Caller): Promise<Session> {
+    await this.get(id, caller);
     const session = await this.#state.sessions.delete(id);
     if (session === null) throw notFound(id);
     this.#ended(session, 'closed');

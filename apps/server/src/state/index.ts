@@ -14,6 +14,7 @@ export type {
   ServerFailure,
   TerminalStatus,
 } from './command-store.js';
+export type { QuotaAdmission, QuotaLedger, QuotaLimit, QuotaRequest, QuotaUsage } from './quota-ledger.js';
 export type { SessionStore } from './session-store.js';
 export type { StateStore } from './state-store.js';
 export { createMemoryState } from './memory/index.js';

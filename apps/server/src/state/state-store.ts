@@ -5,6 +5,7 @@ import type { AuditLog } from './audit-log.js';
 import type { ClusterRegistry } from './cluster-registry.js';
 import type { CommandQueue } from './command-queue.js';
 import type { CommandStore } from './command-store.js';
+import type { QuotaLedger } from './quota-ledger.js';
 import type { SessionStore } from './session-store.js';
 
 /** Everything the server keeps; the composition root picks memory or (later) Redis. */
@@ -15,6 +16,8 @@ export interface StateStore {
   readonly commands: CommandStore;
   readonly sessions: SessionStore;
   readonly audit: AuditLog;
+  /** Per-identity command slots and retained result bytes (the command limits). */
+  readonly quotas: QuotaLedger;
   /** A2A tasks of the agent and the cross-replica cancel signal. */
   readonly tasks: AgentTaskStore;
   /** The agent's per-conversation memory (keys already scoped per caller). */

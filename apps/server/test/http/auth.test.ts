@@ -4,7 +4,7 @@ import type { ErrorBody } from '@kubently/protocol';
 
 import { createFakeClock } from '../support/fake-clock.js';
 import { createTestServer } from '../support/test-server.js';
-import type { KeyName, TestServer } from '../support/test-server.js';
+import type { TestServer } from '../support/test-server.js';
 
 let server: TestServer;
 
@@ -30,7 +30,7 @@ describe('API keys and roles', { timeout: 20_000 }, () => {
   });
 
   // The permission matrix of docs/api.md, row by row.
-  const matrix: [string, string, unknown, Record<KeyName, boolean>][] = [
+  const matrix: [string, string, unknown, Record<'admin' | 'operator' | 'viewer', boolean>][] = [
     ['GET', '/v1/clusters', undefined, { admin: true, operator: true, viewer: true }],
     ['POST', '/v1/clusters', { id: 'new-one' }, { admin: true, operator: false, viewer: false }],
     ['DELETE', '/v1/clusters/prod', undefined, { admin: true, operator: false, viewer: false }],

@@ -2,6 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import type { AuditList, CommandResponse, ErrorBody } from '@kubently/protocol';
 
+import { KubentlyError } from '../../src/errors/kubently-error.js';
+import { createMemoryState } from '../../src/state/memory/create-memory-state.js';
+import type { StateStore } from '../../src/state/state-store.js';
+import { systemClock } from '../../src/support/clock.js';
 import { createTestServer, tick } from '../support/test-server.js';
 import type { TestServer } from '../support/test-server.js';
 
@@ -154,13 +158,11 @@ describe('POST /v1/commands', { timeout: 20_000 }, () => {
     expect(queued.status).toBe('queued');
     const command = await executor.nextCommand();
     expect(command.id).toBe(queued.id);
-    expect(
-      await (await server.call('GET', `/v1/commands/${queued.id}`, { as: 'viewer' })).json(),
-    ).toMatchObject({ status: 'running' });
+    expect(await (await server.call('GET', `/v1/commands/${queued.id}`)).json()).toMatchObject({
+      status: 'running',
+    });
     await executor.postResult(command.id, { stdout: 'later' });
-    expect(
-      await (await server.call('GET', `/v1/commands/${queued.id}`, { as: 'viewer' })).json(),
-    ).toMatchObject({
+    expect(await (await server.call('GET', `/v1/commands/${queued.id}`)).json()).toMatchObject({
       status: 'succeeded',
       stdout: 'later',
     });
@@ -180,6 +182,46 @@ describe('POST /v1/commands', { timeout: 20_000 }, () => {
       expect(((await response.json()) as ErrorBody).error.code).toBe('session_not_found');
     }
   });
+});
+
+/** The memory state whose queue refuses every enqueue, as Redis does when it is away. */
+const stateWithBrokenQueue = (): StateStore => {
+  const state = createMemoryState({ clock: systemClock, resultTtlMs: 60_000, auditMaxRecords: 100 });
+  const queue = new Proxy(state.queue, {
+    get(target, property) {
+      if (property === 'enqueue')
+        return () =>
+          Promise.reject(
+            new KubentlyError('backend_unavailable', 'the state backend is unreachable; retry shortly'),
+          );
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { ...state, queue };
+};
+
+describe('a command that cannot be queued', { timeout: 20_000 }, () => {
+  it.each([
+    ['waited', ''],
+    ['not waited', '?wait=false'],
+  ])(
+    '%s: answers the queue error, ends the command as never sent and frees its slot',
+    async (_name, query) => {
+      const state = stateWithBrokenQueue();
+      server = createTestServer({}, { state });
+      await server.createCluster();
+      const response = await run({ args: ['get', 'pods'] }, query);
+      expect(response.status).toBe(503);
+      expect(((await response.json()) as ErrorBody).error.code).toBe('backend_unavailable');
+      const [audit] = await state.audit.query({ limit: 10 });
+      expect(audit).toMatchObject({ outcome: 'failed', identity: 'oncall' });
+      const record = await state.commands.get(audit?.commandId ?? '');
+      expect(record).toMatchObject({ status: 'failed', failure: { code: 'executor_error' } });
+      expect(record?.failure?.message).toMatch(/could not be queued, so it was not sent/);
+      expect((await state.quotas.usage('oncall')).inFlight).toBe(0);
+    },
+  );
 });
 
 describe('POST /v1/executor/results', { timeout: 20_000 }, () => {

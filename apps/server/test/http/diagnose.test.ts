@@ -4,6 +4,8 @@ import { evaluate } from '@kubently/policy';
 import { diagnoseResponseSchema } from '@kubently/protocol';
 import type { AuditList, CommandResult, ErrorBody } from '@kubently/protocol';
 
+import { createFakeClock } from '../support/fake-clock.js';
+import { createFakeTimers } from '../support/fake-timers.js';
 import { createTestServer } from '../support/test-server.js';
 import type { FakeExecutor, TestServer } from '../support/test-server.js';
 
@@ -50,8 +52,15 @@ const answer = (args: readonly string[]): Partial<CommandResult> => {
   return { stdout: list(args[1] === 'pods' ? [crashLoopingPod] : []) };
 };
 
-/** Serves commands until `done` settles; returns every argv received. */
-const serve = async (executor: FakeExecutor, done: Promise<unknown>): Promise<string[][]> => {
+/**
+ * Serves commands until `done` settles; returns every argv received. `onCommand` runs as each
+ * command arrives, before it is answered.
+ */
+const serve = async (
+  executor: FakeExecutor,
+  done: Promise<unknown>,
+  onCommand: () => Promise<void> = () => Promise.resolve(),
+): Promise<string[][]> => {
   const state = { finished: false };
   void done.finally(() => {
     state.finished = true;
@@ -61,6 +70,7 @@ const serve = async (executor: FakeExecutor, done: Promise<unknown>): Promise<st
     const command = await executor.nextCommand(200).catch(() => undefined);
     if (command === undefined) continue;
     received.push(command.args);
+    await onCommand();
     await executor.postResult(command.id, answer(command.args));
   }
   return received;
@@ -164,5 +174,68 @@ describe('POST /v1/clusters/:id/diagnose', { timeout: 30_000 }, () => {
     expect(error.message).toMatch(/cannot diagnose cluster "prod".*kubently executor/);
     const audit = (await (await server.call('GET', '/v1/audit?clusterId=prod')).json()) as AuditList;
     expect(audit.records.length).toBeLessThanOrEqual(6);
+  });
+
+  describe('under the command limits', () => {
+    /** The most commands of `identity` holding slots at once while the executor serves them. */
+    const servePeak = async (executor: FakeExecutor, done: Promise<unknown>, identity = 'oncall') => {
+      let peak = 0;
+      const received = await serve(executor, done, async () => {
+        peak = Math.max(peak, (await server.services.state.quotas.usage(identity)).inFlight);
+      });
+      return { received, peak };
+    };
+
+    it('a whole-cluster diagnosis runs under the default limits: at most 6 of its commands hold slots at once', async () => {
+      server = createTestServer();
+      const executor = await server.connectExecutor(await server.createCluster());
+      const pending = diagnose();
+      const { received, peak } = await servePeak(executor, pending);
+      const response = await pending;
+      expect(response.status).toBe(200);
+      expect(diagnoseResponseSchema.parse(await response.json()).collection.missing).toEqual(['secrets']);
+      expect(received.length).toBeGreaterThan(1);
+      expect(peak).toBeGreaterThan(0);
+      expect(peak).toBeLessThanOrEqual(Math.min(6, server.services.config.maxCommandsInFlightPerIdentity));
+      expect((await server.services.state.quotas.usage('oncall')).inFlight).toBe(0);
+    });
+
+    it('with an in-flight limit below its concurrency (2) it narrows to the limit and still lists every kind', async () => {
+      server = createTestServer({ maxCommandsInFlightPerIdentity: 2 });
+      const executor = await server.connectExecutor(await server.createCluster());
+      const pending = diagnose();
+      const { peak } = await servePeak(executor, pending);
+      const response = await pending;
+      expect(response.status).toBe(200);
+      expect(diagnoseResponseSchema.parse(await response.json()).collection.missing).toEqual(['secrets']);
+      expect(peak).toBeLessThanOrEqual(2);
+    });
+
+    it('a caller whose slots are all taken gets 429 rate_limited with Retry-After, never a snapshot with holes', async () => {
+      const clock = createFakeClock();
+      server = createTestServer(
+        { maxCommandsInFlightPerIdentity: 2 },
+        { clock, timers: createFakeTimers(clock) },
+      );
+      await server.connectExecutor(await server.createCluster('prod'));
+      await server.createCluster('staging');
+      for (let index = 0; index < 2; index += 1) {
+        const queued = await server.call('POST', '/v1/commands?wait=false', {
+          as: 'operator',
+          body: { clusterId: 'staging', args: ['get', 'pods'] },
+        });
+        expect(queued.status).toBe(202);
+      }
+      const response = await diagnose();
+      expect(response.status).toBe(429);
+      expect(response.headers.get('retry-after')).toBe('5');
+      const error = ((await response.json()) as ErrorBody).error;
+      expect(error).toMatchObject({
+        code: 'rate_limited',
+        details: { limit: 'commands-in-flight-per-identity', max: 2, current: 2 },
+      });
+      expect(error.message).toContain('KUBENTLY_MAX_COMMANDS_IN_FLIGHT_PER_IDENTITY');
+      expect(await server.services.state.queue.depth('prod')).toEqual({ queued: 0, pending: 0 });
+    });
   });
 });

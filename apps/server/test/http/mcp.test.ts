@@ -219,8 +219,7 @@ describe('/mcp (in-process)', { timeout: 30_000 }, () => {
     const command = await executor.nextCommand();
     expect(command.id).toBe(commandId);
     await executor.postResult(command.id, { stdout: 'node-1 Ready' });
-    const viewer = await connect('viewer');
-    const read = await viewer.callTool({
+    const read = await client.callTool({
       name: 'get_command_result',
       arguments: { commandId },
     });
@@ -228,6 +227,7 @@ describe('/mcp (in-process)', { timeout: 30_000 }, () => {
       status: 'succeeded',
       stdout: wrapUntrusted('node-1 Ready'),
     });
+    const viewer = await connect('viewer');
     const unknown = await viewer.callTool({
       name: 'get_command_result',
       arguments: { commandId: 'no-such-command' },

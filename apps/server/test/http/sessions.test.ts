@@ -35,7 +35,7 @@ describe('sessions', { timeout: 20_000 }, () => {
       sessionId: session.id,
       expiresAt: session.expiresAt,
     });
-    expect(await (await server.call('GET', `/v1/sessions/${session.id}`, { as: 'viewer' })).json()).toEqual(
+    expect(await (await server.call('GET', `/v1/sessions/${session.id}`, { as: 'operator' })).json()).toEqual(
       session,
     );
     expect((await server.call('DELETE', `/v1/sessions/${session.id}`, { as: 'operator' })).status).toBe(204);
@@ -83,5 +83,60 @@ describe('sessions', { timeout: 20_000 }, () => {
     const ended = await executor.reader.nextFrame();
     expect(JSON.parse(ended?.data ?? '{}')).toMatchObject({ type: 'session-ended', reason: 'expired' });
     expect((await server.call('GET', `/v1/sessions/${session.id}`)).status).toBe(404);
+  });
+
+  it("is its owner's: to another operator or a viewer it does not exist, and they cannot close it, run in it or slide its TTL; an admin can", async () => {
+    const clock = createFakeClock(Date.now());
+    server = createTestServer({}, { clock });
+    const executor = await server.connectExecutor(await server.createCluster());
+    const session = (await (
+      await server.call('POST', '/v1/sessions', {
+        as: 'operator',
+        body: { clusterId: 'prod', ttlSeconds: 60 },
+      })
+    ).json()) as Session;
+    expect((await executor.reader.nextFrame())?.event).toBe('session-started');
+    const unknown = 'no-such-session';
+    const answerOf = async (response: Response, id: string) => {
+      const body = (await response.json()) as ErrorBody;
+      return [response.status, body.error.code, body.error.message.replace(id, '<id>')];
+    };
+    clock.advance(30_000);
+    for (const as of ['partner', 'viewer'] as const) {
+      for (const id of [session.id, unknown]) {
+        expect(await answerOf(await server.call('GET', `/v1/sessions/${id}`, { as }), id)).toEqual([
+          404,
+          'session_not_found',
+          'session "<id>" does not exist or has expired; open one with POST /v1/sessions',
+        ]);
+      }
+    }
+    expect(
+      await answerOf(
+        await server.call('DELETE', `/v1/sessions/${session.id}`, { as: 'partner' }),
+        session.id,
+      ),
+    ).toEqual(
+      await answerOf(await server.call('DELETE', `/v1/sessions/${unknown}`, { as: 'partner' }), unknown),
+    );
+    const run = (as: 'partner' | 'admin', sessionId: string) =>
+      server.call('POST', '/v1/commands?wait=false', {
+        as,
+        body: { clusterId: 'prod', args: ['get', 'pods'], sessionId },
+      });
+    expect(await answerOf(await run('partner', session.id), session.id)).toEqual(
+      await answerOf(await run('partner', unknown), unknown),
+    );
+    // Nothing of the partner's was queued, and the session's TTL did not slide.
+    expect(await server.services.state.queue.depth('prod')).toEqual({ queued: 0, pending: 0 });
+    const owned = (await (
+      await server.call('GET', `/v1/sessions/${session.id}`, { as: 'operator' })
+    ).json()) as Session;
+    expect(owned.expiresAt).toBe(session.expiresAt);
+    // An admin sees it, runs in it, and closes it.
+    expect((await server.call('GET', `/v1/sessions/${session.id}`, { as: 'admin' })).status).toBe(200);
+    expect((await run('admin', session.id)).status).toBe(202);
+    expect((await executor.nextCommand()).sessionId).toBe(session.id);
+    expect((await server.call('DELETE', `/v1/sessions/${session.id}`, { as: 'admin' })).status).toBe(204);
   });
 });

@@ -51,6 +51,28 @@ describe('Redis backend: replicas sharing one prefix', () => {
     });
   });
 
+  it("replicas share one identity's command slots, atomically: concurrent admissions never pass the limit", async () => {
+    const prefix = states.newPrefix();
+    const clock = createFakeClock();
+    const [a, b] = await Promise.all([states.create({ prefix, clock }), states.create({ prefix, clock })]);
+    const limits = { maxInFlight: 5, maxResultBytesPerIdentity: 1 << 20, maxResultBytesTotal: 1 << 20 };
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        (index % 2 === 0 ? a : b).quotas.admit({
+          identity: 'alice',
+          commandId: `c${index}`,
+          releaseAt: clock.now() + 60_000,
+          ...limits,
+        }),
+      ),
+    );
+    expect(answers.filter((answer) => answer.type === 'admitted')).toHaveLength(5);
+    expect((await b.quotas.usage('alice')).inFlight).toBe(5);
+    const admitted = answers.findIndex((answer) => answer.type === 'admitted');
+    await a.quotas.release('alice', `c${admitted}`);
+    expect((await b.quotas.usage('alice')).inFlight).toBe(4);
+  });
+
   it('presence is connected across replicas only while its TTL is refreshed', async () => {
     const prefix = states.newPrefix();
     const a = await states.create({ prefix, presenceTtlMs: 300 });

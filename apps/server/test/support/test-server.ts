@@ -13,6 +13,8 @@ export const keys = {
   admin: 'admin-key-0123456789abcdef',
   operator: 'operator-key-0123456789abcdef',
   viewer: 'viewer-key-0123456789abcdef',
+  /** A second operator: another identity with the same role, for ownership and limit tests. */
+  partner: 'partner-key-0123456789abcdef',
 } as const;
 
 export type KeyName = keyof typeof keys;
@@ -31,6 +33,7 @@ export const createTestServer = (config: ConfigOverrides = {}, overrides: Servic
         { identity: 'root', key: keys.admin, role: 'admin' },
         { identity: 'oncall', key: keys.operator, role: 'operator' },
         { identity: 'auditor', key: keys.viewer, role: 'viewer' },
+        { identity: 'partner', key: keys.partner, role: 'operator' },
       ],
       logLevel: 'silent',
       executorGraceMs: 200,

@@ -12,6 +12,8 @@ export const kubectlFailureCodes = [
   'executor_error',
   'cancelled',
   'internal',
+  /** A server limit refused the command (in-flight, queue, result bytes); the message names it and when to retry. */
+  'rate_limited',
 ] as const;
 export type KubectlFailureCode = (typeof kubectlFailureCodes)[number];
 

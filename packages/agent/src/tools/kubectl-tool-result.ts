@@ -19,6 +19,8 @@ const failureReasons: Readonly<Record<KubectlFailureCode, string>> = {
   forbidden: 'the caller may not run commands on this cluster',
   spawn_failed: 'the executor could not start kubectl',
   executor_error: 'the executor failed to run the command',
+  rate_limited:
+    'a Kubently limit refused the command (too many open commands or kept results for this caller): wait and retry, or run fewer commands at once',
   cancelled: 'the run was cancelled',
   internal: 'the command failed inside Kubently',
 };

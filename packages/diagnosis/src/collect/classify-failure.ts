@@ -10,7 +10,11 @@ export interface ClassifiedFailure {
   readonly fatal: boolean;
 }
 
-/** Runner failure codes after which no other command can succeed either. */
+/**
+ * Runner failure codes after which no other command can succeed either. A limit of the runner
+ * (`rate_limited`, `capacity_exceeded`) ends the collection too: a snapshot with holes the caller
+ * did not ask for would look like a healthy cluster.
+ */
 const fatalFailureCodes = new Set([
   'executor_unavailable',
   'cluster_not_found',
@@ -18,6 +22,8 @@ const fatalFailureCodes = new Set([
   'kubectl_not_found',
   'spawn_failed',
   'unauthorized',
+  'rate_limited',
+  'capacity_exceeded',
 ]);
 
 const firstLine = (text: string): string => {

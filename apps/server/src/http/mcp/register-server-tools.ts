@@ -157,7 +157,7 @@ export const registerServerTools = (server: McpServer, services: McpServices, wh
     server.registerTool(
       tool.name,
       tool,
-      guard(async (args) => commandAnswer(await services.commands.get(args.commandId))),
+      guard(async (args) => commandAnswer(await services.commands.get(args.commandId, caller))),
     );
   }
 
@@ -167,7 +167,7 @@ export const registerServerTools = (server: McpServer, services: McpServices, wh
       tool.name,
       tool,
       guard(async (args) => {
-        await services.sessions.close(args.sessionId);
+        await services.sessions.close(args.sessionId, caller);
         return toolSuccess({ sessionId: args.sessionId, closed: true }, `Session ${args.sessionId} closed.`);
       }),
     );

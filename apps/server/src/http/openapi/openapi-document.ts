@@ -134,7 +134,7 @@ const paths = {
           'DiagnoseResponse',
           'the report: root causes, symptoms, summary, and how the snapshot was collected',
         ),
-        ...errors(400, 401, 403, 404, 413, 415, 503),
+        ...errors(400, 401, 403, 404, 413, 415, 429, 503),
       },
     },
   },
@@ -148,13 +148,13 @@ const paths = {
   },
   '/v1/sessions/{id}': {
     get: {
-      summary: 'Read a session',
+      summary: "Read a session: the caller's own (any for an admin); someone else's is 404",
       security: apiKey,
       parameters: [pathId('id', 'session id')],
       responses: { '200': json('Session', 'session'), ...errors(401, 404) },
     },
     delete: {
-      summary: 'Close a session',
+      summary: "Close a session: the caller's own (any for an admin); someone else's is 404",
       security: apiKey,
       parameters: [pathId('id', 'session id')],
       responses: { '204': { description: 'closed' }, ...errors(401, 403, 404) },
@@ -177,13 +177,14 @@ const paths = {
       responses: {
         '200': json('CommandResponse', 'finished: succeeded (exit 0) or failed (non-zero exit or a failure)'),
         '202': json('CommandResponse', 'queued (wait=false)'),
-        ...errors(400, 401, 403, 404, 413, 415, 422, 503, 504),
+        ...errors(400, 401, 403, 404, 413, 415, 422, 429, 503, 504),
       },
     },
   },
   '/v1/commands/{id}': {
     get: {
-      summary: 'A command: queued, running or its result (kept for the result TTL)',
+      summary:
+        "A command: queued, running or its result (kept for the result TTL); the caller's own (any for an admin), someone else's is 404",
       security: apiKey,
       parameters: [pathId('id', 'command id')],
       responses: { '200': json('CommandResponse', 'command'), ...errors(401, 404) },
@@ -264,7 +265,7 @@ const paths = {
       requestBody: body('SeedExecuteRequest'),
       responses: {
         '200': json('SeedExecuteResponse', 'result (timeouts too)'),
-        ...errors(400, 401, 403, 404, 422, 503),
+        ...errors(400, 401, 403, 404, 422, 429, 503),
       },
     },
   },

@@ -53,6 +53,6 @@ export const registerCommandRoutes = (app: Hono<AppEnv>, services: ServerService
   });
 
   app.get('/v1/commands/:id', requireCaller(apiKeys, 'commands:read'), async (c) =>
-    c.json(toCommandResponse(await commands.get(c.req.param('id')))),
+    c.json(toCommandResponse(await commands.get(c.req.param('id'), c.get('caller')))),
   );
 };

@@ -22,11 +22,11 @@ export const registerSessionRoutes = (app: Hono<AppEnv>, services: ServerService
   });
 
   app.get('/v1/sessions/:id', requireCaller(apiKeys, 'sessions:read'), async (c) =>
-    c.json(await sessions.get(c.req.param('id'))),
+    c.json(await sessions.get(c.req.param('id'), c.get('caller'))),
   );
 
   app.delete('/v1/sessions/:id', requireCaller(apiKeys, 'sessions:write'), async (c) => {
-    await sessions.close(c.req.param('id'));
+    await sessions.close(c.req.param('id'), c.get('caller'));
     return c.body(null, 204);
   });
 };

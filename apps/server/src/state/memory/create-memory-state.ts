@@ -8,6 +8,7 @@ import { MemoryAuditLog } from './memory-audit-log.js';
 import { MemoryClusterRegistry } from './memory-cluster-registry.js';
 import { MemoryCommandQueue } from './memory-command-queue.js';
 import { MemoryCommandStore } from './memory-command-store.js';
+import { MemoryQuotaLedger } from './memory-quota-ledger.js';
 import { MemorySessionStore } from './memory-session-store.js';
 
 export interface MemoryStateOptions {
@@ -24,6 +25,7 @@ export const createMemoryState = (options: MemoryStateOptions): StateStore => ({
   commands: new MemoryCommandStore(options.clock, options.resultTtlMs),
   sessions: new MemorySessionStore(options.clock),
   audit: new MemoryAuditLog(options.auditMaxRecords),
+  quotas: new MemoryQuotaLedger(options.clock),
   tasks: new MemoryAgentTaskStore(),
   conversations: createMemoryConversationStore({ maxMessages: agentStateDefaults.conversationMaxMessages }),
   ping: () => Promise.resolve(),

@@ -18,6 +18,7 @@ import type { RedisTarget } from './redis-connection.js';
 import { RedisEvents } from './redis-events.js';
 import { createRedisKeys } from './redis-keys.js';
 import type { RedisClient } from './redis-script.js';
+import { RedisQuotaLedger } from './redis-quota-ledger.js';
 import { RedisSessionStore } from './redis-session-store.js';
 
 export interface RedisStateOptions {
@@ -159,6 +160,7 @@ export const createRedisState = async (options: RedisStateOptions): Promise<Redi
       isReady,
       where,
     ),
+    quotas: guardPort(new RedisQuotaLedger({ client, keys, clock: options.clock }), isReady, where),
     tasks: guardPort(tasks, isReady, where),
     conversations: guardPort(
       new RedisConversationStore({

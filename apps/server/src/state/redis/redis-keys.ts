@@ -42,6 +42,15 @@ export interface RedisKeys {
   agentTaskEventChannel(taskId: string): string;
   /** List of JSON messages of one agent conversation (already scoped per caller). */
   conversation(conversationId: string): string;
+  /** Sorted set commandId → releaseAt: the identity's in-flight slots (quota ledger). */
+  quotaSlots(identity: string): string;
+  /** Sorted set commandId → expiry of the identity's retained results. */
+  quotaResults(identity: string): string;
+  /** Hash commandId → bytes of the identity's retained results, plus their sum in `#sum`. */
+  quotaResultBytes(identity: string): string;
+  /** The same two for every identity together (the total budget). */
+  readonly quotaAllResults: string;
+  readonly quotaAllResultBytes: string;
 }
 
 export const queueGroup = 'executors';
@@ -69,4 +78,10 @@ export const createRedisKeys = (prefix: string): RedisKeys => ({
   agentTaskEvents: `${prefix}agent-task-events`,
   agentTaskEventChannel: (taskId) => `${prefix}agent-task-events:${taskId}`,
   conversation: (conversationId) => `${prefix}conversation:${encodeURIComponent(conversationId)}`,
+  // One hash tag for every quota key: the admission script reads an identity's keys and the totals.
+  quotaSlots: (identity) => `${prefix}{quota}:slots:${encodeURIComponent(identity)}`,
+  quotaResults: (identity) => `${prefix}{quota}:results:${encodeURIComponent(identity)}`,
+  quotaResultBytes: (identity) => `${prefix}{quota}:result-bytes:${encodeURIComponent(identity)}`,
+  quotaAllResults: `${prefix}{quota}:results`,
+  quotaAllResultBytes: `${prefix}{quota}:result-bytes`,
 });
