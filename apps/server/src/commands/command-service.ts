@@ -139,6 +139,8 @@ export class CommandService {
     };
     this.#trackers.set(command.id, tracker);
     const waiting = input.wait ? this.#waitFor(tracker, input.signal) : undefined;
+    // A timer may settle the waiter while enqueue is still pending: handled here, awaited below.
+    waiting?.catch(() => undefined);
     tracker.deadline = setTimeout(
       () => {
         this.#settleOnError(tracker, this.#onDeadline(tracker));
@@ -150,8 +152,61 @@ export class CommandService {
         this.#settleOnError(tracker, this.#onGrace(tracker));
       }, this.#options.executorGraceMs);
     }
-    await state.queue.enqueue(command);
+    try {
+      await state.queue.enqueue(command);
+    } catch (error) {
+      throw this.#enqueueFailed(tracker, error);
+    }
     return waiting ?? record;
+  }
+
+  /**
+   * The queue write failed (the state backend is away, stalled or refused it): the caller gets a
+   * definite error now, the tracker is released (timers cleared, waiter settled) and the command
+   * is withdrawn: its queue entry cancelled, in case the write reached Redis unanswered (the
+   * cancel follows it on the same connection), and its record failed with one audit record. If
+   * the backend is still away, the withdrawal is tried once more at the command's deadline.
+   */
+  #enqueueFailed(tracker: Tracker, error: unknown): KubentlyError {
+    const { command } = tracker;
+    const failure = isKubentlyError(error)
+      ? error
+      : new KubentlyError('backend_unavailable', 'the command could not be queued; retry shortly', {
+          cause: error,
+        });
+    const detached = this.#take(tracker);
+    tracker.settle?.({ error: failure });
+    if (detached) {
+      const withdraw = (retry: boolean): void => {
+        this.#withdraw(command).catch((cause: unknown) => {
+          this.#options.logger.warn(
+            { err: cause, commandId: command.id, clusterId: command.clusterId, retry },
+            'withdrawing a command whose enqueue failed failed too',
+          );
+          if (!retry) return;
+          setTimeout(() => {
+            withdraw(false);
+          }, tracker.waitSeconds * 1000).unref();
+        });
+      };
+      withdraw(true);
+    }
+    return new KubentlyError(failure.code, failure.message, {
+      details: { ...failure.details, commandId: command.id, clusterId: command.clusterId },
+      cause: error,
+    });
+  }
+
+  async #withdraw(command: Command): Promise<void> {
+    await this.#options.state.queue.cancel(command.clusterId, command.id);
+    await this.#fail(
+      command,
+      {
+        code: 'executor_error',
+        message: 'the state backend failed while the command was being queued; it was withdrawn',
+      },
+      'unavailable',
+    );
   }
 
   /** The current record of a command, or command_not_found (unknown or expired). */

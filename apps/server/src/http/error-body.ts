@@ -7,6 +7,8 @@ import { isKubentlyError, KubentlyError } from '../errors/kubently-error.js';
 import type { Logger } from '../support/logger.js';
 import type { AppEnv } from './app-env.js';
 
+const backendRetryAfterSeconds = 5;
+
 /** The one mapping from a thrown error to an HTTP answer `{error:{code,message,details}}`. */
 export const errorResponse = (c: Context<AppEnv>, error: unknown, logger: Logger): Response => {
   const known = isKubentlyError(error)
@@ -19,6 +21,8 @@ export const errorResponse = (c: Context<AppEnv>, error: unknown, logger: Logger
   if (!isKubentlyError(error)) {
     logger.error({ err: error, correlationId: c.get('correlationId'), path: c.req.path }, 'unhandled error');
   }
+  // The Redis client reconnects within seconds; a well-behaved client waits that long.
+  if (known.code === 'backend_unavailable') c.header('Retry-After', String(backendRetryAfterSeconds));
   const body: ErrorBody = {
     error: {
       code: known.code,
