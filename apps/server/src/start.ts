@@ -8,6 +8,7 @@ import { createApp } from './http/create-app.js';
 import { createRedisState } from './state/redis/create-redis-state.js';
 import type { RedisStateStore } from './state/redis/create-redis-state.js';
 import { systemClock } from './support/clock.js';
+import { createLogger } from './support/logger.js';
 import { createServices } from './services.js';
 import type { ServerServices, ServiceOverrides } from './services.js';
 
@@ -27,8 +28,10 @@ export const start = async (
 ): Promise<RunningServer> => {
   checkListenConfig(config);
   let redis: RedisStateStore | undefined;
+  const logger = overrides.logger ?? createLogger(config.logLevel);
   if (overrides.state === undefined && config.redisUrl !== null) {
     redis = await createRedisState({
+      logger,
       url: config.redisUrl,
       prefix: config.redisPrefix,
       clock: overrides.clock ?? systemClock,
@@ -40,7 +43,10 @@ export const start = async (
       reapIntervalMs: Math.min(5000, Math.max(1000, config.keepaliveSeconds * 1000)),
     });
   }
-  const services = createServices(config, redis === undefined ? overrides : { ...overrides, state: redis });
+  const services = createServices(
+    config,
+    redis === undefined ? { ...overrides, logger } : { ...overrides, logger, state: redis },
+  );
   // Commands of an executor whose replica died fail definitely, like the hub's own grace expiry.
   redis?.onLost((command, executorId) => services.commands.failLost(command, executorId));
   const app = createApp(services);

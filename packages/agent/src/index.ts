@@ -34,7 +34,11 @@ export type {
   KubectlRun,
   RunKubectlRequest,
 } from './ports/cluster-gateway.js';
-export { createMemoryConversationStore, trimHistory } from './ports/conversation-store.js';
+export {
+  conversationMessageSchema,
+  createMemoryConversationStore,
+  trimHistory,
+} from './ports/conversation-store.js';
 export type { ConversationStore, MemoryConversationStoreOptions } from './ports/conversation-store.js';
 export { kubectlRunFromResponse } from './ports/kubectl-run-from-response.js';
 export { buildSystemPrompt } from './prompt/system-prompt.js';

@@ -13,6 +13,12 @@ export interface PrivateRedis {
   start(): Promise<void>;
   /** SIGTERM and wait (Redis fsyncs its AOF on the way out). */
   stop(): Promise<void>;
+  /** SIGKILL and wait: no shutdown at all (the AOF is fsynced on every write). */
+  kill(): Promise<void>;
+  /** SIGSTOP: the process holds its connections and answers nothing until `resume`. */
+  pause(): void;
+  /** SIGCONT after `pause`: Redis answers again, in order, everything sent meanwhile. */
+  resume(): void;
 }
 
 const freePort = async (): Promise<number> =>
@@ -30,18 +36,21 @@ export async function createPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'kubently-redis-'));
   let child: ChildProcess | undefined;
-  const stop = async (): Promise<void> => {
+  const stopWith = async (signal: NodeJS.Signals): Promise<void> => {
     const running = child;
     child = undefined;
-    if (running === undefined || running.exitCode !== null) return;
+    if (running === undefined || running.exitCode !== null || running.signalCode !== null) return;
     const exited = new Promise<void>((resolve) =>
       running.once('exit', () => {
         resolve();
       }),
     );
-    running.kill('SIGTERM');
+    // A paused Redis must run again to handle SIGTERM.
+    running.kill('SIGCONT');
+    running.kill(signal);
     await exited;
   };
+  const stop = (): Promise<void> => stopWith('SIGTERM');
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
@@ -79,5 +88,12 @@ export async function createPrivateRedis(): Promise<PrivateRedis> {
       });
     },
     stop,
+    kill: () => stopWith('SIGKILL'),
+    pause: () => {
+      child?.kill('SIGSTOP');
+    },
+    resume: () => {
+      child?.kill('SIGCONT');
+    },
   };
 }

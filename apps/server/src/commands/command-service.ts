@@ -164,11 +164,19 @@ export class CommandService {
     try {
       await state.queue.enqueue(command);
     } catch (error) {
-      const reason = isKubentlyError(error)
+      // The state backend is away, stalled or refused the write: a definite error now, never a hang.
+      const cause = isKubentlyError(error)
         ? error
-        : new KubentlyError('internal', 'the command could not be queued; the server log has the details');
+        : new KubentlyError('backend_unavailable', 'the command could not be queued; retry shortly', {
+            cause: error,
+          });
       if (!isKubentlyError(error))
-        this.#options.logger.error({ err: error, commandId: command.id }, 'enqueue failed');
+        this.#options.logger.warn({ err: error, commandId: command.id }, 'enqueue failed');
+      const reason = new KubentlyError(cause.code, cause.message, {
+        details: { ...cause.details, commandId: command.id, clusterId: command.clusterId },
+        cause: error,
+        ...(cause.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: cause.retryAfterSeconds }),
+      });
       return this.#waits.abandon(command.id, reason, waiting);
     }
     if (waiting === undefined) return record;

@@ -15,6 +15,9 @@ export type FailCommand = (
   outcome: AuditOutcome,
 ) => Promise<CommandRecord | null>;
 
+/** How long an answer waits for its slot to be released before it goes anyway. */
+const releaseWaitMs = 1000;
+
 export interface CommandWaitsOptions {
   readonly state: StateStore;
   readonly timers: Timers;
@@ -128,30 +131,52 @@ export class CommandWaits {
   }
 
   /**
-   * Queueing failed: the command ends (never sent) and its caller gets `reason`, through `waiting`
-   * when there is one, so no promise is left to reject unobserved.
+   * Queueing failed: the caller gets `reason` at once, through `waiting` when there is one, so no
+   * promise is left to reject unobserved. The command is then withdrawn in the background (the
+   * backend may be stalled, and the caller must not wait for it): its queue entry cancelled, in
+   * case the write reached the backend unanswered, its record failed with one audit record and its
+   * slot released. If the backend is still away, the withdrawal is tried once more at the deadline.
    */
-  async abandon(
+  abandon(
     commandId: string,
     reason: KubentlyError,
     waiting: Promise<CommandRecord> | undefined,
   ): Promise<CommandRecord> {
     const tracker = this.#trackers.get(commandId);
-    if (tracker === undefined || !this.#take(tracker)) throw reason;
-    try {
+    if (tracker === undefined || !this.#take(tracker)) return Promise.reject(reason);
+    const { command, identity } = tracker;
+    const withdraw = async (): Promise<void> => {
+      // The record is failed even when the cancel fails (the caller was told so); the cancel is
+      // then retried, so an entry that did reach the queue is not delivered later.
+      const cancelError = await this.#options.state.queue.cancel(command.clusterId, commandId).then(
+        () => null,
+        (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+      );
       await this.#options.fail(
-        tracker.command,
+        command,
         {
           code: 'executor_error',
-          message: `the command could not be queued, so it was not sent: ${reason.message}`,
+          message: `the command could not be queued, so it was not sent; it was withdrawn: ${reason.message}`,
         },
-        'failed',
+        'unavailable',
       );
-    } catch (error) {
-      this.#options.logger.warn({ err: error, commandId }, 'could not end a command that failed to queue');
-    }
-    await this.#options.limits.release(tracker.identity, commandId);
-    if (waiting === undefined) throw reason;
+      await this.#options.limits.release(identity, commandId);
+      if (cancelError !== null) throw cancelError;
+    };
+    const attempt = (isFirst: boolean): void => {
+      withdraw().catch((error: unknown) => {
+        this.#options.logger.warn(
+          { err: error, commandId, clusterId: command.clusterId, retry: isFirst },
+          'withdrawing a command whose enqueue failed failed too',
+        );
+        if (isFirst)
+          this.#options.timers.after(tracker.waitSeconds * 1000, () => {
+            attempt(false);
+          });
+      });
+    };
+    attempt(true);
+    if (waiting === undefined) return Promise.reject(reason);
     tracker.settle?.({ error: reason });
     return waiting;
   }
@@ -177,11 +202,20 @@ export class CommandWaits {
     this.#trackers.clear();
   }
 
-  /** Frees the caller's slot, then answers the caller (the slot is best effort and never throws). */
+  /**
+   * Frees the caller's slot, then answers the caller, so a caller running commands back to back
+   * never meets its own limit. The slot is best effort and never throws; a stalled backend delays
+   * the answer by at most `releaseWaitMs` (the slot then frees itself at its release time).
+   */
   #settle(tracker: Tracker, outcome: Outcome): void {
+    let answered = false;
     const answer = (): void => {
+      if (answered) return;
+      answered = true;
+      cancel();
       tracker.settle?.(outcome);
     };
+    const cancel = this.#options.timers.after(releaseWaitMs, answer);
     this.#options.limits.release(tracker.identity, tracker.command.id).then(answer, answer);
   }
 

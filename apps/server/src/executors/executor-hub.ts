@@ -31,6 +31,8 @@ export class ExecutorHub {
   readonly #unconfirmed = new Map<string, Set<string>>();
   readonly #draining = new Set<string>();
   readonly #drainAgain = new Set<string>();
+  /** Clusters whose last delivery failed midway, with the timer of the next attempt. */
+  readonly #resync = new Map<string, NodeJS.Timeout | undefined>();
   readonly #unsubscribe: () => void;
   readonly #unsubscribeFinished: () => void;
   #turn = 0;
@@ -230,7 +232,16 @@ export class ExecutorHub {
     this.#draining.add(clusterId);
     this.#drain(clusterId)
       .catch((error: unknown) => {
-        this.#options.logger.error({ err: error, clusterId }, 'delivering commands failed');
+        // Logged once per failing streak; the retry below repeats every second while it lasts.
+        if (!this.#resync.has(clusterId))
+          this.#options.logger.error({ err: error, clusterId }, 'delivering commands failed; retrying');
+        this.#resync.set(
+          clusterId,
+          setTimeout(() => {
+            this.#resync.set(clusterId, undefined);
+            this.dispatch(clusterId);
+          }, resyncDelayMs).unref(),
+        );
       })
       .finally(() => {
         this.#draining.delete(clusterId);
@@ -243,6 +254,8 @@ export class ExecutorHub {
     this.#unsubscribeFinished();
     for (const timer of this.#graceTimers.values()) clearTimeout(timer);
     this.#graceTimers.clear();
+    for (const timer of this.#resync.values()) clearTimeout(timer);
+    this.#resync.clear();
     const links = [...this.#links.values()].flatMap((set) => [...set]);
     this.#links.clear();
     for (const link of links) link.close();
@@ -250,6 +263,7 @@ export class ExecutorHub {
 
   async #drain(clusterId: string): Promise<void> {
     const { state } = this.#options;
+    if (this.#resync.has(clusterId)) await this.#resend(clusterId);
     do {
       this.#drainAgain.delete(clusterId);
       for (;;) {
@@ -266,6 +280,23 @@ export class ExecutorHub {
         await state.commands.markDelivered(command.id, link.executorId);
       }
     } while (this.#drainAgain.has(clusterId));
+  }
+
+  /**
+   * After a failed delivery (the state backend went away or stalled mid-claim) a command may be
+   * claimed for an executor but never sent: each open link gets its executor's unacked commands
+   * again (the executor skips ids it already has, relay-wire redelivery).
+   */
+  async #resend(clusterId: string): Promise<void> {
+    const sent = new Set<string>();
+    for (const link of [...(this.#links.get(clusterId) ?? [])]) {
+      if (!link.isOpen || sent.has(link.executorId)) continue;
+      const pending = await this.#options.state.queue.pending(clusterId, link.executorId);
+      if (pending.length > 0) link.sendCommands(pending);
+      sent.add(link.executorId);
+    }
+    clearTimeout(this.#resync.get(clusterId));
+    this.#resync.delete(clusterId);
   }
 
   #pick(clusterId: string): ExecutorLink | undefined {
@@ -309,5 +340,8 @@ export class ExecutorHub {
       });
   }
 }
+
+/** How soon delivery is tried again after it failed midway. */
+const resyncDelayMs = 1000;
 
 const timerKey = (clusterId: string, executorId: string): string => `${clusterId}/${executorId}`;

@@ -7,6 +7,8 @@ import { isKubentlyError, KubentlyError } from '../errors/kubently-error.js';
 import type { Logger } from '../support/logger.js';
 import type { AppEnv } from './app-env.js';
 
+const backendRetryAfterSeconds = 5;
+
 /** The one mapping from a thrown error to an HTTP answer `{error:{code,message,details}}`. */
 export const errorResponse = (c: Context<AppEnv>, error: unknown, logger: Logger): Response => {
   const known = isKubentlyError(error)
@@ -26,8 +28,12 @@ export const errorResponse = (c: Context<AppEnv>, error: unknown, logger: Logger
       ...(known.details === undefined ? {} : { details: { ...known.details } }),
     },
   };
-  // Limits say when to come back; clients and proxies read Retry-After.
-  const retryAfter = known.retryAfterSeconds ?? known.details?.['retryAfterSeconds'];
+  // Limits say when to come back; the Redis client reconnects within seconds, so a well-behaved
+  // client waits that long after backend_unavailable. Clients and proxies read Retry-After.
+  const retryAfter =
+    known.retryAfterSeconds ??
+    known.details?.['retryAfterSeconds'] ??
+    (known.code === 'backend_unavailable' ? backendRetryAfterSeconds : undefined);
   if (typeof retryAfter === 'number' && Number.isFinite(retryAfter) && retryAfter >= 0) {
     c.header('retry-after', String(Math.ceil(retryAfter)));
   }

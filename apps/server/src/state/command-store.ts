@@ -1,9 +1,11 @@
 import type { Command, CommandFailure, CommandResult, Role } from '@kubently/protocol';
 
 /** Which surface sent a command (audit `source`): REST, seed aliases, the agent (A2A, ask_kubently), MCP tools. */
-export type CommandSource = 'rest' | 'seed' | 'agent' | 'mcp' | 'diagnosis';
+export const commandSources = ['rest', 'seed', 'agent', 'mcp', 'diagnosis'] as const;
+export type CommandSource = (typeof commandSources)[number];
 export type TerminalStatus = 'succeeded' | 'failed';
-export type RecordStatus = 'queued' | 'running' | TerminalStatus;
+export const recordStatuses = ['queued', 'running', 'succeeded', 'failed'] as const;
+export type RecordStatus = (typeof recordStatuses)[number];
 
 /** Who asked, kept with the command so whichever replica finishes it can write the audit record. */
 export interface CommandOrigin {

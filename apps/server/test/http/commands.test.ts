@@ -215,7 +215,7 @@ describe('a command that cannot be queued', { timeout: 20_000 }, () => {
       expect(response.status).toBe(503);
       expect(((await response.json()) as ErrorBody).error.code).toBe('backend_unavailable');
       const [audit] = await state.audit.query({ limit: 10 });
-      expect(audit).toMatchObject({ outcome: 'failed', identity: 'oncall' });
+      expect(audit).toMatchObject({ outcome: 'unavailable', identity: 'oncall' });
       const record = await state.commands.get(audit?.commandId ?? '');
       expect(record).toMatchObject({ status: 'failed', failure: { code: 'executor_error' } });
       expect(record?.failure?.message).toMatch(/could not be queued, so it was not sent/);

@@ -6,7 +6,7 @@ import { MemoryAgentTaskStore } from '../../src/state/memory/memory-agent-task-s
 import { RedisConversationStore } from '../../src/state/redis/redis-conversation-store.js';
 import { createRedisKeys } from '../../src/state/redis/redis-keys.js';
 import { agentTaskStoreContract } from './agent-task-store-contract.js';
-import { redisTestStates, redisUrl } from './redis/redis-test-state.js';
+import { redisTestStates, redisUrl, silentReporter } from './redis/redis-test-state.js';
 
 /** The agent's state (A2A tasks, conversation memory) on memory and on the machine's real Redis. */
 const states = redisTestStates();
@@ -32,5 +32,6 @@ conversationStoreContract(
       keys: createRedisKeys(states.newPrefix()),
       maxMessages: 4,
       ttlMs: 60_000,
+      reporter: silentReporter(),
     }),
 );

@@ -174,16 +174,19 @@ export const agentTaskStoreContract = (
         received.push(event);
         if (received.length === 2) resolveTwo();
       });
-      await store.publishEvent('t8', { kind: 'statusUpdate', data: { taskId: 't8' } });
-      await store.publishEvent('t9', { kind: 'statusUpdate', data: { taskId: 't9', n: 1 } });
-      await store.publishEvent('t9', { kind: 'artifactUpdate', data: { taskId: 't9', n: 2 } });
+      await store.publishEvent('t8', { kind: 'statusUpdate', data: { taskId: 't8', contextId: 'c1' } });
+      await store.publishEvent('t9', { kind: 'statusUpdate', data: { taskId: 't9', contextId: 'c1', n: 1 } });
+      await store.publishEvent('t9', {
+        kind: 'artifactUpdate',
+        data: { taskId: 't9', contextId: 'c1', n: 2 },
+      });
       await two;
       expect(received).toEqual([
-        { kind: 'statusUpdate', data: { taskId: 't9', n: 1 } },
-        { kind: 'artifactUpdate', data: { taskId: 't9', n: 2 } },
+        { kind: 'statusUpdate', data: { taskId: 't9', contextId: 'c1', n: 1 } },
+        { kind: 'artifactUpdate', data: { taskId: 't9', contextId: 'c1', n: 2 } },
       ]);
       await unsubscribe();
-      await store.publishEvent('t9', { kind: 'statusUpdate', data: { taskId: 't9', n: 3 } });
+      await store.publishEvent('t9', { kind: 'statusUpdate', data: { taskId: 't9', contextId: 'c1', n: 3 } });
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(received).toHaveLength(2);
     });

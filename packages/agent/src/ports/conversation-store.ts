@@ -1,4 +1,8 @@
+import { modelMessageSchema } from 'ai';
 import type { ModelMessage } from 'ai';
+
+/** What one stored message must be (the AI SDK's own schema): a backend parses what it reads back. */
+export const conversationMessageSchema = modelMessageSchema;
 
 /**
  * Per-conversation memory. Messages are plain JSON (AI SDK `ModelMessage`s) so a Redis backend can

@@ -2,8 +2,12 @@ import { randomUUID } from 'node:crypto';
 
 import { ConfigError } from '../../config.js';
 import type { Clock } from '../../support/clock.js';
+import type { Logger } from '../../support/logger.js';
+import { createBackendErrorCounter } from '../backend-error-counter.js';
+import type { BackendErrorCounter } from '../backend-error-counter.js';
 import type { StateStore } from '../state-store.js';
 import { agentStateDefaults } from '../agent-task-store.js';
+import { BadDataReporter } from './bad-data-reporter.js';
 import { guardPort, toBackendError } from './backend-errors.js';
 import { OrphanReaper } from './orphan-reaper.js';
 import { RedisAgentTaskStore } from './redis-agent-task-store.js';
@@ -35,10 +39,14 @@ export interface RedisStateOptions {
   /** How often this replica looks for commands of executors no replica holds any more. */
   readonly reapIntervalMs: number;
   readonly connectTimeoutMs?: number;
+  readonly logger: Logger;
+  /** Where bad records, bad messages, failed listeners and refused commands are counted. */
+  readonly errors?: BackendErrorCounter;
 }
 
 export interface RedisStateStore extends StateStore {
   readonly kind: 'redis';
+  readonly errors: BackendErrorCounter;
   /** Commands of executors that vanished with their replica: the composition root fails them. */
   onLost(listener: LostListener): void;
   /** One reaper pass now (tests); the timer runs it every reapIntervalMs. */
@@ -92,6 +100,9 @@ export const createRedisState = async (options: RedisStateOptions): Promise<Redi
   const where = describeUrl(options.url);
   const client = createRedisClient(target);
   const subscriber = createRedisClient(target);
+  const { logger } = options;
+  const errors = options.errors ?? createBackendErrorCounter();
+  const reporter = new BadDataReporter({ logger, errors });
   // ioredis reports connection errors as events too; reconnection is its job, the callers see 503.
   client.on('error', () => undefined);
   subscriber.on('error', () => undefined);
@@ -103,6 +114,8 @@ export const createRedisState = async (options: RedisStateOptions): Promise<Redi
     client.disconnect();
     throw error;
   }
+  watchConnection(client, 'commands', where, logger, reporter);
+  watchConnection(subscriber, 'events', where, logger, reporter);
   const keys = createRedisKeys(options.prefix);
   const replicaId = randomUUID();
   const events = new RedisEvents({
@@ -110,6 +123,7 @@ export const createRedisState = async (options: RedisStateOptions): Promise<Redi
     subscriber,
     channel: keys.events,
     replicaId,
+    reporter,
   });
   await events.start();
   const tasks = new RedisAgentTaskStore({
@@ -119,24 +133,46 @@ export const createRedisState = async (options: RedisStateOptions): Promise<Redi
     replicaId,
     taskTtlMs: agentStateDefaults.taskTtlMs,
     maxTasksPerOwner: agentStateDefaults.maxTasksPerOwner,
+    reporter,
   });
   await tasks.start();
-  const queue = new RedisCommandQueue({ client, keys, events });
+  const queue = new RedisCommandQueue({ client, keys, events, reporter });
   const commands = new RedisCommandStore({
     client,
     keys,
     events,
     clock: options.clock,
     resultTtlMs: options.resultTtlMs,
+    reporter,
   });
-  const clusters = new RedisClusterRegistry({ client, keys, presenceTtlMs: options.presenceTtlMs });
+  const clusters = new RedisClusterRegistry({
+    client,
+    keys,
+    presenceTtlMs: options.presenceTtlMs,
+    reporter,
+  });
   const reaper = new OrphanReaper({
     queue,
     clusters,
     clock: options.clock,
     redeliveryGraceMs: options.redeliveryGraceMs,
+    onFailure: (error, command, executorId) => {
+      logger.error(
+        { err: error, commandId: command.id, clusterId: command.clusterId, executorId },
+        'failing a command of a vanished executor failed; its caller gets its deadline error',
+      );
+    },
   });
   const isReady = (): boolean => client.status === 'ready';
+  /** Each port's Redis error replies are counted and logged once per port method. */
+  const guard = <T extends object>(port: T, entity: string): T =>
+    guardPort(port, isReady, where, (error, method) => {
+      reporter.report(
+        'redis_error',
+        { entity, key: `${entity}.${method}` },
+        error.message.split('\n')[0] ?? '',
+      );
+    });
   const reap = async (): Promise<number> => {
     try {
       return await reaper.reap();
@@ -145,32 +181,32 @@ export const createRedisState = async (options: RedisStateOptions): Promise<Redi
     }
   };
   const timer = setInterval(() => {
-    if (isReady()) reap().catch(() => undefined);
+    if (!isReady()) return;
+    reap().catch((error: unknown) => {
+      logger.warn({ err: error }, 'an orphan reaper pass failed; the next one retries');
+    });
   }, options.reapIntervalMs);
   timer.unref();
   let closed = false;
   return {
     kind: 'redis',
-    clusters: guardPort(clusters, isReady, where),
-    queue: guardPort(queue, isReady, where),
-    commands: guardPort(commands, isReady, where),
-    sessions: guardPort(new RedisSessionStore({ client, keys, clock: options.clock }), isReady, where),
-    audit: guardPort(
-      new RedisAuditLog({ client, keys, maxRecords: options.auditMaxRecords }),
-      isReady,
-      where,
-    ),
-    quotas: guardPort(new RedisQuotaLedger({ client, keys, clock: options.clock }), isReady, where),
-    tasks: guardPort(tasks, isReady, where),
-    conversations: guardPort(
+    errors,
+    clusters: guard(clusters, 'clusters'),
+    queue: guard(queue, 'queue'),
+    commands: guard(commands, 'commands'),
+    sessions: guard(new RedisSessionStore({ client, keys, clock: options.clock, reporter }), 'sessions'),
+    audit: guard(new RedisAuditLog({ client, keys, maxRecords: options.auditMaxRecords, reporter }), 'audit'),
+    quotas: guard(new RedisQuotaLedger({ client, keys, clock: options.clock }), 'quotas'),
+    tasks: guard(tasks, 'tasks'),
+    conversations: guard(
       new RedisConversationStore({
         client,
         keys,
         maxMessages: agentStateDefaults.conversationMaxMessages,
         ttlMs: agentStateDefaults.conversationTtlMs,
+        reporter,
       }),
-      isReady,
-      where,
+      'conversations',
     ),
     onLost: (listener) => {
       reaper.onLost(listener);
@@ -194,4 +230,38 @@ export const createRedisState = async (options: RedisStateOptions): Promise<Redi
       subscriber.disconnect();
     },
   };
+};
+
+/**
+ * Logs a connection's outages once each (ioredis emits `error` on every reconnect attempt) and its
+ * return; the handlers are guarded like every other listener.
+ */
+const watchConnection = (
+  client: RedisClient,
+  name: string,
+  where: string,
+  logger: Logger,
+  reporter: BadDataReporter,
+): void => {
+  let down = false;
+  const site = { entity: 'connection', key: name };
+  client.on(
+    'error',
+    reporter.guard(site, (error: unknown) => {
+      if (down) return;
+      down = true;
+      logger.warn(
+        { err: error, connection: name, redis: where },
+        'Redis connection lost; state calls answer backend_unavailable until it is back',
+      );
+    }),
+  );
+  client.on(
+    'ready',
+    reporter.guard(site, () => {
+      if (!down) return;
+      down = false;
+      logger.info({ connection: name, redis: where }, 'Redis connection is back');
+    }),
+  );
 };

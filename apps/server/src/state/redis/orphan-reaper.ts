@@ -6,6 +6,9 @@ import type { RedisCommandQueue } from './redis-command-queue.js';
 
 export type LostListener = (command: Command, executorId: string) => Promise<void>;
 
+/** Hears a listener's failure for one released command; the pass goes on with the others. */
+export type LostFailure = (error: unknown, command: Command, executorId: string) => void;
+
 /**
  * Finds commands delivered to an executor that no replica vouches for any more (its replica died,
  * so that replica's redelivery-grace timer died with it) and releases them, so they fail
@@ -18,6 +21,7 @@ export class OrphanReaper {
   readonly #clusters: RedisClusterRegistry;
   readonly #clock: Clock;
   readonly #graceMs: number;
+  readonly #onFailure: LostFailure;
   #listener: LostListener | undefined;
 
   constructor(options: {
@@ -25,11 +29,13 @@ export class OrphanReaper {
     clusters: RedisClusterRegistry;
     clock: Clock;
     redeliveryGraceMs: number;
+    onFailure: LostFailure;
   }) {
     this.#queue = options.queue;
     this.#clusters = options.clusters;
     this.#clock = options.clock;
     this.#graceMs = options.redeliveryGraceMs;
+    this.#onFailure = options.onFailure;
   }
 
   onLost(listener: LostListener): void {
@@ -49,7 +55,14 @@ export class OrphanReaper {
         if (lastSeenAt !== undefined && this.#clock.now() - lastSeenAt < this.#graceMs) continue;
         const lost = await this.#queue.release(clusterId, executorId);
         released += lost.length;
-        for (const command of lost) await this.#listener?.(command, executorId);
+        for (const command of lost) {
+          // Released commands are out of the stream: each one still gets its chance to fail definitely.
+          try {
+            await this.#listener?.(command, executorId);
+          } catch (error) {
+            this.#onFailure(error, command, executorId);
+          }
+        }
       }
     }
     return released;

@@ -2,6 +2,9 @@ import type { ListTasksRequest, ListTasksResponse, Task } from '@a2a-js/sdk';
 
 import { listTasks } from '../agent-task-store.js';
 import type { AgentTaskStore } from '../agent-task-store.js';
+import { cancelMessageSchema, storedTaskSchema, taskEventSchema } from './agent-task-schemas.js';
+import type { CancelMessage } from './agent-task-schemas.js';
+import type { BadDataReporter } from './bad-data-reporter.js';
 import type { RedisKeys } from './redis-keys.js';
 import type { RedisClient } from './redis-script.js';
 
@@ -15,30 +18,15 @@ export interface RedisAgentTaskStoreOptions {
   readonly taskTtlMs: number;
   /** Tasks listed per owner; older ones drop out of ListTasks (their keys expire by TTL). */
   readonly maxTasksPerOwner: number;
+  readonly reporter: BadDataReporter;
 }
-
-interface CancelMessage {
-  readonly type: 'cancel';
-  readonly from: string;
-  readonly taskId: string;
-}
-
-const parseCancel = (message: string): CancelMessage | null => {
-  try {
-    const value = JSON.parse(message) as Partial<Record<string, unknown>>;
-    return value.type === 'cancel' && typeof value.from === 'string' && typeof value.taskId === 'string'
-      ? { type: 'cancel', from: value.from, taskId: value.taskId }
-      : null;
-  } catch {
-    return null;
-  }
-};
 
 /**
  * One JSON string per task (`agent-task:<owner>:<id>`, TTL refreshed on save) and one sorted set
  * per owner by last save time for ListTasks. Tasks are plain JSON (no binary parts are produced).
  * Cancel requests travel on the `agent-tasks` channel; a replica ignores its own messages after
- * calling its local listeners directly.
+ * calling its local listeners directly. A stored task or a message that fails its shape check is
+ * reported and treated as absent (dropped); no listener can throw into ioredis.
  */
 export class RedisAgentTaskStore implements AgentTaskStore {
   readonly #options: RedisAgentTaskStoreOptions;
@@ -48,23 +36,27 @@ export class RedisAgentTaskStore implements AgentTaskStore {
 
   constructor(options: RedisAgentTaskStoreOptions) {
     this.#options = options;
-    options.subscriber.on('message', (channel: string, message: string) => {
-      const listeners = this.#eventListeners.get(channel);
-      if (listeners !== undefined) {
-        let event: unknown;
-        try {
-          event = JSON.parse(message);
-        } catch {
-          return;
-        }
-        for (const listener of listeners) listener(event);
-        return;
-      }
-      if (channel !== options.keys.agentTaskEvents) return;
-      const cancel = parseCancel(message);
-      if (cancel === null || cancel.from === options.replicaId) return;
-      this.#notify(cancel.taskId);
-    });
+    const { reporter } = options;
+    options.subscriber.on(
+      'message',
+      reporter.guard(
+        { entity: 'agent-task-events', key: options.keys.agentTaskEvents },
+        (channel: string, message: string) => {
+          const site = { entity: 'agent-task-events', key: channel };
+          const listeners = this.#eventListeners.get(channel);
+          if (listeners !== undefined) {
+            const event = reporter.parseJson(taskEventSchema, message, site, 'bad_message');
+            if (event === null) return;
+            for (const listener of listeners) reporter.guard(site, listener)(event);
+            return;
+          }
+          if (channel !== options.keys.agentTaskEvents) return;
+          const cancel = reporter.parseJson(cancelMessageSchema, message, site, 'bad_message');
+          if (cancel === null || cancel.from === options.replicaId) return;
+          this.#notify(cancel.taskId);
+        },
+      ),
+    );
   }
 
   async start(): Promise<void> {
@@ -81,8 +73,12 @@ export class RedisAgentTaskStore implements AgentTaskStore {
   }
 
   async load(owner: string, taskId: string): Promise<Task | null> {
-    const json = await this.#options.client.get(this.#options.keys.agentTask(owner, taskId));
-    return json === null ? null : (JSON.parse(json) as Task);
+    const key = this.#options.keys.agentTask(owner, taskId);
+    const json = await this.#options.reporter.absentOnWrongType(this.#options.client.get(key), {
+      entity: 'agent-task',
+      key,
+    });
+    return json === null ? null : this.#parse(key, taskId, json);
   }
 
   async list(owner: string, request: ListTasksRequest): Promise<ListTasksResponse> {
@@ -90,11 +86,11 @@ export class RedisAgentTaskStore implements AgentTaskStore {
     const ids = await client.zrevrange(keys.ownerTasks(owner), 0, maxTasksPerOwner - 1);
     if (ids.length === 0) return listTasks([], request);
     // One key per MGET would cross slots on Redis Cluster; GETs are pipelined instead.
-    const values = await Promise.all(ids.map((id) => client.get(keys.agentTask(owner, id))));
-    const tasks = values
-      .filter((json): json is string => json !== null)
-      .map((json) => JSON.parse(json) as Task);
-    return listTasks(tasks, request);
+    const tasks = await Promise.all(ids.map((id) => this.load(owner, id)));
+    return listTasks(
+      tasks.filter((task) => task !== null),
+      request,
+    );
   }
 
   async requestCancel(taskId: string): Promise<void> {
@@ -134,6 +130,16 @@ export class RedisAgentTaskStore implements AgentTaskStore {
   }
 
   #notify(taskId: string): void {
-    for (const listener of this.#listeners) listener(taskId);
+    const site = { entity: 'agent-task-events', key: this.#options.keys.agentTaskEvents };
+    for (const listener of this.#listeners) this.#options.reporter.guard(site, listener)(taskId);
+  }
+
+  /** A task stored under another id is not this task. */
+  #parse(key: string, taskId: string, json: string): Task | null {
+    const site = { entity: 'agent-task', key };
+    const task = this.#options.reporter.parseJson(storedTaskSchema, json, site);
+    if (task === null || task.id === taskId) return task;
+    this.#options.reporter.report('bad_record', site, 'holds another task');
+    return null;
   }
 }

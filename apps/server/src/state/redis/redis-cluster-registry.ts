@@ -1,8 +1,12 @@
 import { executorCapabilitiesSchema } from '@kubently/protocol';
 import type { ExecutorCapabilities } from '@kubently/protocol';
+import { z } from 'zod';
 
 import type { ClusterRecord, ClusterRegistry, ExecutorPresence, StoredToken } from '../cluster-registry.js';
+import type { BadDataReporter } from './bad-data-reporter.js';
 import type { RedisKeys } from './redis-keys.js';
+import { clusterHashSchema, jsonText, tokenOwnerSchema } from './redis-record-schemas.js';
+import { execReplies } from './redis-script.js';
 import type { RedisClient } from './redis-script.js';
 
 /** Presence records kept per cluster before the oldest disconnected ones are dropped. */
@@ -12,6 +16,13 @@ interface StoredPresence {
   readonly connected: boolean;
   readonly lastSeenAt: number;
 }
+
+const storedPresenceSchema: z.ZodType<StoredPresence, string> = jsonText(
+  z.object({ connected: z.boolean(), lastSeenAt: z.number() }),
+);
+
+const storedCapabilitiesSchema: z.ZodType<ExecutorCapabilities, string> =
+  jsonText(executorCapabilitiesSchema);
 
 /**
  * A hash per cluster, a set of cluster ids, one key per token hash, and per cluster a presence
@@ -23,11 +34,18 @@ export class RedisClusterRegistry implements ClusterRegistry {
   readonly #client: RedisClient;
   readonly #keys: RedisKeys;
   readonly #presenceTtlMs: number;
+  readonly #reporter: BadDataReporter;
 
-  constructor(options: { client: RedisClient; keys: RedisKeys; presenceTtlMs: number }) {
+  constructor(options: {
+    client: RedisClient;
+    keys: RedisKeys;
+    presenceTtlMs: number;
+    reporter: BadDataReporter;
+  }) {
     this.#client = options.client;
     this.#keys = options.keys;
     this.#presenceTtlMs = options.presenceTtlMs;
+    this.#reporter = options.reporter;
   }
 
   async create(record: ClusterRecord): Promise<boolean> {
@@ -41,19 +59,19 @@ export class RedisClusterRegistry implements ClusterRegistry {
     return true;
   }
 
+  /** A malformed cluster hash reads as absent: its executors' tokens stop working (401). */
   async get(id: string): Promise<ClusterRecord | null> {
-    const fields = await this.#client.hgetall(this.#keys.cluster(id));
-    if (fields['createdAt'] === undefined) return null;
-    return {
-      id,
-      createdAt: Number(fields['createdAt']),
-      // Written by this backend from StoredToken values.
-      tokens: JSON.parse(fields['tokens'] ?? '[]') as StoredToken[],
-    };
+    const site = { entity: 'cluster', key: this.#keys.cluster(id) };
+    const fields = await this.#reporter.absentOnWrongType(this.#client.hgetall(site.key), site);
+    if (fields === null || Object.keys(fields).length === 0) return null;
+    const parsed = this.#reporter.parse(clusterHashSchema, fields, site);
+    return parsed === null ? null : { id, createdAt: parsed.createdAt, tokens: parsed.tokens };
   }
 
   async list(): Promise<ClusterRecord[]> {
-    const ids = await this.#client.smembers(this.#keys.clusters);
+    const site = { entity: 'cluster', key: this.#keys.clusters };
+    const members = await this.#client.smembers(site.key);
+    const ids = members.filter((member) => this.#reporter.parse(tokenOwnerSchema, member, site) !== null);
     const records = await Promise.all(ids.map((id) => this.get(id)));
     return records
       .filter((record): record is ClusterRecord => record !== null)
@@ -87,8 +105,10 @@ export class RedisClusterRegistry implements ClusterRegistry {
     return { ...record, tokens: [...tokens] };
   }
 
-  findByTokenHash(hash: string): Promise<string | null> {
-    return this.#client.get(this.#keys.token(hash));
+  async findByTokenHash(hash: string): Promise<string | null> {
+    const site = { entity: 'token', key: this.#keys.token(hash) };
+    const owner = await this.#reporter.absentOnWrongType(this.#client.get(site.key), site);
+    return owner === null ? null : this.#reporter.parse(tokenOwnerSchema, owner, site);
   }
 
   async putPresence(update: {
@@ -105,8 +125,7 @@ export class RedisClusterRegistry implements ClusterRegistry {
     const written = this.#client.multi().hset(key, executorId, JSON.stringify(stored));
     if (update.connected) written.set(alive, '1', 'PX', this.#presenceTtlMs);
     else written.del(alive);
-    const replies = await written.hlen(key).exec();
-    const size = Number(replies?.at(-1)?.[1] ?? 0);
+    const size = Number(execReplies(await written.hlen(key).exec()).at(-1) ?? 0);
     if (size > maxPresenceRecords) await this.#trim(clusterId);
   }
 
@@ -121,25 +140,27 @@ export class RedisClusterRegistry implements ClusterRegistry {
   }
 
   async listPresence(clusterId: string): Promise<ExecutorPresence[]> {
+    const site = { entity: 'presence', key: this.#keys.presence(clusterId) };
+    const reports = { entity: 'capabilities', key: this.#keys.capabilities(clusterId) };
     const [presenceFields, capabilityFields] = await Promise.all([
-      this.#client.hgetall(this.#keys.presence(clusterId)),
-      this.#client.hgetall(this.#keys.capabilities(clusterId)),
+      this.#reporter.absentOnWrongType(this.#client.hgetall(site.key), site),
+      this.#reporter.absentOnWrongType(this.#client.hgetall(reports.key), reports),
     ]);
-    const entries = Object.entries(presenceFields);
+    const entries = Object.entries(presenceFields ?? {});
     if (entries.length === 0) return [];
     const alive = await Promise.all(
       entries.map(([executorId]) => this.#client.exists(this.#keys.alive(clusterId, executorId))),
     );
     const presence: ExecutorPresence[] = [];
     entries.forEach(([executorId, json], index) => {
-      const stored = parsePresence(json);
+      const stored = this.#presenceOf(clusterId, executorId, json);
       if (stored === null) return;
       presence.push({
         clusterId,
         executorId,
         connected: stored.connected && alive[index] === 1,
         lastSeenAt: stored.lastSeenAt,
-        capabilities: parseCapabilities(capabilityFields[executorId]),
+        capabilities: this.#capabilitiesOf(clusterId, executorId, capabilityFields?.[executorId]),
       });
     });
     return presence.sort((a, b) => b.lastSeenAt - a.lastSeenAt);
@@ -148,6 +169,26 @@ export class RedisClusterRegistry implements ClusterRegistry {
   /** Whether some replica vouched for this executor within the presence TTL. */
   async isAlive(clusterId: string, executorId: string): Promise<boolean> {
     return (await this.#client.exists(this.#keys.alive(clusterId, executorId))) === 1;
+  }
+
+  #presenceOf(clusterId: string, executorId: string, json: string | null): StoredPresence | null {
+    if (json === null) return null;
+    const site = { entity: 'presence', key: this.#keys.presence(clusterId), field: executorId };
+    return this.#reporter.parse(storedPresenceSchema, json, site);
+  }
+
+  /**
+   * Capabilities come from executors (a cluster token holder) and drive the policy pre-check: a
+   * report that does not parse counts as no report (and is counted and logged once).
+   */
+  #capabilitiesOf(
+    clusterId: string,
+    executorId: string,
+    json: string | undefined,
+  ): ExecutorCapabilities | null {
+    if (json === undefined) return null;
+    const site = { entity: 'capabilities', key: this.#keys.capabilities(clusterId), field: executorId };
+    return this.#reporter.parse(storedCapabilitiesSchema, json, site);
   }
 
   async #trim(clusterId: string): Promise<void> {
@@ -159,21 +200,3 @@ export class RedisClusterRegistry implements ClusterRegistry {
     await this.#client.hdel(this.#keys.capabilities(clusterId), ...executorIds);
   }
 }
-
-/** Written by this backend from presence updates. */
-const parsePresence = (json: string | null): StoredPresence | null =>
-  json === null ? null : (JSON.parse(json) as StoredPresence);
-
-/**
- * Capabilities come from executors (a cluster token holder) and drive the policy pre-check: parsed,
- * never cast; a record that does not parse counts as no report.
- */
-const parseCapabilities = (json: string | undefined): ExecutorCapabilities | null => {
-  if (json === undefined) return null;
-  try {
-    const parsed = executorCapabilitiesSchema.safeParse(JSON.parse(json));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-};

@@ -1,4 +1,5 @@
 import type { Command, CommandResult } from '@kubently/protocol';
+import { z } from 'zod';
 
 import type { Clock } from '../../support/clock.js';
 import { statusOfResult } from '../command-store.js';
@@ -7,12 +8,13 @@ import type {
   CommandOrigin,
   CommandRecord,
   CommandStore,
-  RecordStatus,
   ServerFailure,
 } from '../command-store.js';
+import type { BadDataReporter } from './bad-data-reporter.js';
 import type { RedisEvents } from './redis-events.js';
 import type { RedisKeys } from './redis-keys.js';
-import { RedisScript } from './redis-script.js';
+import { commandHashSchema } from './redis-record-schemas.js';
+import { execReplies, RedisScript } from './redis-script.js';
 import type { RedisClient } from './redis-script.js';
 
 /**
@@ -21,14 +23,16 @@ import type { RedisClient } from './redis-script.js';
  */
 const markDeliveredScript = new RedisScript(`
 local s = redis.call('HMGET', KEYS[1], 'status', 'expiresAt')
-if s[1] == 'queued' and tonumber(s[2]) > tonumber(ARGV[1]) then
+local expiresAt = tonumber(s[2])
+if s[1] == 'queued' and expiresAt and expiresAt > tonumber(ARGV[1]) then
   redis.call('HSET', KEYS[1], 'status', 'running', 'deliveredTo', ARGV[2])
 end
 return 0`);
 
 const failScript = new RedisScript(`
 local s = redis.call('HMGET', KEYS[1], 'status', 'expiresAt')
-if not s[1] or tonumber(s[2]) <= tonumber(ARGV[1]) then return false end
+local expiresAt = tonumber(s[2])
+if not s[1] or not expiresAt or expiresAt <= tonumber(ARGV[1]) then return false end
 if s[1] ~= 'queued' and s[1] ~= 'running' then return false end
 redis.call('HSET', KEYS[1], 'status', 'failed', 'failure', ARGV[2], 'finishedAt', ARGV[3], 'expiresAt', ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
@@ -37,7 +41,8 @@ return redis.call('HGETALL', KEYS[1])`);
 /** First result wins; a result for a command the server already ended only marks it acked. */
 const acknowledgeScript = new RedisScript(`
 local s = redis.call('HMGET', KEYS[1], 'status', 'expiresAt', 'acked')
-if not s[1] or tonumber(s[2]) <= tonumber(ARGV[1]) then return false end
+local expiresAt = tonumber(s[2])
+if not s[1] or not expiresAt or expiresAt <= tonumber(ARGV[1]) then return false end
 if s[3] == '1' then return {'duplicate', redis.call('HGETALL', KEYS[1])} end
 if s[1] ~= 'queued' and s[1] ~= 'running' then
   redis.call('HSET', KEYS[1], 'acked', '1')
@@ -53,6 +58,7 @@ export class RedisCommandStore implements CommandStore {
   readonly #events: RedisEvents;
   readonly #clock: Clock;
   readonly #resultTtlMs: number;
+  readonly #reporter: BadDataReporter;
   readonly #listeners = new Set<(record: CommandRecord) => void>();
   readonly #unlisten: () => void;
 
@@ -62,14 +68,16 @@ export class RedisCommandStore implements CommandStore {
     events: RedisEvents;
     clock: Clock;
     resultTtlMs: number;
+    reporter: BadDataReporter;
   }) {
     this.#client = options.client;
     this.#keys = options.keys;
     this.#events = options.events;
     this.#clock = options.clock;
     this.#resultTtlMs = options.resultTtlMs;
+    this.#reporter = options.reporter;
     this.#unlisten = this.#events.listen((event) => {
-      if (event.type === 'finished') this.#emit(JSON.parse(event.record) as CommandRecord);
+      if (event.type === 'finished') this.#emit(event.record);
     });
   }
 
@@ -88,25 +96,31 @@ export class RedisCommandStore implements CommandStore {
       acked: false,
     };
     const key = this.#keys.command(command.id);
-    await this.#client
-      .multi()
-      .hset(key, {
-        command: JSON.stringify(command),
-        origin: JSON.stringify(origin),
-        status: 'queued',
-        createdAt: now,
-        acked: '0',
-        expiresAt: now + lifetimeMs,
-      })
-      .pexpire(key, lifetimeMs)
-      .exec();
+    execReplies(
+      await this.#client
+        .multi()
+        .hset(key, {
+          command: JSON.stringify(command),
+          origin: JSON.stringify(origin),
+          status: 'queued',
+          createdAt: now,
+          acked: '0',
+          expiresAt: now + lifetimeMs,
+        })
+        .pexpire(key, lifetimeMs)
+        .exec(),
+    );
     await this.#client.zadd(this.#keys.commandExpiry, now + lifetimeMs, command.id);
     return record;
   }
 
   async get(id: string): Promise<CommandRecord | null> {
-    const fields = await this.#client.hgetall(this.#keys.command(id));
-    return this.#live(fields);
+    const key = this.#keys.command(id);
+    const fields = await this.#reporter.absentOnWrongType(this.#client.hgetall(key), {
+      entity: 'command',
+      key,
+    });
+    return fields === null ? null : this.#live(id, fields);
   }
 
   async markDelivered(id: string, executorId: string): Promise<void> {
@@ -121,7 +135,7 @@ export class RedisCommandStore implements CommandStore {
       [this.#clock.now(), JSON.stringify(failure), at, expiresAt, this.#resultTtlMs],
     );
     if (!Array.isArray(reply)) return null;
-    const record = recordOf(fieldsOf(reply));
+    const record = this.#recordOf(id, fieldsOf(reply))?.record ?? null;
     if (record === null) return null;
     await this.#finished(record, expiresAt);
     return record;
@@ -134,9 +148,11 @@ export class RedisCommandStore implements CommandStore {
       [this.#keys.command(id)],
       [this.#clock.now(), JSON.stringify(result), statusOfResult(result), at, expiresAt, this.#resultTtlMs],
     );
-    if (!Array.isArray(reply)) return null;
-    const [kind, raw] = reply as [unknown, unknown];
-    const record = Array.isArray(raw) ? recordOf(fieldsOf(raw)) : null;
+    // false: unknown or expired; otherwise the transition and the record's fields.
+    const parsed = acknowledgeReplySchema.safeParse(reply);
+    if (!parsed.success) return null;
+    const [kind, raw] = parsed.data;
+    const record = this.#recordOf(id, fieldsOf(raw))?.record ?? null;
     if (record === null) return null;
     if (kind === 'finished') {
       await this.#finished(record, expiresAt);
@@ -157,12 +173,12 @@ export class RedisCommandStore implements CommandStore {
     for (const id of ids) {
       // ZREM decides which replica sweeps an id; the record may have been extended meanwhile.
       if ((await this.#client.zrem(this.#keys.commandExpiry, id)) === 0) continue;
-      const fields = await this.#client.hgetall(this.#keys.command(id));
-      if (Number(fields['expiresAt'] ?? 0) <= now) {
-        await this.#client.del(this.#keys.command(id));
-        removed += 1;
+      const expiresAt = Number(await this.#client.hget(this.#keys.command(id), 'expiresAt'));
+      // A record without a readable expiry is due as well: nothing else would ever remove it.
+      if (!Number.isFinite(expiresAt) || expiresAt <= now) {
+        removed += await this.#client.del(this.#keys.command(id));
       } else {
-        await this.#client.zadd(this.#keys.commandExpiry, Number(fields['expiresAt']), id);
+        await this.#client.zadd(this.#keys.commandExpiry, expiresAt, id);
       }
     }
     return removed;
@@ -173,27 +189,60 @@ export class RedisCommandStore implements CommandStore {
     this.#listeners.clear();
   }
 
+  /**
+   * The transition is written: what follows is bookkeeping (the sweep index; the record's own
+   * PEXPIRE frees it anyway) and the wake-up of other replicas (their deadline covers a lost one),
+   * so a failure here is reported, not turned into a failure of the transition.
+   */
   async #finished(record: CommandRecord, expiresAt: number): Promise<void> {
     this.#emit(record);
-    await Promise.all([
+    const outcomes = await Promise.allSettled([
       this.#client.zadd(this.#keys.commandExpiry, expiresAt, record.command.id),
-      this.#events.publish({
-        type: 'finished',
-        from: this.#events.replicaId,
-        record: JSON.stringify(record),
-      }),
+      this.#events.publish({ type: 'finished', from: this.#events.replicaId, record }),
     ]);
+    for (const outcome of outcomes) {
+      if (outcome.status === 'fulfilled') continue;
+      const reason: unknown = outcome.reason;
+      this.#reporter.report(
+        'redis_error',
+        { entity: 'command', key: this.#keys.command(record.command.id) },
+        `recording the finished command failed after the transition: ${reason instanceof Error ? reason.message : String(reason)}`,
+        reason,
+      );
+    }
   }
 
-  #live(fields: Record<string, string>): CommandRecord | null {
-    if (Number(fields['expiresAt'] ?? 0) <= this.#clock.now()) return null;
-    return recordOf(fields);
+  #live(id: string, fields: Record<string, string>): CommandRecord | null {
+    // A key that does not exist (never written, or expired) is absent without being a bad record.
+    if (Object.keys(fields).length === 0) return null;
+    const parsed = this.#recordOf(id, fields);
+    return parsed === null || parsed.expiresAt <= this.#clock.now() ? null : parsed.record;
+  }
+
+  #recordOf(id: string, fields: Record<string, string>): { record: CommandRecord; expiresAt: number } | null {
+    const parsed = this.#reporter.parse(commandHashSchema, fields, {
+      entity: 'command',
+      key: this.#keys.command(id),
+    });
+    // A record stored under another command's key is not this command's record.
+    if (parsed !== null && parsed.record.command.id !== id) {
+      this.#reporter.report(
+        'bad_record',
+        { entity: 'command', key: this.#keys.command(id) },
+        'holds another command',
+      );
+      return null;
+    }
+    return parsed;
   }
 
   #emit(record: CommandRecord): void {
-    for (const listener of this.#listeners) listener(record);
+    const site = { entity: 'command', key: this.#keys.command(record.command.id) };
+    for (const listener of this.#listeners) this.#reporter.guard(site, listener)(record);
   }
 }
+
+const acknowledgeReplySchema = z.tuple([z.enum(['finished', 'late', 'duplicate']), z.array(z.unknown())]);
 
 const fieldsOf = (flat: readonly unknown[]): Record<string, string> => {
   const fields: Record<string, string> = {};
@@ -203,23 +252,4 @@ const fieldsOf = (flat: readonly unknown[]): Record<string, string> => {
     if (typeof name === 'string' && typeof value === 'string') fields[name] = value;
   }
   return fields;
-};
-
-/** The hash holds only what this backend wrote: JSON of protocol types it serialized itself. */
-const recordOf = (fields: Record<string, string>): CommandRecord | null => {
-  const command = fields['command'];
-  const origin = fields['origin'];
-  if (command === undefined || origin === undefined) return null;
-  return {
-    command: JSON.parse(command) as Command,
-    origin: JSON.parse(origin) as CommandOrigin,
-    status: (fields['status'] ?? 'queued') as RecordStatus,
-    createdAt: Number(fields['createdAt']),
-    deliveredTo: fields['deliveredTo'] ?? null,
-    result: fields['result'] === undefined ? null : (JSON.parse(fields['result']) as CommandResult),
-    failure:
-      fields['failure'] === undefined ? null : (JSON.parse(fields['failure']) as CommandRecord['failure']),
-    finishedAt: fields['finishedAt'] === undefined ? null : Number(fields['finishedAt']),
-    acked: fields['acked'] === '1',
-  };
 };

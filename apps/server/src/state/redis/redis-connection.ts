@@ -58,13 +58,37 @@ export const parseRedisUrl = (value: string): RedisTarget => {
 };
 
 /**
- * Commands fail at once while disconnected (no offline queue: a caller gets backend_unavailable
- * instead of waiting), and the client reconnects by itself forever with capped backoff.
+ * How long one Redis command may go unanswered on a live connection (a stalled or paused Redis,
+ * a long script) before its caller gets backend_unavailable. Every state call is bounded by it, so
+ * a stalled Redis delays a caller's definite answer by at most this much.
+ */
+export const redisCommandTimeoutMs = 5000;
+
+/**
+ * A connection with replies outstanding that receives nothing for this long is dropped and dialled
+ * again: a Redis that vanished without closing the socket (host gone, failed-over master) is left
+ * behind instead of holding the connection until TCP gives up. Longer than the command timeout, so
+ * a short stall keeps the connection and its order.
+ */
+export const redisSocketTimeoutMs = 15_000;
+
+/**
+ * Failure behaviour (docs/scale-out.md "Failure behaviour"):
+ * - no offline queue: while disconnected a command fails at once (backend_unavailable) instead of
+ *   waiting for a reconnect that may never come;
+ * - `maxRetriesPerRequest: 0` and no resend after a reconnect: a command in flight when the
+ *   connection drops fails at once and is never replayed later, because its caller has already
+ *   been told it failed (a replayed enqueue would queue a command nobody waits for, or twice);
+ * - `commandTimeout` bounds every command on a connection that stays up but gets no reply;
+ * - the client reconnects by itself forever with capped backoff.
  */
 const common = {
   lazyConnect: true,
   enableOfflineQueue: false,
-  maxRetriesPerRequest: 1,
+  maxRetriesPerRequest: 0,
+  autoResendUnfulfilledCommands: false,
+  commandTimeout: redisCommandTimeoutMs,
+  socketTimeout: redisSocketTimeoutMs,
   connectTimeout: 5000,
   retryStrategy: (times: number) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
 } satisfies RedisOptions;
@@ -88,6 +112,10 @@ export const createRedisClient = (target: RedisTarget): RedisClient => {
         enableOfflineQueue: false,
         clusterRetryStrategy: (times: number) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
         redisOptions: {
+          maxRetriesPerRequest: common.maxRetriesPerRequest,
+          autoResendUnfulfilledCommands: common.autoResendUnfulfilledCommands,
+          commandTimeout: common.commandTimeout,
+          socketTimeout: common.socketTimeout,
           ...(target.password === undefined ? {} : { password: target.password }),
           ...(target.tls ? { tls: {} } : {}),
         },

@@ -1,6 +1,7 @@
 import type { ConversationStore } from '@kubently/agent';
-import { trimHistory } from '@kubently/agent';
+import { conversationMessageSchema, trimHistory } from '@kubently/agent';
 
+import type { BadDataReporter } from './bad-data-reporter.js';
 import type { RedisKeys } from './redis-keys.js';
 import type { RedisClient } from './redis-script.js';
 
@@ -13,6 +14,7 @@ export interface RedisConversationStoreOptions {
   readonly maxMessages: number;
   /** A conversation is forgotten this long after its last message. */
   readonly ttlMs: number;
+  readonly reporter: BadDataReporter;
 }
 
 /**
@@ -27,9 +29,23 @@ export class RedisConversationStore implements ConversationStore {
     this.#options = options;
   }
 
+  /**
+   * A message that fails the AI SDK's schema is reported, and the history before it is dropped
+   * with it: what is kept starts at the next user message, so a tool call is never separated from
+   * its result (a model API rejects such a history).
+   */
   async load(conversationId: string): Promise<ModelMessages> {
-    const items = await this.#options.client.lrange(this.#options.keys.conversation(conversationId), 0, -1);
-    return items.map((item) => JSON.parse(item) as ModelMessages[number]);
+    const { client, keys, reporter } = this.#options;
+    const site = { entity: 'conversation', key: keys.conversation(conversationId) };
+    const items = (await reporter.absentOnWrongType(client.lrange(site.key, 0, -1), site)) ?? [];
+    const messages = items.map((item, index) =>
+      reporter.parseJson(conversationMessageSchema, item, { ...site, field: String(index) }),
+    );
+    const lastBad = messages.lastIndexOf(null);
+    const kept = messages.slice(lastBad + 1).filter((message) => message !== null);
+    if (lastBad === -1) return kept;
+    const start = kept.findIndex((message) => message.role === 'user');
+    return start === -1 ? [] : kept.slice(start);
   }
 
   async append(conversationId: string, messages: ModelMessages): Promise<void> {
@@ -41,7 +57,7 @@ export class RedisConversationStore implements ConversationStore {
     if (length <= maxMessages) return;
     const all = await this.load(conversationId);
     const kept = trimHistory(all, maxMessages).length;
-    await client.ltrim(key, all.length - kept, -1);
+    await client.ltrim(key, length - kept, -1);
   }
 
   async clear(conversationId: string): Promise<void> {

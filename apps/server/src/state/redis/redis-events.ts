@@ -1,9 +1,12 @@
+import type { CommandRecord } from '../command-store.js';
+import type { BadDataReporter } from './bad-data-reporter.js';
+import { redisEventMessageSchema } from './redis-record-schemas.js';
 import type { RedisClient } from './redis-script.js';
 
 /** One message on the replicas' shared channel; `from` lets a replica skip its own messages. */
 export type RedisEvent =
   | { readonly type: 'enqueued'; readonly from: string; readonly clusterId: string }
-  | { readonly type: 'finished'; readonly from: string; readonly record: string };
+  | { readonly type: 'finished'; readonly from: string; readonly record: CommandRecord };
 
 type Listener = (event: RedisEvent) => void;
 
@@ -11,6 +14,8 @@ type Listener = (event: RedisEvent) => void;
  * Cross-replica signals over one pub/sub channel on a dedicated subscriber connection. Pub/sub is
  * fire-and-forget: a replica that misses a message (reconnecting) loses only a wake-up, never a
  * command; the queue and the records stay in Redis and the caller's deadline still settles it.
+ * A message that fails its schema is dropped (logged, counted): the same deadline covers it. No
+ * listener can throw into ioredis: each one runs guarded.
  */
 export class RedisEvents {
   readonly replicaId: string;
@@ -24,17 +29,22 @@ export class RedisEvents {
     subscriber: RedisClient;
     channel: string;
     replicaId: string;
+    reporter: BadDataReporter;
   }) {
     this.replicaId = options.replicaId;
     this.#publisher = options.publisher;
     this.#subscriber = options.subscriber;
     this.#channel = options.channel;
-    this.#subscriber.on('message', (channel: string, message: string) => {
-      if (channel !== this.#channel) return;
-      const event = parseEvent(message);
-      if (event === null || event.from === this.replicaId) return;
-      for (const listener of this.#listeners) listener(event);
-    });
+    const site = { entity: 'events', key: options.channel };
+    this.#subscriber.on(
+      'message',
+      options.reporter.guard(site, (channel: string, message: string) => {
+        if (channel !== this.#channel) return;
+        const event = options.reporter.parseJson(redisEventMessageSchema, message, site, 'bad_message');
+        if (event === null || event.from === this.replicaId) return;
+        for (const listener of this.#listeners) options.reporter.guard(site, listener)(event);
+      }),
+    );
   }
 
   async start(): Promise<void> {
@@ -42,7 +52,8 @@ export class RedisEvents {
   }
 
   publish(event: RedisEvent): Promise<number> {
-    return this.#publisher.publish(this.#channel, JSON.stringify(event));
+    const message = event.type === 'finished' ? { ...event, record: JSON.stringify(event.record) } : event;
+    return this.#publisher.publish(this.#channel, JSON.stringify(message));
   }
 
   listen(listener: Listener): () => void {
@@ -50,17 +61,3 @@ export class RedisEvents {
     return () => this.#listeners.delete(listener);
   }
 }
-
-const parseEvent = (message: string): RedisEvent | null => {
-  try {
-    const value = JSON.parse(message) as Partial<Record<string, unknown>>;
-    if (typeof value.from !== 'string') return null;
-    if (value.type === 'enqueued' && typeof value.clusterId === 'string')
-      return { type: 'enqueued', from: value.from, clusterId: value.clusterId };
-    if (value.type === 'finished' && typeof value.record === 'string')
-      return { type: 'finished', from: value.from, record: value.record };
-    return null;
-  } catch {
-    return null;
-  }
-};

@@ -12,11 +12,17 @@ import type { RedisClient } from './redis-script.js';
 const forget = `
 local now = tonumber(ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+-- A sum or size this ledger did not write (not a number) counts as 0 and a bad sum is dropped,
+-- so HINCRBY never meets it: the ledger heals instead of failing every command.
+local function heal(bytes)
+  if not tonumber(redis.call('HGET', bytes, '#sum') or '0') then redis.call('HDEL', bytes, '#sum') end
+end
 local function forget(results, bytes)
+  heal(bytes)
   local expired = redis.call('ZRANGEBYSCORE', results, '-inf', now, 'LIMIT', 0, 1000)
   if #expired == 0 then return end
   for _, id in ipairs(expired) do
-    local size = tonumber(redis.call('HGET', bytes, id) or '0')
+    local size = tonumber(redis.call('HGET', bytes, id) or '0') or 0
     redis.call('HDEL', bytes, id)
     if size > 0 then redis.call('HINCRBY', bytes, '#sum', -size) end
   end
@@ -24,11 +30,12 @@ local function forget(results, bytes)
 end
 forget(KEYS[2], KEYS[3])
 forget(KEYS[4], KEYS[5])
-local function sum(bytes) return tonumber(redis.call('HGET', bytes, '#sum') or '0') end
+local function sum(bytes) return tonumber(redis.call('HGET', bytes, '#sum') or '0') or 0 end
 -- Key TTLs are relative: the callers' clock (injected, possibly fake) need not match Redis's.
 local function expireWith(key, set)
   local last = redis.call('ZRANGE', set, -1, -1, 'WITHSCORES')
-  if last[2] then redis.call('PEXPIRE', key, math.max(1, math.floor(tonumber(last[2]) - now))) end
+  local score = last[2] and tonumber(last[2])
+  if score then redis.call('PEXPIRE', key, math.max(1, math.floor(score - now))) end
 end
 local function first(set)
   local head = redis.call('ZRANGE', set, 0, 0, 'WITHSCORES')

@@ -27,3 +27,14 @@ export class RedisScript {
     }
   }
 }
+
+/**
+ * MULTI/EXEC reports a failed command inside the transaction as its reply, not as a rejection:
+ * this turns the first one into the error it is.
+ */
+export const execReplies = (replies: [Error | null, unknown][] | null): unknown[] => {
+  if (replies === null) throw new Error('the transaction was aborted (EXEC returned null)');
+  const failed = replies.find(([error]) => error !== null)?.[0];
+  if (failed !== undefined && failed !== null) throw failed;
+  return replies.map(([, reply]) => reply);
+};

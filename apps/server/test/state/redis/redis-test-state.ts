@@ -1,13 +1,20 @@
 import { randomUUID } from 'node:crypto';
 
 import { Redis } from 'ioredis';
+import { pino } from 'pino';
 
+import { createBackendErrorCounter } from '../../../src/state/backend-error-counter.js';
+import { BadDataReporter } from '../../../src/state/redis/bad-data-reporter.js';
 import { createRedisState } from '../../../src/state/redis/create-redis-state.js';
 import type { RedisStateOptions, RedisStateStore } from '../../../src/state/redis/create-redis-state.js';
 import { systemClock } from '../../../src/support/clock.js';
 
 /** The machine's Redis (CI has it too); every test gets its own key prefix, deleted afterwards. */
 export const redisUrl = 'redis://127.0.0.1:6379';
+
+/** A reporter for stores built by hand in tests: counts, logs nothing. */
+export const silentReporter = (): BadDataReporter =>
+  new BadDataReporter({ logger: pino({ level: 'silent' }), errors: createBackendErrorCounter() });
 
 export interface RedisTestStates {
   /** A new state store; the same `prefix` shares its keys with another store (a second replica). */
@@ -38,6 +45,7 @@ export const redisTestStates = (): RedisTestStates => {
         presenceTtlMs: 30_000,
         redeliveryGraceMs: 10_000,
         reapIntervalMs: 3_600_000,
+        logger: pino({ level: 'silent' }),
         ...options,
         prefix,
       });
