@@ -7,7 +7,12 @@ import { promisify } from 'node:util';
 
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { commandResponseSchema, seedExecuteResponseSchema } from '@kubently/protocol';
+import {
+  commandResponseSchema,
+  seedExecuteResponseSchema,
+  untrustedEnd,
+  untrustedStart,
+} from '@kubently/protocol';
 import { runKubectl } from '@kubently/testbed';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
@@ -139,6 +144,14 @@ describe('Secret values on every surface', { timeout: 300_000 }, () => {
     ['get', 'secrets'],
   ];
 
+  /** MCP quotes cluster output for the client's model: the block is required, its content checked. */
+  const unquoted = (quoted: string): string => {
+    expect(quoted.startsWith(`${untrustedStart}\n`) && quoted.endsWith(`\n${untrustedEnd}`), quoted).toBe(
+      true,
+    );
+    return quoted.slice(untrustedStart.length + 1, quoted.length - untrustedEnd.length - 1);
+  };
+
   /** What every surface must show for a command: no value, but the keys and byte counts. */
   const checkOutput = (args: readonly string[], output: string): void => {
     expect(leaksIn(output), `${args.join(' ')}:\n${output}`).toEqual([]);
@@ -197,7 +210,7 @@ describe('Secret values on every surface', { timeout: 300_000 }, () => {
           arguments: { clusterId: relay.clusterId, args, namespace },
         });
         expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
-        checkOutput(args, (result.structuredContent as { stdout: string }).stdout);
+        checkOutput(args, unquoted((result.structuredContent as { stdout: string }).stdout));
         expect(leaksIn(JSON.stringify(result.content))).toEqual([]);
       }
     } finally {
@@ -251,7 +264,7 @@ describe('Secret values on every surface', { timeout: 300_000 }, () => {
           arguments: { clusterId: cluster?.id, args, namespace },
         });
         expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
-        checkOutput(args, (result.structuredContent as { stdout: string }).stdout);
+        checkOutput(args, unquoted((result.structuredContent as { stdout: string }).stdout));
       }
     } finally {
       await client.close();
