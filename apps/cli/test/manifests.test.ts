@@ -118,7 +118,7 @@ describe('kubently manifests --format helm-values and compose', () => {
     const result = await manifests(['--format', 'helm-values', '--mode', 'extendedReadOnly', '-n', 'ops']);
     expect(result.code).toBe(0);
     expect(result.out).toContain(
-      'helm install kubently-executor deploy/helm/kubently -n ops --create-namespace',
+      'helm install kubently deploy/helm/kubently -n ops --create-namespace',
     );
     expect(parse(result.out)).toMatchObject({
       server: { enabled: false },

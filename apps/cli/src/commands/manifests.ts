@@ -107,7 +107,7 @@ export function render(format: ManifestFormat, options: ExecutorManifestOptions)
           .join('')
       );
     case 'helm-values':
-      return `${header}# helm install kubently-executor deploy/helm/kubently -n ${options.namespace} --create-namespace -f <this file>\n${stringify(executorHelmValues(options))}`;
+      return `${header}# helm install kubently deploy/helm/kubently -n ${options.namespace} --create-namespace -f <this file>\n${stringify(executorHelmValues(options))}`;
     case 'compose':
       return `${header}# docker compose -f <this file> up -d\n${stringify(executorCompose(options))}`;
   }
