@@ -52,7 +52,9 @@ beforeAll(async () => {
     'crd/servicemonitors.monitoring.coreos.com',
   ]);
   expect(established.code, established.stderr).toBe(0);
-  expect((await kubectl(testbed, ['create', 'namespace', dryRunNamespace])).code).toBe(0);
+  // Applied (not created) so that `kubently manifests`' own Namespace object applies without a warning.
+  const namespaceYaml = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${dryRunNamespace}\n`;
+  expect((await kubectl(testbed, ['apply', '-f', '-'], namespaceYaml)).code).toBe(0);
 }, 3_600_000);
 
 afterAll(async () => {
@@ -176,6 +178,17 @@ describe('helm install into the testbed, then an executor with the chart Service
       expect(pod.spec.nodeName, pod.metadata.name).toMatch(/^(worker-\d|gpu-1)$/);
       expect(pod.status.phase, pod.metadata.name).toBe('Running');
     }
+    // README: the generated admin key, read back as the README says.
+    const keys = await kubectl(testbed, [
+      '-n',
+      namespace,
+      'get',
+      'secret',
+      'kubently-server-api-keys',
+      '-o',
+      'jsonpath={.data.api-keys}',
+    ]);
+    expect(Buffer.from(keys.stdout, 'base64').toString()).toMatch(/^admin:[A-Za-z0-9]{48}:admin$/);
   });
 
   let saKubeconfig: string;
