@@ -1,3 +1,4 @@
+import { parsePolicyConfig } from '@kubently/policy';
 import type { PolicyMode } from '@kubently/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -46,6 +47,19 @@ describe.each(valuesMatrix)('values: $name', ({ values }) => {
     const result = await helmWithValues(helm, ['lint', chartDir, '--strict'], values);
     expect(result.stdout + result.stderr).toContain('0 chart(s) failed');
     expect(result.code).toBe(0);
+  });
+
+  it('gives the executor a policy file its parser accepts (fail-closed at start otherwise)', async () => {
+    const objects = await renderChart(helm, values);
+    const policy = find(objects, 'ConfigMap', '-policy') as unknown as
+      { data: Record<string, string> } | undefined;
+    if (policy === undefined) {
+      expect(find(objects, 'Deployment', '-executor')).toBeUndefined();
+      return;
+    }
+    const parsed = parsePolicyConfig(JSON.parse(policy.data['policy.json'] ?? 'null'));
+    const executor = (values as { executor?: { mode?: string } }).executor;
+    expect(parsed.mode).toBe(executor?.mode ?? 'readOnly');
   });
 
   it('renders only hardened pods: non-root, read-only root fs, no capabilities, RuntimeDefault seccomp', async () => {

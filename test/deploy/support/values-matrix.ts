@@ -116,6 +116,11 @@ export const rejectedValues: readonly { name: string; values: Record<string, unk
     message: /executor.clusterId is required/,
   },
   {
+    name: 'an extra policy flag without its dashes',
+    values: executorOnly({ policy: { extraFlags: ['show-kind'] } }),
+    message: /at '\/executor\/policy\/extraFlags\/0': 'show-kind' does not match pattern/,
+  },
+  {
     name: 'nothing enabled',
     values: { server: { enabled: false } },
     message: /nothing to install/,
