@@ -117,9 +117,7 @@ describe('kubently manifests --format helm-values and compose', () => {
   it('helm-values: an executor-only release with the same inputs', async () => {
     const result = await manifests(['--format', 'helm-values', '--mode', 'extendedReadOnly', '-n', 'ops']);
     expect(result.code).toBe(0);
-    expect(result.out).toContain(
-      'helm install kubently deploy/helm/kubently -n ops --create-namespace',
-    );
+    expect(result.out).toContain('helm install kubently deploy/helm/kubently -n ops --create-namespace');
     expect(parse(result.out)).toMatchObject({
       server: { enabled: false },
       executor: {
