@@ -26,7 +26,7 @@ export type KubernetesObject = Readonly<Record<string, unknown>>;
 
 /**
  * The objects the chart renders for an executor-only release named `kubently` with default values,
- * plus the Namespace (helm's --create-namespace). test/deploy/helm-chart.e2e.test.ts renders both and
+ * plus the Namespace (helm's --create-namespace). test/deploy/helm-chart.int.test.ts renders both and
  * requires them equal, so this and deploy/helm/kubently/templates/executor-*.yaml cannot drift.
  */
 export function executorManifests(options: ExecutorManifestOptions): KubernetesObject[] {
