@@ -12,6 +12,7 @@ import { diagnoseCommand } from './diagnose.js';
 import { debugCommand } from './debug.js';
 import { execCommand } from './exec.js';
 import { executorCommand } from './executor.js';
+import { manifestsCommand } from './manifests.js';
 import { mcpCommand } from './mcp.js';
 import { policyCheckCommand } from './policy-check.js';
 import { serveCommand } from './serve.js';
@@ -28,6 +29,7 @@ export const commands: readonly CommandSpec[] = [
   clustersListCommand,
   clustersRemoveCommand,
   clustersRotateTokenCommand,
+  manifestsCommand,
   auditCommand,
   policyCheckCommand,
   configSetServerCommand,
