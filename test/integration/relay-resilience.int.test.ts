@@ -140,10 +140,10 @@ describe('relay resilience', () => {
     // The woken executor reads the command and the `cancel` the server sent at the deadline together:
     // kubectl is killed at once (perhaps before it logged its start) and that result is acked.
     await executor.waitForLog(
-      (l) => l.msg === 'server cancelled a running command; killing kubectl' && l.commandId === commandId,
+      (l) => l.msg === 'server cancelled a running command; killing kubectl' && l.command_id === commandId,
     );
     await executor.waitForLog(
-      (l) => l.msg === 'result delivery ended' && l.outcome === 'acked' && l.commandId === commandId,
+      (l) => l.msg === 'result delivery ended' && l.outcome === 'acked' && l.command_id === commandId,
     );
     const current = commandResponseSchema.parse(
       (await server.api.get(`/v1/commands/${String(commandId)}`)).body,

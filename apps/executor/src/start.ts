@@ -14,16 +14,18 @@ import { describeError, RetryableError, ServerClient } from './link/server-clien
 import { runSseLink } from './link/sse-link.js';
 import { createLogger } from './logger.js';
 import type { Logger } from './logger.js';
-import { ExecutorMetrics } from './observability/executor-metrics.js';
 import { startHealthServer } from './observability/health-server.js';
 import type { HealthServer } from './observability/health-server.js';
 import { CommandRunner } from './runner/command-runner.js';
 import { prepareKubectlHome } from './runner/kubectl-home.js';
 import { postResultUntilAcked } from './runner/result-poster.js';
+import { ExecutorMetrics } from './telemetry/index.js';
 import { executorVersion } from './version.js';
 
 export interface StartOverrides extends Partial<ExecutorDependencies> {
   readonly logger?: Logger;
+  /** Default: process metrics on (tests that start many executors pass their own). */
+  readonly metrics?: ExecutorMetrics;
 }
 
 export interface RunningExecutor {
@@ -52,7 +54,8 @@ export async function start(
   const executorId = deps.newId();
   const logger =
     overrides.logger ?? createLogger(config.logLevel, { clusterId: config.clusterId, executorId });
-  const metrics = new ExecutorMetrics();
+  const metrics =
+    overrides.metrics ?? new ExecutorMetrics({ clusterId: config.clusterId, processMetrics: true });
   // Result retries waiting out a backoff go at once when the link comes back.
   const linkRestored = new LinkRestored();
   const linkAbort = new AbortController();
@@ -108,6 +111,7 @@ export async function start(
         result,
         postAbort.signal,
       );
+      metrics.resultDelivered(outcome);
       logger.debug({ commandId: result.commandId, outcome }, 'result delivery ended');
     },
   });

@@ -178,3 +178,5 @@ export {
   untrustedStart,
   wrapUntrusted,
 } from './untrusted-text.js';
+export { jsonLogFormat, logFieldNames, logRecordSchema, logServices, toLogFields } from './log-record.js';
+export type { LogRecord, LogService } from './log-record.js';

@@ -17,6 +17,7 @@ import type { Logger } from '../support/logger.js';
 import type { Timers } from '../support/timers.js';
 import type { CommandRecord, CommandSource } from '../state/command-store.js';
 import type { StateStore } from '../state/state-store.js';
+import type { ServerMetrics } from '../telemetry/index.js';
 import type { CommandLimits } from './command-limits.js';
 import { CommandWaits } from './command-waits.js';
 import { redactResult } from './redact-result.js';
@@ -60,6 +61,7 @@ export interface CommandServiceOptions {
   readonly executorGraceMs: number;
   /** Async commands: extra time past their timeout for the executor's own timeout result. */
   readonly asyncSlackMs: number;
+  readonly metrics?: ServerMetrics | undefined;
 }
 
 /**
@@ -109,6 +111,7 @@ export class CommandService {
     );
     const verdict = checkCommand(input, policies);
     if (verdict.type === 'denied') {
+      this.#options.metrics?.policyDenied({ clusterId: input.clusterId, argv: verdict.argv });
       await this.#options.audit.denied({
         identity: input.caller.identity,
         role: input.caller.role,
@@ -179,6 +182,17 @@ export class CommandService {
       });
       return this.#waits.abandon(command.id, reason, waiting);
     }
+    this.#options.logger.info(
+      {
+        correlationId: command.correlationId,
+        clusterId: command.clusterId,
+        sessionId: command.sessionId,
+        identity,
+        commandId: command.id,
+        argv: command.args,
+      },
+      'command queued',
+    );
     if (waiting === undefined) return record;
     this.#waits.watch(command.id, input.signal);
     return waiting;
@@ -327,12 +341,19 @@ export class CommandService {
         sessionId: command.sessionId,
         identity: record.origin.identity,
         commandId: command.id,
+        argv: command.args,
         outcome,
         exitCode: record.result?.exitCode,
         durationMs: record.finishedAt === null ? undefined : record.finishedAt - record.createdAt,
       },
       'command finished',
     );
+    this.#options.metrics?.commandFinished({
+      clusterId: command.clusterId,
+      argv: command.args,
+      outcome,
+      durationSeconds: ((record.finishedAt ?? this.#options.clock.now()) - record.createdAt) / 1000,
+    });
     await this.#options.limits.finished(record);
     await this.#options.audit.finished(record, outcome);
   }

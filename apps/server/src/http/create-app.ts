@@ -7,6 +7,7 @@ import type { AppEnv } from './app-env.js';
 import { registerA2aRoutes } from './a2a/index.js';
 import { guardAuthentication } from './auth-failures.js';
 import { correlation } from './correlation.js';
+import { countRequests } from './count-requests.js';
 import { errorResponse } from './error-body.js';
 import { registerExecutorRoutes } from './executor/index.js';
 import { registerMcpRoute } from './mcp/index.js';
@@ -15,6 +16,7 @@ import {
   registerClusterRoutes,
   registerCommandRoutes,
   registerHealthRoutes,
+  registerMetricsRoute,
   registerOpenApiRoute,
   registerSessionRoutes,
 } from './rest/index.js';
@@ -30,7 +32,14 @@ export const createApp = (services: ServerServices): Hono<AppEnv> => {
   const { logger } = services;
 
   app.use(correlation(services.ids));
-  app.use(guardAuthentication(services.authFailures, trustedProxyList(services.config.trustedProxies)));
+  app.use(countRequests(services.telemetry.metrics, () => services.clock.now()));
+  app.use(
+    guardAuthentication(
+      services.authFailures,
+      trustedProxyList(services.config.trustedProxies),
+      services.telemetry.metrics,
+    ),
+  );
   app.use(async (c, next) => {
     await next();
     if (logger.isLevelEnabled('debug')) {
@@ -56,6 +65,7 @@ export const createApp = (services: ServerServices): Hono<AppEnv> => {
   );
 
   registerHealthRoutes(app, services);
+  registerMetricsRoute(app, services);
   registerClusterRoutes(app, services);
   registerSessionRoutes(app, services);
   registerCommandRoutes(app, services);
