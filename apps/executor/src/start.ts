@@ -19,7 +19,7 @@ import type { HealthServer } from './observability/health-server.js';
 import { CommandRunner } from './runner/command-runner.js';
 import { prepareKubectlHome } from './runner/kubectl-home.js';
 import { postResultUntilAcked } from './runner/result-poster.js';
-import { ExecutorMetrics } from './telemetry/index.js';
+import { createExecutorTracing, disabledExecutorTracing, ExecutorMetrics } from './telemetry/index.js';
 import { executorVersion } from './version.js';
 
 export interface StartOverrides extends Partial<ExecutorDependencies> {
@@ -56,6 +56,14 @@ export async function start(
     overrides.logger ?? createLogger(config.logLevel, { clusterId: config.clusterId, executorId });
   const metrics =
     overrides.metrics ?? new ExecutorMetrics({ clusterId: config.clusterId, processMetrics: true });
+  const tracing =
+    config.tracing === null
+      ? disabledExecutorTracing
+      : createExecutorTracing(config.tracing, {
+          clusterId: config.clusterId,
+          executorId,
+          version: executorVersion,
+        });
   // Result retries waiting out a backoff go at once when the link comes back.
   const linkRestored = new LinkRestored();
   const linkAbort = new AbortController();
@@ -66,6 +74,7 @@ export async function start(
     token: config.token,
     executorId,
     fetch: deps.fetch,
+    traceparentOf: (commandId) => tracing.traceparentOf(commandId),
   });
 
   const kubectlHome = await prepareKubectlHome({
@@ -97,6 +106,7 @@ export async function start(
     logger,
     now: deps.now,
     publish: async (result) => {
+      tracing.commandFinished(result);
       const outcome = await postResultUntilAcked(
         {
           client,
@@ -112,6 +122,7 @@ export async function start(
         postAbort.signal,
       );
       metrics.resultDelivered(outcome);
+      tracing.forget(result.commandId);
       logger.debug({ commandId: result.commandId, outcome }, 'result delivery ended');
     },
   });
@@ -186,6 +197,7 @@ export async function start(
             );
             return;
           }
+          tracing.commandReceived(frame.command);
           runner.submit(frame.command);
           return;
         case 'session-started':
@@ -246,6 +258,7 @@ export async function start(
     await versions.catch(() => undefined);
     await kubectlHome.remove();
     await health?.close();
+    await tracing.shutdown();
     logger.info('executor stopped');
   };
   return {

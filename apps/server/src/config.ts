@@ -4,6 +4,8 @@ import { z } from 'zod';
 
 import { AgentError, parseAgentConfig } from '@kubently/agent';
 import type { AgentConfig } from '@kubently/agent';
+import { parseOtlpTracing } from '@kubently/protocol';
+import type { OtlpTracing } from '@kubently/protocol';
 import { roleSchema } from '@kubently/protocol';
 import type { Role } from '@kubently/protocol';
 
@@ -81,6 +83,8 @@ export interface ServerConfig {
   readonly metricsToken: string | null;
   /** Distinct cluster label values in metrics; the rest are counted as `other` (KUBENTLY_METRICS_MAX_CLUSTERS). */
   readonly metricsMaxClusters: number;
+  /** OTLP/HTTP trace export from the standard OTEL_* variables; null (the default): no tracing. */
+  readonly tracing: OtlpTracing | null;
   /** The troubleshooting agent (KUBENTLY_LLM_*, docs/agent.md); `agent.model` null: engine-only. */
   readonly agent: AgentConfig;
   readonly version: string;
@@ -115,6 +119,7 @@ export const defaultServerConfig: ServerConfig = Object.freeze({
   metricsHost: null,
   metricsToken: null,
   metricsMaxClusters: 100,
+  tracing: null,
   agent: parseAgentConfig({}),
   version: '0.1.0',
 });
@@ -349,6 +354,7 @@ export const parseEnvironment = (env: Readonly<Record<string, string | undefined
     overrides[field] = parsed.data;
   }
   overrides['agent'] = parseAgentEnvironment(env);
+  overrides['tracing'] = parseOtlpTracing(env, 'kubently-server');
   return createConfig(overrides);
 };
 

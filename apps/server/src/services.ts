@@ -26,8 +26,8 @@ import type { IdGenerator } from './support/ids.js';
 import { createLogger } from './support/logger.js';
 import type { Logger } from './support/logger.js';
 import { systemTimers } from './support/timers.js';
-import { createServerTelemetry } from './telemetry/index.js';
-import type { RedisProbePort, ServerTelemetry } from './telemetry/index.js';
+import { createServerTelemetry, createServerTracing, disabledTracing } from './telemetry/index.js';
+import type { RedisProbePort, ServerTelemetry, ServerTracing } from './telemetry/index.js';
 import type { Timers } from './support/timers.js';
 
 /** Everything the HTTP layer needs; built by `createServices`, replaced piecewise in tests. */
@@ -51,6 +51,8 @@ export interface ServerServices {
   readonly diagnosis: DiagnosisService;
   /** Prometheus instruments (`telemetry.metrics` is the port the parts report to) and `/metrics`. */
   readonly telemetry: ServerTelemetry;
+  /** Spans per request and per command (OTEL_*; off by default). */
+  readonly tracing: ServerTracing;
   readonly isShuttingDown: () => boolean;
   /** Fails waiting callers with shutting_down, closes executor links, stops timers, closes state. */
   close(): Promise<void>;
@@ -94,6 +96,8 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
     overrides.telemetry ??
     createServerTelemetry({ version: config.version, maxClusterLabels: config.metricsMaxClusters, logger });
   const { metrics } = telemetry;
+  const tracing =
+    config.tracing === null ? disabledTracing : createServerTracing(config.tracing, config.version);
   const audit = new AuditWriter(state.audit, clock, ids, logger);
   // The hub reports lost commands to the command service, which needs the hub: bound below.
   const lost: { fail?: (command: Command, executorId: string) => Promise<void> } = {};
@@ -144,6 +148,7 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
     executorGraceMs: config.executorGraceMs,
     asyncSlackMs: 5000,
     metrics,
+    tracing,
   });
   lost.fail = (command, executorId) => commands.failLost(command, executorId);
   clusters.bind(commands, sessions);
@@ -209,6 +214,7 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
     agent,
     diagnosis,
     telemetry,
+    tracing,
     isShuttingDown: () => shuttingDown,
     close: async () => {
       if (shuttingDown) return;
@@ -217,6 +223,7 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
       commands.close();
       hub.close();
       await state.close();
+      await tracing.shutdown();
     },
   };
 };

@@ -18,6 +18,7 @@ export {
   commandStatusSchema,
   commandStatuses,
   resultAckSchema,
+  traceparentSchema,
 } from './command.js';
 export type {
   Command,
@@ -180,3 +181,5 @@ export {
 } from './untrusted-text.js';
 export { jsonLogFormat, logFieldNames, logRecordSchema, logServices, toLogFields } from './log-record.js';
 export type { LogRecord, LogService } from './log-record.js';
+export { parseOtlpTracing } from './otlp-tracing.js';
+export type { OtlpTracing } from './otlp-tracing.js';

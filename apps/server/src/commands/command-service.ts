@@ -17,7 +17,7 @@ import type { Logger } from '../support/logger.js';
 import type { Timers } from '../support/timers.js';
 import type { CommandRecord, CommandSource } from '../state/command-store.js';
 import type { StateStore } from '../state/state-store.js';
-import type { ServerMetrics } from '../telemetry/index.js';
+import type { ServerMetrics, ServerTracing } from '../telemetry/index.js';
 import type { CommandLimits } from './command-limits.js';
 import { CommandWaits } from './command-waits.js';
 import { redactResult } from './redact-result.js';
@@ -62,6 +62,7 @@ export interface CommandServiceOptions {
   /** Async commands: extra time past their timeout for the executor's own timeout result. */
   readonly asyncSlackMs: number;
   readonly metrics?: ServerMetrics | undefined;
+  readonly tracing?: ServerTracing | undefined;
 }
 
 /**
@@ -124,7 +125,7 @@ export class CommandService {
       });
       throw new KubentlyError('policy_denied', verdict.reason, { details: { argv: verdict.argv } });
     }
-    const command: Command = {
+    const draft: Command = {
       id: ids.next(),
       clusterId: input.clusterId,
       args: verdict.argv,
@@ -135,6 +136,7 @@ export class CommandService {
       ...(input.namespace === undefined ? {} : { namespace: input.namespace }),
       ...(input.sessionId === undefined ? {} : { sessionId: input.sessionId }),
     };
+    const command = this.#options.tracing?.commandQueued(draft) ?? draft;
     const { identity } = input.caller;
     const asyncDeadlineMs = command.timeoutSeconds * 1000 + this.#options.asyncSlackMs;
     // The slot frees itself at the command's last possible moment if no replica releases it.
@@ -348,6 +350,7 @@ export class CommandService {
       },
       'command finished',
     );
+    this.#options.tracing?.commandFinished(command.id, outcome);
     this.#options.metrics?.commandFinished({
       clusterId: command.clusterId,
       argv: command.args,

@@ -8,6 +8,7 @@ import { registerA2aRoutes } from './a2a/index.js';
 import { guardAuthentication } from './auth-failures.js';
 import { correlation } from './correlation.js';
 import { countRequests } from './count-requests.js';
+import { traceRequests } from './trace-requests.js';
 import { errorResponse } from './error-body.js';
 import { registerExecutorRoutes } from './executor/index.js';
 import { registerMcpRoute } from './mcp/index.js';
@@ -33,6 +34,7 @@ export const createApp = (services: ServerServices): Hono<AppEnv> => {
 
   app.use(correlation(services.ids));
   app.use(countRequests(services.telemetry.metrics, () => services.clock.now()));
+  app.use(traceRequests(services.tracing));
   app.use(
     guardAuthentication(
       services.authFailures,

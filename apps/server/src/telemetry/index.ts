@@ -10,4 +10,6 @@ export type {
   ServerTelemetryOptions,
 } from './server-telemetry.js';
 export { startMetricsListener } from './metrics-listener.js';
+export { contextOf, createServerTracing, disabledTracing, traceparentOf } from './server-tracing.js';
+export type { ServerTracing } from './server-tracing.js';
 export type { MetricsListener } from './metrics-listener.js';
