@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { createFakeKubectl } from '../fixtures/fake-kubectl.js';
 import type { FakeKubectl } from '../fixtures/fake-kubectl.js';
+import { Scrape } from '../support/prometheus-text.js';
 import { connectExecutor, startServer } from './support/kubently.js';
 import type { RunningServer } from './support/kubently.js';
 import { eventually, stopAll } from './support/processes.js';
@@ -36,8 +37,8 @@ async function metricsOf(executor: Spawned): Promise<string> {
   return (await fetch(`${String(started.healthUrl)}/metrics`)).text();
 }
 
-const metric = (text: string, name: string): number =>
-  Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+/** The one sample of `name` (executor series also carry `cluster`), parsed by prom2json. */
+const metric = async (text: string, name: string): Promise<number> => (await Scrape.parse(text)).value(name);
 
 describe('relay resilience', () => {
   afterEach(stopAll);
@@ -96,8 +97,8 @@ describe('relay resilience', () => {
     });
     await pause(7000);
     const idle = await metricsOf(executor);
-    expect(metric(idle, 'kubently_executor_reconnects_total')).toBe(0);
-    expect(metric(idle, 'kubently_executor_connected')).toBe(1);
+    expect(await metric(idle, 'kubently_executor_reconnects_total')).toBe(0);
+    expect(await metric(idle, 'kubently_executor_connected')).toBe(1);
 
     // A command in flight while the server stalls: its result post waits, the watchdog reconnects
     // with Last-Event-ID, the server may redeliver: it must still run exactly once.
@@ -115,7 +116,7 @@ describe('relay resilience', () => {
     expect(final.status).toBe('succeeded');
     expect(ranWith(kubectl, marker)).toHaveLength(1);
     const after = await metricsOf(executor);
-    expect(metric(after, 'kubently_executor_reconnects_total')).toBeGreaterThanOrEqual(1);
+    expect(await metric(after, 'kubently_executor_reconnects_total')).toBeGreaterThanOrEqual(1);
     const answer = await server.api.post('/v1/commands', { clusterId, args: ['get', 'pods', 'after-stall'] });
     expect(commandResponseSchema.parse(answer.body).status).toBe('succeeded');
   });
@@ -140,10 +141,10 @@ describe('relay resilience', () => {
     // The woken executor reads the command and the `cancel` the server sent at the deadline together:
     // kubectl is killed at once (perhaps before it logged its start) and that result is acked.
     await executor.waitForLog(
-      (l) => l.msg === 'server cancelled a running command; killing kubectl' && l.commandId === commandId,
+      (l) => l.msg === 'server cancelled a running command; killing kubectl' && l.command_id === commandId,
     );
     await executor.waitForLog(
-      (l) => l.msg === 'result delivery ended' && l.outcome === 'acked' && l.commandId === commandId,
+      (l) => l.msg === 'result delivery ended' && l.outcome === 'acked' && l.command_id === commandId,
     );
     const current = commandResponseSchema.parse(
       (await server.api.get(`/v1/commands/${String(commandId)}`)).body,

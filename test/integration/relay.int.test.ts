@@ -155,8 +155,8 @@ describe('relay: server + executor round trips', () => {
     expect((await server.api.get(`/v1/sessions/${session.id}`)).status).toBe(404);
     const closed = await run({ args: ['get', 'pods'], sessionId: session.id });
     expect(closed.status).toBe(404);
-    await executor.waitForLog((l) => l.msg === 'session started' && l.sessionId === session.id);
-    await executor.waitForLog((l) => l.msg === 'session ended' && l.sessionId === session.id);
+    await executor.waitForLog((l) => l.msg === 'session started' && l.session_id === session.id);
+    await executor.waitForLog((l) => l.msg === 'session ended' && l.session_id === session.id);
   });
 
   it('seed alias POST /debug/execute runs through the same relay', async () => {

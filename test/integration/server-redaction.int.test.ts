@@ -89,9 +89,9 @@ describe('the server redacts what an executor posts', () => {
     expect(response.stdout).toContain('namespace:  8 bytes');
     expect(response.redactions).toBe(1);
     const warning = await server.process.waitForLog(
-      (line) => line.commandId === response.id && line.level === 40,
+      (line) => line.command_id === response.id && line.level === 'warn',
     );
-    expect(warning).toMatchObject({ clusterId, executorId, redactions: 1 });
+    expect(warning).toMatchObject({ cluster_id: clusterId, executor_id: executorId, redactions: 1 });
     expect(String(warning.msg)).toMatch(/outdated or compromised/);
   });
 

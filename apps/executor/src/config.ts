@@ -3,7 +3,8 @@ import { extname, join } from 'node:path';
 
 import { kubectlEnvironmentRefusal, parsePolicyConfig, PolicyConfigError } from '@kubently/policy';
 import type { PolicyConfig } from '@kubently/policy';
-import { clusterIdSchema, policyModeSchema } from '@kubently/protocol';
+import { clusterIdSchema, parseOtlpTracing, policyModeSchema } from '@kubently/protocol';
+import type { OtlpTracing } from '@kubently/protocol';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
@@ -113,6 +114,8 @@ export interface ExecutorConfig {
   readonly watchdogMs: number;
   readonly pollWaitSeconds: number;
   readonly maxBackoffMs: number;
+  /** OTLP/HTTP trace export from the standard OTEL_* variables; null (the default): no tracing. */
+  readonly tracing: OtlpTracing | null;
 }
 
 const environmentNames: Readonly<Record<keyof ExecutorOptions, string>> = {
@@ -192,6 +195,7 @@ export function buildExecutorConfig(
     health: o.healthPort === undefined ? null : Object.freeze({ host: o.healthHost, port: o.healthPort }),
     kubectlEnvironment: Object.freeze(kubectlEnvironment),
     home: env['HOME'] ?? null,
+    tracing: parseOtlpTracing(env, 'kubently-executor'),
     watchdogMs: o.watchdogSeconds * 1000,
     pollWaitSeconds: o.pollWaitSeconds,
     maxBackoffMs: o.maxBackoffSeconds * 1000,

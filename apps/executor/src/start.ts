@@ -14,16 +14,18 @@ import { describeError, RetryableError, ServerClient } from './link/server-clien
 import { runSseLink } from './link/sse-link.js';
 import { createLogger } from './logger.js';
 import type { Logger } from './logger.js';
-import { ExecutorMetrics } from './observability/executor-metrics.js';
 import { startHealthServer } from './observability/health-server.js';
 import type { HealthServer } from './observability/health-server.js';
 import { CommandRunner } from './runner/command-runner.js';
 import { prepareKubectlHome } from './runner/kubectl-home.js';
 import { postResultUntilAcked } from './runner/result-poster.js';
+import { createExecutorTracing, disabledExecutorTracing, ExecutorMetrics } from './telemetry/index.js';
 import { executorVersion } from './version.js';
 
 export interface StartOverrides extends Partial<ExecutorDependencies> {
   readonly logger?: Logger;
+  /** Default: process metrics on (tests that start many executors pass their own). */
+  readonly metrics?: ExecutorMetrics;
 }
 
 export interface RunningExecutor {
@@ -52,7 +54,16 @@ export async function start(
   const executorId = deps.newId();
   const logger =
     overrides.logger ?? createLogger(config.logLevel, { clusterId: config.clusterId, executorId });
-  const metrics = new ExecutorMetrics();
+  const metrics =
+    overrides.metrics ?? new ExecutorMetrics({ clusterId: config.clusterId, processMetrics: true });
+  const tracing =
+    config.tracing === null
+      ? disabledExecutorTracing
+      : createExecutorTracing(config.tracing, {
+          clusterId: config.clusterId,
+          executorId,
+          version: executorVersion,
+        });
   // Result retries waiting out a backoff go at once when the link comes back.
   const linkRestored = new LinkRestored();
   const linkAbort = new AbortController();
@@ -63,6 +74,7 @@ export async function start(
     token: config.token,
     executorId,
     fetch: deps.fetch,
+    traceparentOf: (commandId) => tracing.traceparentOf(commandId),
   });
 
   const kubectlHome = await prepareKubectlHome({
@@ -94,6 +106,7 @@ export async function start(
     logger,
     now: deps.now,
     publish: async (result) => {
+      tracing.commandFinished(result);
       const outcome = await postResultUntilAcked(
         {
           client,
@@ -108,6 +121,8 @@ export async function start(
         result,
         postAbort.signal,
       );
+      metrics.resultDelivered(outcome);
+      tracing.forget(result.commandId);
       logger.debug({ commandId: result.commandId, outcome }, 'result delivery ended');
     },
   });
@@ -182,6 +197,7 @@ export async function start(
             );
             return;
           }
+          tracing.commandReceived(frame.command);
           runner.submit(frame.command);
           return;
         case 'session-started':
@@ -242,6 +258,7 @@ export async function start(
     await versions.catch(() => undefined);
     await kubectlHome.remove();
     await health?.close();
+    await tracing.shutdown();
     logger.info('executor stopped');
   };
   return {

@@ -2,7 +2,7 @@ import { defaultPolicyConfig } from '@kubently/policy';
 import type { Command, CommandResult } from '@kubently/protocol';
 import { describe, expect, it } from 'vitest';
 
-import { ExecutorMetrics } from '../src/observability/executor-metrics.js';
+import { ExecutorMetrics } from '../src/telemetry/index.js';
 import { CommandRunner } from '../src/runner/command-runner.js';
 import { createFakeKubectl } from '../../../test/fixtures/fake-kubectl.js';
 import type { FakeKubectl } from '../../../test/fixtures/fake-kubectl.js';
@@ -78,7 +78,7 @@ describe('CommandRunner', () => {
     expect(result).toMatchObject({ exitCode: 126, failure: { code: 'policy_denied' } });
     expect(result?.failure?.message).toMatch(/delete/);
     expect(kubectl.invocations()).toEqual([]);
-    expect(metrics.render()).toContain('kubently_executor_commands_total{outcome="policy_denied"} 1');
+    expect(await metrics.render()).toContain('kubently_executor_commands_total{outcome="policy_denied"} 1');
   });
 
   it('denies a command whose args name another namespace than the command', async () => {
@@ -197,7 +197,7 @@ describe('CommandRunner', () => {
     expect(isAlive(started.pid)).toBe(false);
     // The grandchild may linger as a zombie until init reaps it: wait for it to go (a hang fails).
     await until(() => (isAlive(started.grandchildPid!) ? undefined : true));
-    expect(metrics.render()).toMatch(/outcome="cancelled"} 1/);
+    expect(await metrics.render()).toMatch(/outcome="cancelled"} 1/);
     runner.cancel(c.id, 'again');
     runner.submit(c);
     const all = await results(2);

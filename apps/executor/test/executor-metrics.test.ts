@@ -1,28 +1,50 @@
 import { describe, expect, it } from 'vitest';
 
-import { ExecutorMetrics } from '../src/observability/executor-metrics.js';
+import { checkMetrics, Scrape } from '../../../test/support/prometheus-text.js';
 import { startHealthServer } from '../src/observability/health-server.js';
+import { ExecutorMetrics } from '../src/telemetry/index.js';
 
 describe('ExecutorMetrics', () => {
-  it('renders counters, a cumulative histogram and gauges in Prometheus text format', () => {
-    const metrics = new ExecutorMetrics();
-    metrics.commandFinished('succeeded', 0.004);
-    metrics.commandFinished('succeeded', 0.3);
-    metrics.commandFinished('policy_denied', 0);
+  it('counts commands by outcome and times them by verb, parsed by a real text-format parser', async () => {
+    const metrics = new ExecutorMetrics({ clusterId: 'prod' });
+    const before = await Scrape.parse(await metrics.render());
+    expect(before.value('kubently_executor_commands_total', { outcome: 'succeeded' })).toBe(0);
+    metrics.commandFinished('succeeded', 0.004, ['get', 'pods']);
+    metrics.commandFinished('succeeded', 0.3, ['get', 'pods', '-A']);
+    metrics.commandFinished('policy_denied', 0, ['delete', 'pod', 'x']);
+    metrics.commandFinished('failed', 1, ['my-plugin']);
     metrics.reconnected();
     metrics.setConnected(true);
-    const text = metrics.render();
-    expect(text).toContain('kubently_executor_commands_total{outcome="succeeded"} 2');
-    expect(text).toContain('kubently_executor_commands_total{outcome="policy_denied"} 1');
-    expect(text).toContain('kubently_executor_commands_total{outcome="command_timeout"} 0');
-    expect(text).toContain('kubently_executor_command_duration_seconds_bucket{le="0.005"} 2');
-    expect(text).toContain('kubently_executor_command_duration_seconds_bucket{le="0.25"} 2');
-    expect(text).toContain('kubently_executor_command_duration_seconds_bucket{le="0.5"} 3');
-    expect(text).toContain('kubently_executor_command_duration_seconds_bucket{le="+Inf"} 3');
-    expect(text).toContain('kubently_executor_command_duration_seconds_count 3');
-    expect(text).toContain('kubently_executor_reconnects_total 1');
-    expect(text).toContain('kubently_executor_connected 1');
-    expect(text.endsWith('\n')).toBe(true);
+    metrics.resultDelivered('acked');
+    const after = await Scrape.parse(await metrics.render());
+    expect(after.value('kubently_executor_commands_total', { outcome: 'succeeded', cluster: 'prod' })).toBe(
+      2,
+    );
+    expect(after.value('kubently_executor_commands_total', { outcome: 'policy_denied' })).toBe(1);
+    expect(after.value('kubently_executor_commands_total', { outcome: 'command_timeout' })).toBe(0);
+    const getPods = after.samples('kubently_executor_command_duration_seconds', {
+      verb: 'get',
+      outcome: 'succeeded',
+    });
+    expect(getPods).toHaveLength(1);
+    expect(getPods[0]?.buckets?.['0.005']).toBe('1');
+    expect(getPods[0]?.buckets?.['0.5']).toBe('2');
+    expect(getPods[0]?.count).toBe('2');
+    // An unknown first word is never a label value of its own.
+    expect(after.count('kubently_executor_command_duration_seconds', { verb: 'other' })).toBe(1);
+    expect(after.labelValues('verb')).toEqual(new Set(['get', 'delete', 'other']));
+    expect(after.value('kubently_executor_reconnects_total')).toBe(1);
+    expect(after.value('kubently_executor_connected')).toBe(1);
+    expect(after.value('kubently_executor_result_posts_total', { outcome: 'acked' })).toBe(1);
+    expect(after.labelValues('cluster')).toEqual(new Set(['prod']));
+  });
+
+  it('passes promtool check metrics, process metrics included', async () => {
+    const metrics = new ExecutorMetrics({ clusterId: 'prod', processMetrics: true });
+    metrics.commandFinished('succeeded', 0.01, ['get', 'pods']);
+    const text = await metrics.render();
+    expect((await Scrape.parse(text)).family('process_cpu_user_seconds_total')?.type).toBe('COUNTER');
+    expect(await checkMetrics(text)).toEqual([]);
   });
 });
 
@@ -40,7 +62,7 @@ describe('health server', () => {
       });
       const scrape = await fetch(`${server.url}/metrics`);
       expect(scrape.headers.get('content-type')).toMatch(/^text\/plain/);
-      expect(await scrape.text()).toContain('kubently_executor_connected 0');
+      expect((await Scrape.parse(await scrape.text())).value('kubently_executor_connected')).toBe(0);
       expect((await fetch(`${server.url}/other`)).status).toBe(404);
       expect((await fetch(`${server.url}/healthz`, { method: 'POST' })).status).toBe(405);
     } finally {

@@ -9,6 +9,7 @@ import { buildExecutorConfig } from '../src/config.js';
 import { start } from '../src/start.js';
 import type { RunningExecutor } from '../src/start.js';
 import { createFakeKubectl } from '../../../test/fixtures/fake-kubectl.js';
+import { Scrape } from '../../../test/support/prometheus-text.js';
 import { silentLogger } from './support/silent-logger.js';
 import { StubServer } from './support/stub-server.js';
 
@@ -73,9 +74,11 @@ describe('start (executor against a stub server)', () => {
         status: string;
       };
       expect(health.status).toBe('ok');
-      const metrics = await (await fetch(`${executor.healthUrl ?? ''}/metrics`)).text();
-      expect(metrics).toContain('kubently_executor_commands_total{outcome="succeeded"} 1');
-      expect(metrics).toContain('kubently_executor_connected 1');
+      const metrics = await Scrape.parse(await (await fetch(`${executor.healthUrl ?? ''}/metrics`)).text());
+      expect(
+        metrics.value('kubently_executor_commands_total', { outcome: 'succeeded', cluster: 'prod' }),
+      ).toBe(1);
+      expect(metrics.value('kubently_executor_connected')).toBe(1);
     });
   }
 

@@ -4,6 +4,8 @@ import { z } from 'zod';
 
 import { AgentError, parseAgentConfig } from '@kubently/agent';
 import type { AgentConfig } from '@kubently/agent';
+import { parseOtlpTracing } from '@kubently/protocol';
+import type { OtlpTracing } from '@kubently/protocol';
 import { roleSchema } from '@kubently/protocol';
 import type { Role } from '@kubently/protocol';
 
@@ -67,6 +69,22 @@ export interface ServerConfig {
   readonly trustedProxies: readonly string[];
   /** Invalid credentials from one source per minute before it is refused for a while (KUBENTLY_AUTH_FAILURE_LIMIT). */
   readonly authFailureLimit: number;
+  /**
+   * A second listener serving only `GET /metrics`, without authentication (KUBENTLY_METRICS_PORT;
+   * null: none). For Prometheus inside the pod network; see docs/operations.md.
+   */
+  readonly metricsPort: number | null;
+  /** Where that listener binds (KUBENTLY_METRICS_HOST; default: the server's host). */
+  readonly metricsHost: string | null;
+  /**
+   * Bearer token that unlocks `GET /metrics` on the main port (KUBENTLY_METRICS_TOKEN, at least 16
+   * characters); null: /metrics is not served on the main port.
+   */
+  readonly metricsToken: string | null;
+  /** Distinct cluster label values in metrics; the rest are counted as `other` (KUBENTLY_METRICS_MAX_CLUSTERS). */
+  readonly metricsMaxClusters: number;
+  /** OTLP/HTTP trace export from the standard OTEL_* variables; null (the default): no tracing. */
+  readonly tracing: OtlpTracing | null;
   /** The troubleshooting agent (KUBENTLY_LLM_*, docs/agent.md); `agent.model` null: engine-only. */
   readonly agent: AgentConfig;
   readonly version: string;
@@ -97,6 +115,11 @@ export const defaultServerConfig: ServerConfig = Object.freeze({
   publicUrl: null,
   trustedProxies: Object.freeze([]),
   authFailureLimit: 10,
+  metricsPort: null,
+  metricsHost: null,
+  metricsToken: null,
+  metricsMaxClusters: 100,
+  tracing: null,
   agent: parseAgentConfig({}),
   version: '0.1.0',
 });
@@ -136,6 +159,10 @@ const variables = {
   KUBENTLY_PUBLIC_URL: 'publicUrl',
   KUBENTLY_TRUSTED_PROXIES: 'trustedProxies',
   KUBENTLY_AUTH_FAILURE_LIMIT: 'authFailureLimit',
+  KUBENTLY_METRICS_PORT: 'metricsPort',
+  KUBENTLY_METRICS_HOST: 'metricsHost',
+  KUBENTLY_METRICS_TOKEN: 'metricsToken',
+  KUBENTLY_METRICS_MAX_CLUSTERS: 'metricsMaxClusters',
 } as const;
 
 /** The environment variable that sets a config field (for messages that say how to change it). */
@@ -217,6 +244,14 @@ const fieldSchemas = {
     return entries;
   }),
   authFailureLimit: integer(1, 1_000_000, '10'),
+  metricsPort: integer(0, 65_535, '9090 (0 picks a free port)'),
+  metricsHost: z.string().trim().min(1, { message: 'must not be empty, e.g. 0.0.0.0' }),
+  metricsToken: z
+    .string()
+    .trim()
+    .min(16, { message: 'must be at least 16 characters; use a long random token' })
+    .regex(/^[\x21-\x7e]+$/, { message: 'must be printable ASCII without spaces' }),
+  metricsMaxClusters: integer(1, 100_000, '100'),
   redisPrefix: z.string().regex(/^[^{}\s]{1,64}$/, {
     message: 'must be 1-64 characters without spaces or braces, e.g. kubently:',
   }),
@@ -309,7 +344,8 @@ export const parseEnvironment = (env: Readonly<Record<string, string | undefined
     if (raw === undefined || raw === '') continue;
     const parsed = fieldSchemas[field].safeParse(raw);
     if (!parsed.success) {
-      const shown = variable === 'KUBENTLY_API_KEYS' ? '' : ` (got "${raw}")`;
+      const isSecret = variable === 'KUBENTLY_API_KEYS' || variable === 'KUBENTLY_METRICS_TOKEN';
+      const shown = isSecret ? '' : ` (got "${raw}")`;
       throw new ConfigError(
         variable,
         `${parsed.error.issues.map((issue) => issue.message).join('; ')}${shown}`,
@@ -318,6 +354,7 @@ export const parseEnvironment = (env: Readonly<Record<string, string | undefined
     overrides[field] = parsed.data;
   }
   overrides['agent'] = parseAgentEnvironment(env);
+  overrides['tracing'] = parseOtlpTracing(env, 'kubently-server');
   return createConfig(overrides);
 };
 

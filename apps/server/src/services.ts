@@ -26,6 +26,8 @@ import type { IdGenerator } from './support/ids.js';
 import { createLogger } from './support/logger.js';
 import type { Logger } from './support/logger.js';
 import { systemTimers } from './support/timers.js';
+import { createServerTelemetry, createServerTracing, disabledTracing } from './telemetry/index.js';
+import type { RedisProbePort, ServerTelemetry, ServerTracing } from './telemetry/index.js';
 import type { Timers } from './support/timers.js';
 
 /** Everything the HTTP layer needs; built by `createServices`, replaced piecewise in tests. */
@@ -47,6 +49,10 @@ export interface ServerServices {
   readonly agent: AgentService;
   /** Collects a snapshot through the cluster's executor as the caller and runs the rule engine. */
   readonly diagnosis: DiagnosisService;
+  /** Prometheus instruments (`telemetry.metrics` is the port the parts report to) and `/metrics`. */
+  readonly telemetry: ServerTelemetry;
+  /** Spans per request and per command (OTEL_*; off by default). */
+  readonly tracing: ServerTracing;
   readonly isShuttingDown: () => boolean;
   /** Fails waiting callers with shutting_down, closes executor links, stops timers, closes state. */
   close(): Promise<void>;
@@ -64,6 +70,9 @@ export interface ServiceOverrides {
   readonly model?: AgentLanguageModel | null;
   /** Conversation memory; default the state backend's. */
   readonly conversations?: ConversationStore;
+  readonly telemetry?: ServerTelemetry;
+  /** The Redis backend's probe (start() passes it): round trip and pub/sub lag per scrape. */
+  readonly redisProbe?: RedisProbePort;
 }
 
 /** Session expiry notices and result sweeping run on one coarse timer, never per command. */
@@ -83,6 +92,12 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
       resultTtlMs: config.resultTtlSeconds * 1000,
       auditMaxRecords: config.auditMaxRecords,
     });
+  const telemetry =
+    overrides.telemetry ??
+    createServerTelemetry({ version: config.version, maxClusterLabels: config.metricsMaxClusters, logger });
+  const { metrics } = telemetry;
+  const tracing =
+    config.tracing === null ? disabledTracing : createServerTracing(config.tracing, config.version);
   const audit = new AuditWriter(state.audit, clock, ids, logger);
   // The hub reports lost commands to the command service, which needs the hub: bound below.
   const lost: { fail?: (command: Command, executorId: string) => Promise<void> } = {};
@@ -92,6 +107,7 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
     logger,
     redeliveryGraceMs: config.redeliveryGraceMs,
     onLost: (command, executorId) => lost.fail?.(command, executorId) ?? Promise.resolve(),
+    metrics,
   });
   const clusters = new ClusterService({
     state,
@@ -125,11 +141,14 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
       maxResultBytesPerIdentity: config.maxResultBytesPerIdentity,
       maxResultBytesTotal: config.maxResultBytesTotal,
       resultTtlMs: config.resultTtlSeconds * 1000,
+      metrics,
     }),
     policy: overrides.policy ?? followReportedPolicies,
     reportedPolicies: (clusterId) => clusters.reportedPolicies(clusterId),
     executorGraceMs: config.executorGraceMs,
     asyncSlackMs: 5000,
+    metrics,
+    tracing,
   });
   lost.fail = (command, executorId) => commands.failLost(command, executorId);
   clusters.bind(commands, sessions);
@@ -140,6 +159,7 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
     logger,
     // Its commands share the caller's in-flight slots: a small limit narrows the diagnosis, not fails it.
     concurrency: Math.min(diagnosisConcurrency, config.maxCommandsInFlightPerIdentity),
+    metrics,
   });
   const agent = createAgentService({
     config: config.agent,
@@ -154,6 +174,17 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
     conversations: overrides.conversations ?? state.conversations,
     clock,
     diagnose: async (input) => (await diagnosis.diagnose(input)).report,
+    metrics,
+  });
+  telemetry.bind({
+    links: () => hub.links(),
+    clusters: async () => (await clusters.list()).map(({ id, executors }) => ({ id, executors })),
+    queue: async (clusterId) => ({
+      ...(await state.queue.depth(clusterId)),
+      oldestQueuedAt: await state.queue.oldestQueuedAt(clusterId),
+    }),
+    now: () => clock.now(),
+    redis: overrides.redisProbe,
   });
 
   let ticks = 0;
@@ -174,7 +205,7 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
     logger,
     state,
     apiKeys: createApiKeyVerifier(config.apiKeys),
-    authFailures: new AuthFailureGuard({ clock, logger, maxFailures: config.authFailureLimit }),
+    authFailures: new AuthFailureGuard({ clock, logger, maxFailures: config.authFailureLimit, metrics }),
     hub,
     clusters,
     sessions,
@@ -182,6 +213,8 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
     audit,
     agent,
     diagnosis,
+    telemetry,
+    tracing,
     isShuttingDown: () => shuttingDown,
     close: async () => {
       if (shuttingDown) return;
@@ -190,6 +223,7 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
       commands.close();
       hub.close();
       await state.close();
+      await tracing.shutdown();
     },
   };
 };

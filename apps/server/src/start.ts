@@ -10,6 +10,8 @@ import type { RedisStateStore } from './state/redis/create-redis-state.js';
 import { systemClock } from './support/clock.js';
 import { createLogger } from './support/logger.js';
 import { createServices } from './services.js';
+import { startMetricsListener } from './telemetry/index.js';
+import type { MetricsListener } from './telemetry/index.js';
 import type { ServerServices, ServiceOverrides } from './services.js';
 
 export interface RunningServer {
@@ -17,6 +19,8 @@ export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly services: ServerServices;
+  /** The unauthenticated metrics listener's URL (KUBENTLY_METRICS_PORT), or null without one. */
+  readonly metricsUrl: string | null;
   /** Graceful: stops accepting, fails waiting callers with shutting_down, ends SSE streams, stops timers. */
   close(): Promise<void>;
 }
@@ -45,7 +49,9 @@ export const start = async (
   }
   const services = createServices(
     config,
-    redis === undefined ? { ...overrides, logger } : { ...overrides, logger, state: redis },
+    redis === undefined
+      ? { ...overrides, logger }
+      : { ...overrides, logger, state: redis, redisProbe: redis.probe },
   );
   // Commands of an executor whose replica died fail definitely, like the hub's own grace expiry.
   redis?.onLost((command, executorId) => services.commands.failLost(command, executorId));
@@ -68,6 +74,21 @@ export const start = async (
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
   services.logger.info({ url, port }, 'listening');
+  let metricsListener: MetricsListener | null = null;
+  if (config.metricsPort !== null) {
+    metricsListener = await startMetricsListener({
+      host: config.metricsHost ?? config.host,
+      port: config.metricsPort,
+      render: () => services.telemetry.render(),
+      contentType: services.telemetry.contentType,
+      logger: services.logger,
+    }).catch(async (error: unknown) => {
+      server.close();
+      await services.close();
+      throw error;
+    });
+    services.logger.info({ url: `${metricsListener.url}/metrics` }, 'serving metrics');
+  }
   if (config.apiKeys.length === 0) {
     services.logger.warn(
       'no API keys configured: every REST call answers 401; set KUBENTLY_API_KEYS="identity:key"',
@@ -81,6 +102,7 @@ export const start = async (
         resolve();
       });
     });
+    await metricsListener?.close();
     await services.close();
     const timer = setTimeout(() => {
       if ('closeAllConnections' in server) server.closeAllConnections();
@@ -95,6 +117,7 @@ export const start = async (
     url,
     port,
     services,
+    metricsUrl: metricsListener?.url ?? null,
     close: () => (closing ??= close()),
   };
 };

@@ -34,6 +34,9 @@ export const commandRequestSchema = z
 export type CommandRequest = z.infer<typeof commandRequestSchema>;
 
 /** A command as queued for and sent to an executor. `args` never starts with `kubectl`. */
+/** A W3C `traceparent` header value (version 00). */
+export const traceparentSchema = z.string().regex(/^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/);
+
 export const commandSchema = z.object({
   id: idSchema,
   clusterId: clusterIdSchema,
@@ -45,6 +48,8 @@ export const commandSchema = z.object({
   issuedAt: isoDateSchema,
   /** The caller's identity, for the executor's own log. */
   requestedBy: z.string().max(256).optional(),
+  /** W3C trace context of the server's command span, when tracing is on (docs/operations.md). */
+  traceparent: traceparentSchema.optional(),
 });
 export type Command = z.infer<typeof commandSchema>;
 

@@ -18,6 +18,7 @@ export {
   commandStatusSchema,
   commandStatuses,
   resultAckSchema,
+  traceparentSchema,
 } from './command.js';
 export type {
   Command,
@@ -178,3 +179,7 @@ export {
   untrustedStart,
   wrapUntrusted,
 } from './untrusted-text.js';
+export { jsonLogFormat, logFieldNames, logRecordSchema, logServices, toLogFields } from './log-record.js';
+export type { LogRecord, LogService } from './log-record.js';
+export { parseOtlpTracing } from './otlp-tracing.js';
+export type { OtlpTracing } from './otlp-tracing.js';

@@ -9,6 +9,8 @@ export interface ServerClientOptions {
   readonly token: string;
   readonly executorId: string;
   readonly fetch: typeof fetch;
+  /** W3C `traceparent` for a command's result post (tracing on), or undefined. */
+  readonly traceparentOf?: ((commandId: string) => string | undefined) | undefined;
 }
 
 /**
@@ -102,9 +104,13 @@ export class ServerClient {
   }
 
   async postResult(result: CommandResult, signal: AbortSignal): Promise<PostResultOutcome> {
+    const traceparent = this.#options.traceparentOf?.(result.commandId);
     const response = await this.#request('/v1/executor/results', {
       method: 'POST',
-      headers: this.#headers({ 'content-type': 'application/json' }),
+      headers: this.#headers({
+        'content-type': 'application/json',
+        ...(traceparent === undefined ? {} : { [headers.traceparent]: traceparent }),
+      }),
       body: JSON.stringify(result),
       signal,
     });

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 
 import type { Health } from '@kubently/protocol';
 
-import type { ExecutorMetrics } from './executor-metrics.js';
+import type { ExecutorMetrics } from '../telemetry/index.js';
 
 export interface HealthServer {
   readonly url: string;
@@ -38,7 +38,14 @@ export async function startHealthServer(options: {
       return;
     }
     if (path === '/metrics') {
-      response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(options.metrics.render());
+      options.metrics.render().then(
+        (text) => {
+          response.writeHead(200, { 'content-type': options.metrics.contentType }).end(text);
+        },
+        () => {
+          response.writeHead(500, { 'content-type': 'text/plain' }).end('rendering metrics failed\n');
+        },
+      );
       return;
     }
     response.writeHead(404, { 'content-type': 'application/json' }).end(

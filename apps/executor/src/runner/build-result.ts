@@ -4,7 +4,7 @@ import { redactOutput } from '@kubently/policy';
 import type { OutputCompleteness, PolicyDecision } from '@kubently/policy';
 import type { Command, CommandFailure, CommandResult } from '@kubently/protocol';
 
-import type { CommandOutcome } from '../observability/executor-metrics.js';
+import type { CommandOutcome } from '../telemetry/index.js';
 import type { ProcessOutcome } from './run-process.js';
 
 export interface BuiltResult {

@@ -3,7 +3,7 @@ import type { PolicyConfig } from '@kubently/policy';
 import type { Command, CommandResult } from '@kubently/protocol';
 
 import type { Logger } from '../logger.js';
-import type { ExecutorMetrics } from '../observability/executor-metrics.js';
+import type { ExecutorMetrics } from '../telemetry/index.js';
 import { failureResult, policyDeniedExitCode, processResult } from './build-result.js';
 import type { BuiltResult } from './build-result.js';
 import { RecentCommands } from './recent-commands.js';
@@ -163,7 +163,15 @@ export class CommandRunner {
       await this.#finish(command, this.#denied(command, startedAt, decision.reason));
       return;
     }
-    logger.debug({ commandId: command.id, argv: decision.argv }, 'running kubectl');
+    logger.debug(
+      {
+        commandId: command.id,
+        correlationId: command.correlationId,
+        sessionId: command.sessionId,
+        argv: decision.argv,
+      },
+      'running kubectl',
+    );
     const cancel = { controller: new AbortController(), reason: null as string | null };
     this.#cancels.set(command.id, cancel);
     let outcome: Awaited<ReturnType<typeof runProcess>>;
@@ -210,11 +218,13 @@ export class CommandRunner {
 
   async #finish(command: Command, built: BuiltResult): Promise<void> {
     this.#recent.markFinished(command.id, built.result);
-    this.#options.metrics.commandFinished(built.outcome, built.result.durationMs / 1000);
+    this.#options.metrics.commandFinished(built.outcome, built.result.durationMs / 1000, command.args);
     this.#options.logger.info(
       {
         commandId: command.id,
         correlationId: command.correlationId,
+        sessionId: command.sessionId,
+        argv: command.args,
         outcome: built.outcome,
         exitCode: built.result.exitCode,
         durationMs: built.result.durationMs,

@@ -7,13 +7,14 @@ import type {
   ClusterGateway,
   ConversationStore,
 } from '@kubently/agent';
-import { createAgent } from '@kubently/agent';
+import { createAgent, estimateCost } from '@kubently/agent';
 
 import type { Caller } from '../auth/api-key-verifier.js';
 import type { ClusterService } from '../clusters/cluster-service.js';
 import type { CommandService } from '../commands/command-service.js';
 import type { CommandSource } from '../state/command-store.js';
 import type { Clock } from '../support/clock.js';
+import type { ServerMetrics } from '../telemetry/index.js';
 import { createServerClusterGateway } from './server-cluster-gateway.js';
 import type { DiagnoseFunction } from './server-cluster-gateway.js';
 
@@ -66,6 +67,8 @@ export interface AgentServiceOptions {
   readonly clock: Clock;
   /** Absent until the diagnosis engine is wired into the server. */
   readonly diagnose?: DiagnoseFunction | undefined;
+  /** Token and cost counters (one `usage` event per model step). */
+  readonly metrics?: ServerMetrics | undefined;
 }
 
 /** Conversation keys are `<identity>\u0000<client key>`: identities cannot contain NUL. */
@@ -75,6 +78,21 @@ export const scopedConversationId = (caller: Caller, conversationId: string): st
 export const createAgentService = (options: AgentServiceOptions): AgentService => {
   const { config, model, clusters, commands, conversations, diagnose } = options;
   const clock = { now: () => new Date(options.clock.now()) };
+  // One configured model per server, so these labels are bounded by configuration.
+  const modelLabels =
+    config.model !== null
+      ? { provider: config.model.provider, model: config.model.model }
+      : model !== null && typeof model !== 'string'
+        ? { provider: model.provider, model: model.modelId }
+        : null;
+  const countUsage = (event: AgentEvent): void => {
+    if (event.type !== 'usage' || modelLabels === null) return;
+    options.metrics?.llmUsage({
+      ...modelLabels,
+      usage: event.usage,
+      costUsd: estimateCost(event.usage, config.price),
+    });
+  };
   const gatewayFor = (caller: Caller, correlationId: string, source: CommandSource = 'agent') =>
     createServerClusterGateway({ clusters, commands, diagnose, caller, correlationId, source });
   return {
@@ -96,7 +114,10 @@ export const createAgentService = (options: AgentServiceOptions): AgentService =
         ...(input.clusterId === undefined ? {} : { clusterId: input.clusterId }),
         ...(input.namespace === undefined ? {} : { namespace: input.namespace }),
         ...(input.signal === undefined ? {} : { signal: input.signal }),
-        ...(input.onEvent === undefined ? {} : { onEvent: input.onEvent }),
+        onEvent: (event) => {
+          countUsage(event);
+          input.onEvent?.(event);
+        },
       });
     },
     gatewayFor,

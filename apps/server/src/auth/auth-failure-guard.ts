@@ -1,5 +1,6 @@
 import type { Clock } from '../support/clock.js';
 import type { Logger } from '../support/logger.js';
+import type { ServerMetrics } from '../telemetry/index.js';
 
 /** Which surface refused the credentials (for the log line). */
 export type AuthSurface = 'rest' | 'seed' | 'a2a' | 'mcp' | 'executor';
@@ -27,6 +28,7 @@ export interface AuthFailureGuardOptions {
   readonly logIntervalMs?: number;
   /** Sources remembered at once; the least recently seen are forgotten first (a hard memory bound). */
   readonly maxSources?: number;
+  readonly metrics?: ServerMetrics | undefined;
 }
 
 interface SourceState {
@@ -56,11 +58,14 @@ const defaults = {
  * per replica and bounded; with N replicas a guesser gets at most N times the budget.
  */
 export class AuthFailureGuard {
-  readonly #options: Required<AuthFailureGuardOptions>;
+  readonly #options: Required<Omit<AuthFailureGuardOptions, 'metrics'>>;
+  readonly #metrics: ServerMetrics | undefined;
   readonly #sources = new Map<string, SourceState>();
 
   constructor(options: AuthFailureGuardOptions) {
-    this.#options = { ...defaults, ...options };
+    const { metrics, ...rest } = options;
+    this.#options = { ...defaults, ...rest };
+    this.#metrics = metrics;
   }
 
   /** Seconds the source must wait before it may authenticate again, or null when it may now. */
@@ -76,6 +81,7 @@ export class AuthFailureGuard {
     const { clock, logger } = this.#options;
     const now = clock.now();
     const state = this.#touch(failure.source, now);
+    this.#metrics?.authFailed({ surface: failure.surface, reason: failure.reason });
     let startedBlockMs: number | null = null;
     if (failure.reason === 'invalid') {
       if (now - state.windowStartedAt >= this.#options.windowMs) {

@@ -8,6 +8,7 @@ import type { Logger } from '../support/logger.js';
 import type { CommandRecord } from '../state/command-store.js';
 import type { QuotaLimit } from '../state/quota-ledger.js';
 import type { StateStore } from '../state/state-store.js';
+import type { ServerMetrics } from '../telemetry/index.js';
 
 export interface CommandLimitsOptions {
   readonly state: StateStore;
@@ -19,6 +20,7 @@ export interface CommandLimitsOptions {
   readonly maxResultBytesTotal: number;
   /** How long a finished result is kept (its bytes count against the budgets as long). */
   readonly resultTtlMs: number;
+  readonly metrics?: ServerMetrics | undefined;
 }
 
 /** `details.limit` of a refusal: the ledger's limits plus the cluster queue cap. */
@@ -157,6 +159,7 @@ export class CommandLimits {
     const { message, ...where } = context;
     const variable = variableOf(configFieldOf[limit]);
     this.#options.logger.info({ limit, max, current, ...where }, 'command refused by a limit');
+    this.#options.metrics?.limitRefused({ limit, code });
     return new KubentlyError(code, message, {
       details: { limit, max, current, variable, retryAfterSeconds, ...where },
       retryAfterSeconds,

@@ -17,6 +17,7 @@ import type { Logger } from '../support/logger.js';
 import type { Timers } from '../support/timers.js';
 import type { CommandRecord, CommandSource } from '../state/command-store.js';
 import type { StateStore } from '../state/state-store.js';
+import type { ServerMetrics, ServerTracing } from '../telemetry/index.js';
 import type { CommandLimits } from './command-limits.js';
 import { CommandWaits } from './command-waits.js';
 import { redactResult } from './redact-result.js';
@@ -60,6 +61,8 @@ export interface CommandServiceOptions {
   readonly executorGraceMs: number;
   /** Async commands: extra time past their timeout for the executor's own timeout result. */
   readonly asyncSlackMs: number;
+  readonly metrics?: ServerMetrics | undefined;
+  readonly tracing?: ServerTracing | undefined;
 }
 
 /**
@@ -109,6 +112,7 @@ export class CommandService {
     );
     const verdict = checkCommand(input, policies);
     if (verdict.type === 'denied') {
+      this.#options.metrics?.policyDenied({ clusterId: input.clusterId, argv: verdict.argv });
       await this.#options.audit.denied({
         identity: input.caller.identity,
         role: input.caller.role,
@@ -121,7 +125,7 @@ export class CommandService {
       });
       throw new KubentlyError('policy_denied', verdict.reason, { details: { argv: verdict.argv } });
     }
-    const command: Command = {
+    const draft: Command = {
       id: ids.next(),
       clusterId: input.clusterId,
       args: verdict.argv,
@@ -132,6 +136,7 @@ export class CommandService {
       ...(input.namespace === undefined ? {} : { namespace: input.namespace }),
       ...(input.sessionId === undefined ? {} : { sessionId: input.sessionId }),
     };
+    const command = this.#options.tracing?.commandQueued(draft) ?? draft;
     const { identity } = input.caller;
     const asyncDeadlineMs = command.timeoutSeconds * 1000 + this.#options.asyncSlackMs;
     // The slot frees itself at the command's last possible moment if no replica releases it.
@@ -179,6 +184,17 @@ export class CommandService {
       });
       return this.#waits.abandon(command.id, reason, waiting);
     }
+    this.#options.logger.info(
+      {
+        correlationId: command.correlationId,
+        clusterId: command.clusterId,
+        sessionId: command.sessionId,
+        identity,
+        commandId: command.id,
+        argv: command.args,
+      },
+      'command queued',
+    );
     if (waiting === undefined) return record;
     this.#waits.watch(command.id, input.signal);
     return waiting;
@@ -327,12 +343,20 @@ export class CommandService {
         sessionId: command.sessionId,
         identity: record.origin.identity,
         commandId: command.id,
+        argv: command.args,
         outcome,
         exitCode: record.result?.exitCode,
         durationMs: record.finishedAt === null ? undefined : record.finishedAt - record.createdAt,
       },
       'command finished',
     );
+    this.#options.tracing?.commandFinished(command.id, outcome);
+    this.#options.metrics?.commandFinished({
+      clusterId: command.clusterId,
+      argv: command.args,
+      outcome,
+      durationSeconds: ((record.finishedAt ?? this.#options.clock.now()) - record.createdAt) / 1000,
+    });
     await this.#options.limits.finished(record);
     await this.#options.audit.finished(record, outcome);
   }

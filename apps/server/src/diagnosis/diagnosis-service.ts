@@ -9,6 +9,7 @@ import type { CommandService } from '../commands/command-service.js';
 import { KubentlyError } from '../errors/kubently-error.js';
 import type { Clock } from '../support/clock.js';
 import type { Logger } from '../support/logger.js';
+import type { DiagnosisOutcomeLabel, ServerMetrics } from '../telemetry/index.js';
 import { relayKubectlRun } from './relay-kubectl-run.js';
 
 export interface DiagnosisServiceOptions {
@@ -23,6 +24,7 @@ export interface DiagnosisServiceOptions {
   readonly concurrency?: number;
   /** How long one `kubectl get` may take through the relay (default 30 s). */
   readonly commandTimeoutSeconds?: number;
+  readonly metrics?: ServerMetrics | undefined;
 }
 
 export interface DiagnoseClusterInput {
@@ -66,6 +68,26 @@ export class DiagnosisService {
   }
 
   async diagnose(input: DiagnoseClusterInput): Promise<DiagnosisOutcome> {
+    const { clock, metrics } = this.#options;
+    const started = clock.now();
+    const finished = (outcome: DiagnosisOutcomeLabel): void => {
+      metrics?.diagnosisFinished({
+        clusterId: input.clusterId,
+        outcome,
+        durationSeconds: (clock.now() - started) / 1000,
+      });
+    };
+    try {
+      const outcome = await this.#diagnose(input);
+      finished('succeeded');
+      return outcome;
+    } catch (error) {
+      finished('failed');
+      throw error;
+    }
+  }
+
+  async #diagnose(input: DiagnoseClusterInput): Promise<DiagnosisOutcome> {
     const { commands, clusters, clock, logger } = this.#options;
     if (!isAllowed(input.caller.role, 'commands:run')) {
       throw new KubentlyError(

@@ -5,6 +5,8 @@ import type { CommandRecord } from '../state/command-store.js';
 import type { Clock } from '../support/clock.js';
 import type { Logger } from '../support/logger.js';
 import type { StateStore } from '../state/state-store.js';
+import type { ServerMetrics } from '../telemetry/index.js';
+import { noopServerMetrics } from '../telemetry/index.js';
 import type { ExecutorLink, SessionNotice } from './executor-link.js';
 
 export interface ExecutorHubOptions {
@@ -14,6 +16,7 @@ export interface ExecutorHubOptions {
   readonly redeliveryGraceMs: number;
   /** A command delivered to an executor that vanished without acking it: fail it definitely. */
   readonly onLost: (command: Command, executorId: string) => Promise<void>;
+  readonly metrics?: ServerMetrics;
 }
 
 /**
@@ -23,6 +26,7 @@ export interface ExecutorHubOptions {
  */
 export class ExecutorHub {
   readonly #options: ExecutorHubOptions;
+  readonly #metrics: ServerMetrics;
   readonly #links = new Map<string, Set<ExecutorLink>>();
   /** Commands delivered and not yet answered, by cluster/executor (the load `#pick` balances). */
   readonly #inFlight = new Map<string, number>();
@@ -40,6 +44,7 @@ export class ExecutorHub {
 
   constructor(options: ExecutorHubOptions) {
     this.#options = options;
+    this.#metrics = options.metrics ?? noopServerMetrics;
     this.#unsubscribe = options.state.queue.onEnqueued((clusterId) => {
       this.dispatch(clusterId);
     });
@@ -55,6 +60,13 @@ export class ExecutorHub {
     const links = this.#links.get(clusterId);
     if (links !== undefined) for (const link of links) if (link.isOpen) return true;
     return false;
+  }
+
+  /** The links this replica holds now (for the connection gauge). */
+  links(): { clusterId: string; transport: 'sse' | 'poll' }[] {
+    return [...this.#links.values()].flatMap((set) =>
+      [...set].filter((link) => link.isOpen).map(({ clusterId, transport }) => ({ clusterId, transport })),
+    );
   }
 
   connectedExecutorIds(clusterId: string): Set<string> {
@@ -110,6 +122,7 @@ export class ExecutorHub {
       this.#links.set(link.clusterId, links);
     }
     links.add(link);
+    this.#metrics.executorConnected({ clusterId: link.clusterId, transport: link.transport });
     if (link.transport === 'sse') {
       // One executor process holds one stream: a new one means the old connection is dead (perhaps
       // not yet noticed), and frames written to it would be lost.
@@ -118,7 +131,10 @@ export class ExecutorHub {
           other.close();
       }
     }
-    if (resend.length > 0) link.sendCommands(resend);
+    if (resend.length > 0) {
+      link.sendCommands(resend);
+      this.#metrics.redelivered({ clusterId: link.clusterId, count: resend.length });
+    }
     this.dispatch(link.clusterId);
   }
 
@@ -126,6 +142,7 @@ export class ExecutorHub {
   detach(link: ExecutorLink): void {
     const links = this.#links.get(link.clusterId);
     if (links === undefined || !links.delete(link)) return;
+    this.#metrics.executorDisconnected({ clusterId: link.clusterId, transport: link.transport });
     if (links.size === 0) this.#links.delete(link.clusterId);
     for (const other of links) if (other.executorId === link.executorId) return;
     if (link.transport === 'sse') this.#recordPresence(link.clusterId, link.executorId, false);
@@ -292,7 +309,10 @@ export class ExecutorHub {
     for (const link of [...(this.#links.get(clusterId) ?? [])]) {
       if (!link.isOpen || sent.has(link.executorId)) continue;
       const pending = await this.#options.state.queue.pending(clusterId, link.executorId);
-      if (pending.length > 0) link.sendCommands(pending);
+      if (pending.length > 0) {
+        link.sendCommands(pending);
+        this.#metrics.redelivered({ clusterId, count: pending.length });
+      }
       sent.add(link.executorId);
     }
     clearTimeout(this.#resync.get(clusterId));

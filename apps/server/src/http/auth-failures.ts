@@ -6,6 +6,7 @@ import { createMiddleware } from 'hono/factory';
 import { headers } from '@kubently/protocol';
 
 import type { AuthFailureGuard, AuthSurface } from '../auth/auth-failure-guard.js';
+import type { ServerMetrics } from '../telemetry/index.js';
 import { KubentlyError } from '../errors/kubently-error.js';
 import type { AppEnv } from './app-env.js';
 import { sourceAddressOf, sourceKeyOf } from './source-address.js';
@@ -39,7 +40,11 @@ const blockedJsonRpc = (c: Context, message: string, retryAfterSeconds: number):
  * before its credential is even looked at. Requests without any credential (health probes, the
  * public agent card) are never refused, so a blocked address still passes its probes.
  */
-export const guardAuthentication = (guard: AuthFailureGuard, trustedProxies: BlockList) =>
+export const guardAuthentication = (
+  guard: AuthFailureGuard,
+  trustedProxies: BlockList,
+  metrics?: ServerMetrics,
+) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const presented = presentsCredential(c);
     const source = sourceAddressOf(c, trustedProxies);
@@ -48,6 +53,7 @@ export const guardAuthentication = (guard: AuthFailureGuard, trustedProxies: Blo
     if (presented) {
       const wait = guard.blockedFor(key);
       if (wait !== null) {
+        metrics?.limitRefused({ limit: 'authFailures', code: 'rate_limited' });
         const message = `too many failed authentication attempts from ${source}; retry in ${wait} s. If ${source} is a proxy in front of Kubently, list it in KUBENTLY_TRUSTED_PROXIES so clients are told apart`;
         if (surface === 'a2a' || surface === 'mcp') return blockedJsonRpc(c, message, wait);
         throw new KubentlyError('rate_limited', message, {

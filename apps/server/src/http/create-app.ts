@@ -7,6 +7,8 @@ import type { AppEnv } from './app-env.js';
 import { registerA2aRoutes } from './a2a/index.js';
 import { guardAuthentication } from './auth-failures.js';
 import { correlation } from './correlation.js';
+import { countRequests } from './count-requests.js';
+import { traceRequests } from './trace-requests.js';
 import { errorResponse } from './error-body.js';
 import { registerExecutorRoutes } from './executor/index.js';
 import { registerMcpRoute } from './mcp/index.js';
@@ -15,6 +17,7 @@ import {
   registerClusterRoutes,
   registerCommandRoutes,
   registerHealthRoutes,
+  registerMetricsRoute,
   registerOpenApiRoute,
   registerSessionRoutes,
 } from './rest/index.js';
@@ -30,7 +33,15 @@ export const createApp = (services: ServerServices): Hono<AppEnv> => {
   const { logger } = services;
 
   app.use(correlation(services.ids));
-  app.use(guardAuthentication(services.authFailures, trustedProxyList(services.config.trustedProxies)));
+  app.use(countRequests(services.telemetry.metrics, () => services.clock.now()));
+  app.use(traceRequests(services.tracing));
+  app.use(
+    guardAuthentication(
+      services.authFailures,
+      trustedProxyList(services.config.trustedProxies),
+      services.telemetry.metrics,
+    ),
+  );
   app.use(async (c, next) => {
     await next();
     if (logger.isLevelEnabled('debug')) {
@@ -56,6 +67,7 @@ export const createApp = (services: ServerServices): Hono<AppEnv> => {
   );
 
   registerHealthRoutes(app, services);
+  registerMetricsRoute(app, services);
   registerClusterRoutes(app, services);
   registerSessionRoutes(app, services);
   registerCommandRoutes(app, services);

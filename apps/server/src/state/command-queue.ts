@@ -20,6 +20,8 @@ export interface CommandQueue {
   /** Drops every queued and pending command of the cluster and returns them. */
   purge(clusterId: string): Promise<Command[]>;
   depth(clusterId: string): Promise<{ queued: number; pending: number }>;
+  /** When the oldest undelivered command was issued (epoch ms), or null when none is queued. */
+  oldestQueuedAt(clusterId: string): Promise<number | null>;
   /** Called after each enqueue with the command's cluster id; returns an unsubscribe function. */
   onEnqueued(listener: (clusterId: string) => void): () => void;
 }

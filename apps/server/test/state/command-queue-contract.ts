@@ -22,6 +22,27 @@ export const commandQueueContract = (
       expect(await queue.depth('prod')).toEqual({ queued: 0, pending: 3 });
     });
 
+    it('reports when the oldest undelivered command was issued, skipping delivered and cancelled ones', async () => {
+      const queue = await create();
+      expect(await queue.oldestQueuedAt('prod')).toBeNull();
+      const at = (minute: number): string => `2026-01-01T00:0${minute}:00.000Z`;
+      for (const [id, minute] of [
+        ['c1', 1],
+        ['c2', 2],
+        ['c3', 3],
+        ['c4', 4],
+      ] as const)
+        await queue.enqueue(makeCommand(id, 'prod', { issuedAt: at(minute) }));
+      expect(await queue.oldestQueuedAt('prod')).toBe(Date.parse(at(1)));
+      await queue.claim('prod', 'ex-a', 1);
+      expect(await queue.oldestQueuedAt('prod')).toBe(Date.parse(at(2)));
+      expect(await queue.cancel('prod', 'c2')).toBe(true);
+      expect(await queue.oldestQueuedAt('prod')).toBe(Date.parse(at(3)));
+      await queue.claim('prod', 'ex-b', 5);
+      expect(await queue.oldestQueuedAt('prod')).toBeNull();
+      expect(await queue.oldestQueuedAt('staging')).toBeNull();
+    });
+
     it('keeps clusters apart', async () => {
       const queue = await create();
       await queue.enqueue(makeCommand('c1', 'prod'));

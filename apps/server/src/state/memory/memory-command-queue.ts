@@ -95,6 +95,11 @@ export class MemoryCommandQueue implements CommandQueue {
     return Promise.resolve({ queued: queue?.queued.size ?? 0, pending: queue?.pending.size ?? 0 });
   }
 
+  oldestQueuedAt(clusterId: string): Promise<number | null> {
+    const oldest = this.#clusters.get(clusterId)?.queued.values().next();
+    return Promise.resolve(oldest?.done === false ? Date.parse(oldest.value.issuedAt) : null);
+  }
+
   onEnqueued(listener: (clusterId: string) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);

@@ -20,6 +20,7 @@ import { RedisConversationStore } from './redis-conversation-store.js';
 import { createRedisClient, parseRedisUrl } from './redis-connection.js';
 import type { RedisTarget } from './redis-connection.js';
 import { RedisEvents } from './redis-events.js';
+import { RedisProbe } from './redis-probe.js';
 import { createRedisKeys } from './redis-keys.js';
 import type { RedisClient } from './redis-script.js';
 import { RedisQuotaLedger } from './redis-quota-ledger.js';
@@ -51,6 +52,8 @@ export interface RedisStateStore extends StateStore {
   onLost(listener: LostListener): void;
   /** One reaper pass now (tests); the timer runs it every reapIntervalMs. */
   reap(): Promise<number>;
+  /** Round trip and pub/sub lag samples for telemetry. */
+  readonly probe: RedisProbe;
 }
 
 /** Where the URL points, without its password, for messages and logs. */
@@ -136,6 +139,14 @@ export const createRedisState = async (options: RedisStateOptions): Promise<Redi
     reporter,
   });
   await tasks.start();
+  const probe = new RedisProbe({
+    publisher: client,
+    subscriber,
+    channel: `${options.prefix}probe:${replicaId}`,
+    now: () => performance.now(),
+    timeoutMs: 2000,
+  });
+  await probe.start();
   const queue = new RedisCommandQueue({ client, keys, events, reporter });
   const commands = new RedisCommandStore({
     client,
@@ -212,6 +223,7 @@ export const createRedisState = async (options: RedisStateOptions): Promise<Redi
       reaper.onLost(listener);
     },
     reap,
+    probe,
     ping: async () => {
       try {
         await client.ping();

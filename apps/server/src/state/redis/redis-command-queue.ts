@@ -93,6 +93,23 @@ if summary.err then return {redis.call('XLEN', KEYS[1]), 0} end
 local pending = summary[1]
 return {redis.call('XLEN', KEYS[1]) - pending, pending}`);
 
+/** The first entry after the group's last delivered one: the oldest undelivered command. */
+const oldestQueuedScript = new RedisScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
+local last = '0-0'
+local groups = redis.pcall('XINFO', 'GROUPS', KEYS[1])
+if not groups.err then
+  for _, g in ipairs(groups) do
+    local name, id
+    for i = 1, #g, 2 do
+      if g[i] == 'name' then name = g[i + 1] end
+      if g[i] == 'last-delivered-id' then id = g[i + 1] end
+    end
+    if name == ARGV[1] and id then last = id end
+  end
+end
+return redis.call('XRANGE', KEYS[1], '(' .. last, '+', 'COUNT', 1)`);
+
 /** Executors (consumers) of a cluster with unacked deliveries, and how many each holds. */
 const consumersScript = new RedisScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
@@ -236,6 +253,12 @@ export class RedisCommandQueue implements CommandQueue {
     const reply = await depthScript.run(this.#client, this.#streamKeys(clusterId), [queueGroup]);
     const [queued, pending] = this.#reporter.parse(depthReplySchema, reply, this.#site(clusterId)) ?? [0, 0];
     return { queued, pending };
+  }
+
+  async oldestQueuedAt(clusterId: string): Promise<number | null> {
+    const reply = await oldestQueuedScript.run(this.#client, this.#streamKeys(clusterId), [queueGroup]);
+    const oldest = this.#commandsOf(clusterId, reply)[0];
+    return oldest === undefined ? null : Date.parse(oldest.issuedAt);
   }
 
   /** Executor ids holding unacked deliveries of the cluster (for the orphan reaper). */
