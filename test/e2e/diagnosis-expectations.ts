@@ -67,6 +67,11 @@ export const diagnosisExpectations: Readonly<Record<string, DiagnosisExpectation
     mentions: /storefront-svc/,
     why: 'the backend names a Service that does not exist',
   },
+  'ingress-scaled-to-zero': {
+    rules: ['workload-scaled-to-zero'],
+    mentions: /scaled to 0 replicas while Service storefront \(routed by Ingress storefront\)/,
+    why: 'replicas: 0 leaves the Service the Ingress routes to without a pod: the scale-down owns both symptoms',
+  },
   'init-container-failure': {
     rules: ['init-container-failure'],
     mentions: /wait-for-db/,
@@ -163,6 +168,11 @@ export const diagnosisExpectations: Readonly<Record<string, DiagnosisExpectation
     rules: ['service-port-mismatch'],
     mentions: /9090/,
     why: 'targetPort 9090 is not a port the pods expose (8080)',
+  },
+  'statefulset-missing-service': {
+    rules: ['statefulset-unavailable'],
+    mentions: /governing Service db-headless does not exist/,
+    why: 'spec.serviceName names a Service that does not exist; the crash-looping replica is its symptom',
   },
   'taint-without-toleration': {
     rules: ['pod-unschedulable'],
