@@ -178,3 +178,5 @@ export {
   untrustedStart,
   wrapUntrusted,
 } from './untrusted-text.js';
+export { scrubSecrets } from './scrub-secrets.js';
+export type { ScrubResult } from './scrub-secrets.js';
