@@ -32,6 +32,11 @@ export const diagnosisExpectations: Readonly<Record<string, DiagnosisExpectation
     mentions: /executable file not found|npm start/,
     why: 'the fake kubelet alternates StartError (exit 128, crash loop) and RunContainerError; both carry the exec error',
   },
+  'crashloop-db-unreachable': {
+    rules: ['service-no-endpoints'],
+    mentions: /selector app=database matches no pods/,
+    why: 'the api log says db:5432 refuses connections; Service db selects no pod, so it is the deeper root cause of the crash loop',
+  },
   'crashloop-missing-env': {
     rules: ['container-crash-loop'],
     mentions: /DATABASE_URL/,

@@ -8,7 +8,7 @@ import type { FailingContainer } from './failing-containers.js';
 import type { KubectlRun } from './kubectl-run.js';
 
 export interface LogLimits {
-  /** Containers whose logs are read (default 8; 0 reads none). */
+  /** Containers whose logs are read (default 12; 0 reads none). */
   readonly maxContainers?: number;
   /** `--tail` lines per log (default 200). */
   readonly tailLines?: number;
@@ -63,7 +63,7 @@ const lastLineOf = (text: string): string | undefined => {
  */
 export const collectContainerLogs = async (options: CollectContainerLogsOptions): Promise<CollectedLogs> => {
   const limits: Required<LogLimits> = {
-    maxContainers: options.limits?.maxContainers ?? 8,
+    maxContainers: options.limits?.maxContainers ?? 12,
     tailLines: options.limits?.tailLines ?? 200,
     limitBytes: options.limits?.limitBytes ?? 65_536,
   };

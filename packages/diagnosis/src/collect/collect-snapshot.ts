@@ -39,7 +39,7 @@ export interface CollectSnapshotOptions {
   /** Milliseconds since the epoch; stamps `collectedAt` and times commands (default `Date.now`). */
   readonly now?: () => number;
   /**
-   * Bounds for reading the logs of failing containers after the lists (default: 8 containers,
+   * Bounds for reading the logs of failing containers after the lists (default: 12 containers,
    * 200 lines, 64 KiB each, current and previous); `false` reads no log.
    */
   readonly logs?: LogLimits | false;
