@@ -78,10 +78,20 @@ describe('kubently diagnose --kubeconfig against the testbed', { timeout: 300_00
     expect(`${crash?.summary ?? ''} ${crash?.rootCause ?? ''}`).toMatch(/DATABASE_URL/);
     expect(report.collection.missing).toEqual([]);
     expect(report.collection.warnings).toEqual([]);
-    // One command for every namespaced kind of the namespace, one per cluster-scoped kind; all ok.
-    expect(report.collection.commands.some((command) => command.args.includes('-A'))).toBe(false);
-    expect(report.collection.commands.filter((command) => command.args.includes('-n'))).toHaveLength(1);
-    expect(report.collection.commands.filter((command) => !command.ok)).toEqual([]);
+    // One list for every namespaced kind of the namespace, one per cluster-scoped kind; all ok.
+    // Then the logs of the crash-looping container (a missing previous log is not an error).
+    const lists = report.collection.commands.filter((command) => command.args[0] === 'get');
+    expect(lists.some((command) => command.args.includes('-A'))).toBe(false);
+    expect(lists.filter((command) => command.args.includes('-n'))).toHaveLength(1);
+    expect(lists.filter((command) => !command.ok)).toEqual([]);
+    expect(
+      report.collection.commands
+        .filter((command) => command.args[0] === 'logs')
+        .map((command) => command.args[1]),
+    ).not.toEqual([]);
+    expect(`${crash?.rootCause ?? ''}`).toMatch(
+      /Its log says "FATAL: required environment variable DATABASE_URL/,
+    );
   });
 
   it('table: one line per root cause with the fix; image pull typo found', async () => {
@@ -156,7 +166,9 @@ describe(
         ),
       ).toBe(true);
       expect(report.collection.missing).toEqual([]);
-      expect(report.collection.commands.every((command) => command.ok)).toBe(true);
+      expect(report.collection.commands.every((command) => command.ok || command.args[0] === 'logs')).toBe(
+        true,
+      );
       // Secret values are redacted by the executor and dropped by the collector: none can appear.
       expect(result.out).not.toMatch(/"data"\s*:/);
     });
