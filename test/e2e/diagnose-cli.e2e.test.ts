@@ -89,9 +89,7 @@ describe('kubently diagnose --kubeconfig against the testbed', { timeout: 300_00
         .filter((command) => command.args[0] === 'logs')
         .map((command) => command.args[1]),
     ).not.toEqual([]);
-    expect(`${crash?.rootCause ?? ''}`).toMatch(
-      /Its log says "FATAL: required environment variable DATABASE_URL/,
-    );
+    expect(crash?.rootCause ?? '').toMatch(/Its log says "FATAL: required environment variable DATABASE_URL/);
   });
 
   it('table: one line per root cause with the fix; image pull typo found', async () => {
