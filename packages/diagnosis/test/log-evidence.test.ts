@@ -105,6 +105,35 @@ describe('logs as evidence', () => {
     expect(find(report, 'container-crash-loop Deployment/web').causedBy).toEqual([]);
   });
 
+  it('a DNS timeout in the log links the crash loop to the egress policy that blocks DNS', () => {
+    const base = crashLooping(1, 'Error');
+    const snap: ClusterSnapshot = {
+      ...base,
+      networkpolicies: [
+        {
+          metadata: { name: 'egress-db-only', namespace: 'shop' },
+          spec: {
+            podSelector: { matchLabels: { app: 'web' } },
+            policyTypes: ['Egress'],
+            egress: [{ ports: [{ protocol: 'TCP', port: 5432 }] }],
+          },
+        },
+      ],
+      containerLogs: [
+        excerptFor(
+          base,
+          'dial tcp: lookup db on 10.96.0.10:53: read udp 10.244.1.10:40211->10.96.0.10:53: i/o timeout',
+        ),
+      ],
+    };
+    const report = diagnose(snap);
+    expect(report.findings.map(key)[0]).toBe('network-policy-blocks-dns NetworkPolicy/egress-db-only');
+    expect(find(report, 'container-crash-loop Deployment/web').causedBy).toEqual([report.findings[0]!.id]);
+    // Without the log line nothing ties them: both stay roots.
+    const unlinked = diagnose({ ...snap, containerLogs: [] });
+    expect(find(unlinked, 'container-crash-loop Deployment/web').causedBy).toEqual([]);
+  });
+
   it('without a signature, the last line of the log is quoted', () => {
     const base = crashLooping(1, 'Error');
     const pod = base.pods?.[0]?.metadata?.name ?? '';

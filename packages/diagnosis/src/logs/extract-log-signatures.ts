@@ -13,7 +13,7 @@ interface Pattern {
 const patterns: readonly Pattern[] = [
   {
     type: 'dns-failure',
-    test: /no such host|\bENOTFOUND\b|\bEAI_AGAIN\b|Name or service not known|Temporary failure in name resolution|could not translate host name|UnknownHostException|nodename nor servname|server misbehaving|getaddrinfo failed|Could not resolve host|could not resolve/i,
+    test: /no such host|lookup \S+ on \S+:53|\bENOTFOUND\b|\bEAI_AGAIN\b|Name or service not known|Temporary failure in name resolution|could not translate host name|UnknownHostException|nodename nor servname|server misbehaving|getaddrinfo failed|Could not resolve host|could not resolve/i,
   },
   {
     type: 'connection-refused',

@@ -113,6 +113,15 @@ export const containerLogFacts = (
     ...(target as LogServiceTarget).service,
     rules: ['service-no-endpoints', 'service-port-mismatch'],
   }));
+  // A lookup that fails or times out is what an egress policy without DNS does to its pods.
+  const podObject = context.get('Pod', pod.namespace, pod.name);
+  if (
+    podObject !== undefined &&
+    chosen.some(
+      ({ signature }) => signature.type === 'dns-failure' || signature.type === 'connection-timeout',
+    )
+  )
+    suspects.push({ ...context.topOwner('Pod', podObject), rules: ['network-policy-blocks-dns'] });
   const lead = chosen[0] as Candidate;
   const reach =
     targets.length === 0

@@ -50,6 +50,11 @@ const samples: readonly SampleCase[] = [
     expected: { type: 'dns-failure', host: 'redis' },
   },
   {
+    name: 'Go resolver, DNS server unreachable (egress policy)',
+    log: 'dial tcp: lookup db on 10.96.0.10:53: read udp 10.244.1.10:40211->10.96.0.10:53: i/o timeout',
+    expected: { type: 'dns-failure', host: 'db' },
+  },
+  {
     name: 'Node resolver',
     log: 'Error: getaddrinfo ENOTFOUND db\n    at GetAddrInfoReqWrap.onlookup [as oncomplete] (node:dns:107:26)',
     expected: { type: 'dns-failure', host: 'db' },
