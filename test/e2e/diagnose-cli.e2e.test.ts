@@ -178,7 +178,8 @@ describe(
         (r) => /CRITICAL\s+\S+\/crashloop-missing-env\/\S+\s+.*crash/i.test(r.out),
       );
       expect(result.code, result.err).toBe(0);
-      expect(result.err).toMatch(/collected 30 kinds with 3 kubectl commands/);
+      // The 3 lists of a namespaced snapshot, then the crash-looping container's current and previous log.
+      expect(result.err).toMatch(/collected 30 kinds with 5 kubectl commands/);
       expect(result.out).toMatch(/CRITICAL\s+\S+\/crashloop-missing-env\/\S+\s+.*crash/i);
       const audit = (await (
         await fetch(`${relayed.server.url}/v1/audit?clusterId=testbed&limit=40`, {

@@ -79,6 +79,9 @@ describe('logs as evidence', () => {
     expect(crash.rootCause).toContain('Service db (namespace shop), which has no ready endpoints');
     const quoted = crash.evidence.find((item) => item.type === 'field' && item.path === 'logs[web].previous');
     expect(quoted).toMatchObject({ value: 'FATAL: cannot connect to db:5432: connection refused' });
+    expect(
+      crash.evidence.filter((item) => item.type === 'field' && item.path.startsWith('logs[')),
+    ).toHaveLength(1);
     expect(quoted?.command).toMatch(
       /^kubectl logs web-\S+ -n shop -c web --tail=200 --limit-bytes=65536 --previous$/,
     );

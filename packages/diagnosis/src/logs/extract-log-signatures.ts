@@ -75,19 +75,25 @@ const targetPatterns: readonly RegExp[] = [
   new RegExp(`\\b${host}:${port}\\b`),
 ];
 
+/** `2026-12-03T10:14:02` reads as host `2026-12-03T10`, port 14: a timestamp, not a host. */
+const timestampHead = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}$/;
+
 const isHostLike = (candidate: string): boolean =>
   ipv4.test(candidate) ||
-  (/[A-Za-z]/.test(candidate) && !/^(?:https?|tcp|udp|dial|error|fatal|warn|info)$/i.test(candidate));
+  (/[A-Za-z]/.test(candidate) &&
+    !timestampHead.test(candidate) &&
+    !/^(?:https?|tcp|udp|dial|error|fatal|warn|info)$/i.test(candidate));
 
 const targetOf = (line: string): { host?: string; port?: number } => {
   for (const pattern of targetPatterns) {
-    const groups = pattern.exec(line)?.groups;
-    const found = groups?.['host'];
-    if (found === undefined || !isHostLike(found)) continue;
-    const number = groups?.['port'] === undefined ? undefined : Number(groups['port']);
-    return number !== undefined && number >= 1 && number <= 65535
-      ? { host: found, port: number }
-      : { host: found };
+    for (const match of line.matchAll(new RegExp(pattern.source, 'g'))) {
+      const found = match.groups?.['host'];
+      if (found === undefined || !isHostLike(found)) continue;
+      const number = match.groups?.['port'] === undefined ? undefined : Number(match.groups['port']);
+      return number !== undefined && number >= 1 && number <= 65535
+        ? { host: found, port: number }
+        : { host: found };
+    }
   }
   return {};
 };

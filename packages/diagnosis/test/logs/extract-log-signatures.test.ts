@@ -158,6 +158,13 @@ describe('extractLogSignatures on real-world runtime output', () => {
     expect(extractLogSignatures(healthy)).toEqual([]);
   });
 
+  it('skips an ISO timestamp and finds the host after it', () => {
+    const [signature] = extractLogSignatures(
+      '[api] 2026-12-03T10:14:02.131Z fatal: database db:5432 unreachable: connect ECONNREFUSED',
+    );
+    expect(signature).toMatchObject({ type: 'connection-refused', host: 'db', port: 5432 });
+  });
+
   it('never reads a timestamp as a host', () => {
     const [signature] = extractLogSignatures('10:14:02 ERROR upstream connect error: Connection refused');
     expect(signature).toMatchObject({ type: 'connection-refused' });
