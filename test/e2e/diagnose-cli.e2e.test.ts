@@ -64,6 +64,14 @@ interface JsonReport {
 const rulesOf = (result: CliResult): string[] =>
   result.code === 0 ? (JSON.parse(result.out) as JsonReport).findings.map((finding) => finding.rule) : [];
 
+/** Root-cause rules of one namespace (the fake kubelet alternates a crash loop with a fresh start). */
+const rulesIn = (result: CliResult, namespace: string): string[] =>
+  result.code === 0
+    ? (JSON.parse(result.out) as JsonReport).findings
+        .filter((finding) => finding.resource.namespace === namespace)
+        .map((finding) => finding.rule)
+    : [];
+
 describe('kubently diagnose --kubeconfig against the testbed', { timeout: 300_000 }, () => {
   it('JSON: the crash-looping namespace yields a crash-loop root cause naming the missing variable', async () => {
     const result = await until(
@@ -78,10 +86,18 @@ describe('kubently diagnose --kubeconfig against the testbed', { timeout: 300_00
     expect(`${crash?.summary ?? ''} ${crash?.rootCause ?? ''}`).toMatch(/DATABASE_URL/);
     expect(report.collection.missing).toEqual([]);
     expect(report.collection.warnings).toEqual([]);
-    // One command for every namespaced kind of the namespace, one per cluster-scoped kind; all ok.
-    expect(report.collection.commands.some((command) => command.args.includes('-A'))).toBe(false);
-    expect(report.collection.commands.filter((command) => command.args.includes('-n'))).toHaveLength(1);
-    expect(report.collection.commands.filter((command) => !command.ok)).toEqual([]);
+    // One list for every namespaced kind of the namespace, one per cluster-scoped kind; all ok.
+    // Then the logs of the crash-looping container (a missing previous log is not an error).
+    const lists = report.collection.commands.filter((command) => command.args[0] === 'get');
+    expect(lists.some((command) => command.args.includes('-A'))).toBe(false);
+    expect(lists.filter((command) => command.args.includes('-n'))).toHaveLength(1);
+    expect(lists.filter((command) => !command.ok)).toEqual([]);
+    expect(
+      report.collection.commands
+        .filter((command) => command.args[0] === 'logs')
+        .map((command) => command.args[1]),
+    ).not.toEqual([]);
+    expect(crash?.rootCause ?? '').toMatch(/Its log says "FATAL: required environment variable DATABASE_URL/);
   });
 
   it('table: one line per root cause with the fix; image pull typo found', async () => {
@@ -144,7 +160,7 @@ describe(
     it('diagnoses the whole cluster through the executor and finds the crash loop', async () => {
       const result = await until(
         () => relay(['-o', 'json']),
-        (r) => rulesOf(r).includes('container-crash-loop'),
+        (r) => rulesIn(r, 'crashloop-missing-env').includes('container-crash-loop'),
       );
       expect(result.code, result.err).toBe(0);
       const report = diagnoseResponseSchema.parse(JSON.parse(result.out));
@@ -156,7 +172,9 @@ describe(
         ),
       ).toBe(true);
       expect(report.collection.missing).toEqual([]);
-      expect(report.collection.commands.every((command) => command.ok)).toBe(true);
+      expect(report.collection.commands.every((command) => command.ok || command.args[0] === 'logs')).toBe(
+        true,
+      );
       // Secret values are redacted by the executor and dropped by the collector: none can appear.
       expect(result.out).not.toMatch(/"data"\s*:/);
     });
@@ -168,7 +186,8 @@ describe(
         (r) => /CRITICAL\s+\S+\/crashloop-missing-env\/\S+\s+.*crash/i.test(r.out),
       );
       expect(result.code, result.err).toBe(0);
-      expect(result.err).toMatch(/collected 30 kinds with 3 kubectl commands/);
+      // The 3 lists of a namespaced snapshot, then the crash-looping container's current and previous log.
+      expect(result.err).toMatch(/collected 30 kinds with 5 kubectl commands/);
       expect(result.out).toMatch(/CRITICAL\s+\S+\/crashloop-missing-env\/\S+\s+.*crash/i);
       const audit = (await (
         await fetch(`${relayed.server.url}/v1/audit?clusterId=testbed&limit=40`, {

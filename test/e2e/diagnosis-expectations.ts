@@ -32,6 +32,11 @@ export const diagnosisExpectations: Readonly<Record<string, DiagnosisExpectation
     mentions: /executable file not found|npm start/,
     why: 'the fake kubelet alternates StartError (exit 128, crash loop) and RunContainerError; both carry the exec error',
   },
+  'crashloop-db-unreachable': {
+    rules: ['service-no-endpoints'],
+    mentions: /selector app=database matches no pods/,
+    why: 'the api log says db:5432 refuses connections; Service db selects no pod, so it is the deeper root cause of the crash loop',
+  },
   'crashloop-missing-env': {
     rules: ['container-crash-loop'],
     mentions: /DATABASE_URL/,
@@ -66,6 +71,11 @@ export const diagnosisExpectations: Readonly<Record<string, DiagnosisExpectation
     rules: ['ingress-backend'],
     mentions: /storefront-svc/,
     why: 'the backend names a Service that does not exist',
+  },
+  'ingress-scaled-to-zero': {
+    rules: ['workload-scaled-to-zero'],
+    mentions: /scaled to 0 replicas while Service storefront \(routed by Ingress storefront\)/,
+    why: 'replicas: 0 leaves the Service the Ingress routes to without a pod: the scale-down owns both symptoms',
   },
   'init-container-failure': {
     rules: ['init-container-failure'],
@@ -163,6 +173,11 @@ export const diagnosisExpectations: Readonly<Record<string, DiagnosisExpectation
     rules: ['service-port-mismatch'],
     mentions: /9090/,
     why: 'targetPort 9090 is not a port the pods expose (8080)',
+  },
+  'statefulset-missing-service': {
+    rules: ['statefulset-unavailable'],
+    mentions: /governing Service db-headless does not exist/,
+    why: 'spec.serviceName names a Service that does not exist; the crash-looping replica is its symptom',
   },
   'taint-without-toleration': {
     rules: ['pod-unschedulable'],

@@ -10,7 +10,8 @@ import { run } from '../src/run.js';
 import { createTestIo, makeTempDir } from './support/test-io.js';
 
 /** Large kinds get a command each; the small ones share one cluster-wide and one cluster-scoped command. */
-const commandsForAll = snapshotSources.filter((source) => source.listedAlone).length + 2;
+// The lists, plus the current and previous log of the one crash-looping container.
+const commandsForAll = snapshotSources.filter((source) => source.listedAlone).length + 2 + 2;
 const fakeKubectl = fileURLToPath(new URL('./fixtures/fake-kubectl-cluster.mjs', import.meta.url));
 
 let dir: string;
@@ -116,6 +117,9 @@ describe('kubently diagnose --kubeconfig (local, kubectl test double)', { timeou
     expect(Object.keys(body).slice(0, 3)).toEqual(['findings', 'symptoms', 'summary']);
     expect(body.findings.map((finding) => finding.rule)).toContain('container-crash-loop');
     expect(body.collection.commands).toHaveLength(commandsForAll);
+    // The crash line read with `kubectl logs --previous` is quoted as evidence.
+    expect(result.out).toContain('logs api-7d9f-x1 -n shop -c api --tail=200 --limit-bytes=65536 --previous');
+    expect(result.out).toContain("Error: ENOENT: no such file or directory, open '/etc/api.yaml'");
     expect(body.collection.missing).toEqual([]);
     expect(result.out).not.toContain('aHVudGVyMg==');
   });

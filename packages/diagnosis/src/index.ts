@@ -1,8 +1,11 @@
 export {
   bundleArgs,
   classifyFailure,
+  collectContainerLogs,
   collectionProblems,
   collectSnapshot,
+  containerLogArgs,
+  failingContainers,
   listArgs,
   namespaceBundleArgs,
   namespaceListArgs,
@@ -11,6 +14,8 @@ export {
 } from './collect/index.js';
 export type {
   ClassifiedFailure,
+  CollectContainerLogsOptions,
+  CollectedLogs,
   CollectedSnapshot,
   Collection,
   CollectionCommand,
@@ -18,9 +23,11 @@ export type {
   CollectionProblem,
   CollectionWarning,
   CollectSnapshotOptions,
+  FailingContainer,
   KubectlOutcome,
   KubectlRun,
   ListScope,
+  LogLimits,
   SnapshotSource,
 } from './collect/index.js';
 export { diagnose } from './engine/diagnose.js';
@@ -86,3 +93,11 @@ export { summarizeConfigMap, summarizeSecret } from './snapshot/summarize.js';
 export { fingerprint } from './util/fingerprint.js';
 export { parseSchedulingMessage } from './util/parse-scheduling.js';
 export type { SchedulingConstraint, SchedulingFailure } from './util/parse-scheduling.js';
+export {
+  containerLogExcerptSchema,
+  extractLogSignatures,
+  logSignatureSchema,
+  logSignatureTypes,
+  quoteLogLine,
+} from './logs/index.js';
+export type { ContainerLogExcerpt, LogSignature, LogSignatureType } from './logs/index.js';

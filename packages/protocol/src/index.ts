@@ -183,3 +183,5 @@ export { jsonLogFormat, logFieldNames, logRecordSchema, logServices, toLogFields
 export type { LogRecord, LogService } from './log-record.js';
 export { parseOtlpTracing } from './otlp-tracing.js';
 export type { OtlpTracing } from './otlp-tracing.js';
+export { scrubSecrets } from './scrub-secrets.js';
+export type { ScrubResult } from './scrub-secrets.js';

@@ -9,6 +9,8 @@ import type {
   CollectionProblem,
   CollectionWarning,
 } from './collection-warning.js';
+import { collectContainerLogs } from './collect-container-logs.js';
+import type { LogLimits } from './collect-container-logs.js';
 import { createConcurrencyLimit } from './concurrency-limit.js';
 import type { KubectlOutcome, KubectlRun } from './kubectl-run.js';
 import { SnapshotCollectionError } from './snapshot-collection-error.js';
@@ -36,6 +38,11 @@ export interface CollectSnapshotOptions {
   readonly kinds?: readonly SnapshotKind[];
   /** Milliseconds since the epoch; stamps `collectedAt` and times commands (default `Date.now`). */
   readonly now?: () => number;
+  /**
+   * Bounds for reading the logs of failing containers after the lists (default: 12 containers,
+   * 200 lines, 64 KiB each, current and previous); `false` reads no log.
+   */
+  readonly logs?: LogLimits | false;
 }
 
 export interface CollectedSnapshot {
@@ -432,11 +439,17 @@ export const collectSnapshot = async (options: CollectSnapshotOptions): Promise<
     }
     const lists: Partial<Record<SnapshotKind, unknown[]>> = {};
     for (const [kind, items] of byKind) lists[kind] = kind === 'events' ? dedupeByUid(items) : items;
-    const snapshot = clusterSnapshotSchema.parse({
+    const listed = clusterSnapshotSchema.parse({
       collectedAt: new Date(started).toISOString(),
       namespaces: namespaces === 'all' ? 'all' : [...new Set(namespaces)].sort(),
       ...lists,
     });
+    const logs =
+      options.logs === false || listed.pods === undefined
+        ? undefined
+        : await collectContainerLogs({ ...options, snapshot: listed, limits: options.logs ?? {}, now });
+    commands.push(...(logs?.commands ?? []));
+    const snapshot = logs === undefined ? listed : { ...listed, containerLogs: logs.excerpts };
     const kindsWanted = [...new Set(sources.map((source) => source.kind))];
     return {
       snapshot,

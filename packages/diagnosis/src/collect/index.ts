@@ -1,6 +1,10 @@
 export { classifyFailure } from './classify-failure.js';
 export type { ClassifiedFailure } from './classify-failure.js';
+export { collectContainerLogs, containerLogArgs } from './collect-container-logs.js';
+export type { CollectContainerLogsOptions, CollectedLogs, LogLimits } from './collect-container-logs.js';
 export { collectSnapshot } from './collect-snapshot.js';
+export { failingContainers } from './failing-containers.js';
+export type { FailingContainer } from './failing-containers.js';
 export type { CollectedSnapshot, CollectionLimits, CollectSnapshotOptions } from './collect-snapshot.js';
 export { collectionProblems } from './collection-warning.js';
 export type {

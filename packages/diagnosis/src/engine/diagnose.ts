@@ -79,7 +79,7 @@ export const diagnose = (snapshot: ClusterSnapshot, options: DiagnoseOptions = {
   const drafts = mergePodFindings(
     rules.flatMap((rule) => rule.run(context)),
     context,
-  ).filter((draft) => severityRank[draft.severity] <= minRank);
+  );
 
   const unique = new Map<string, FindingDraft>();
   for (const draft of drafts) {
@@ -88,18 +88,22 @@ export const diagnose = (snapshot: ClusterSnapshot, options: DiagnoseOptions = {
   }
   // Linked across the whole snapshot first, so a cluster-scoped cause (a node) of a finding in the
   // namespaces is known before the filter; links to findings the filter drops are cut.
-  const linked = linkCauses([...unique].map(([id, draft]) => ({ id, draft })));
-  const kept = namespaceFilter === undefined ? undefined : keptInNamespaces(linked, namespaceFilter);
-  const findings =
-    kept === undefined
-      ? linked
-      : linked
-          .filter((finding) => kept.has(finding.id))
-          .map((finding) => ({
-            ...finding,
-            causes: finding.causes.filter((id) => kept.has(id)),
-            causedBy: finding.causedBy.filter((id) => kept.has(id)),
-          }));
+  // Severity is filtered after linking, since linking raises a cause to the severity of what it
+  // breaks; a kept finding's causes are never less severe than it, so no kept symptom loses its root.
+  const linked = linkCauses([...unique].map(([id, draft]) => ({ id, draft }))).filter(
+    (finding) => severityRank[finding.severity] <= minRank,
+  );
+  const kept =
+    namespaceFilter === undefined
+      ? new Set(linked.map((finding) => finding.id))
+      : keptInNamespaces(linked, namespaceFilter);
+  const findings = linked
+    .filter((finding) => kept.has(finding.id))
+    .map((finding) => ({
+      ...finding,
+      causes: finding.causes.filter((id) => kept.has(id)),
+      causedBy: finding.causedBy.filter((id) => kept.has(id)),
+    }));
   const byId = new Map(findings.map((finding) => [finding.id, finding]));
   const weight = new Map(findings.map((finding) => [finding.id, countDescendants(finding, byId)]));
   const order = (left: Finding, right: Finding): number =>

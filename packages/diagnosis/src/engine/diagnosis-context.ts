@@ -1,3 +1,4 @@
+import type { ContainerLogExcerpt } from '../logs/index.js';
 import type { ResourceRef } from '../model/finding.js';
 import type {
   ClusterSnapshot,
@@ -117,6 +118,7 @@ export class DiagnosisContext {
   private templates: WorkloadTemplate[] | undefined;
   private podsByLabel: Map<string, Pod[]> | undefined;
   private readonly objectsWithWarnings = new Set<string>();
+  private readonly logsByContainer = new Map<string, ContainerLogExcerpt[]>();
 
   constructor(snapshot: ClusterSnapshot, now: number) {
     this.snapshot = snapshot;
@@ -170,6 +172,13 @@ export class DiagnosisContext {
       const list = this.eventsByObject.get(key);
       if (list === undefined) this.eventsByObject.set(key, [event]);
       else list.push(event);
+    }
+
+    for (const excerpt of snapshot.containerLogs ?? []) {
+      const key = `${excerpt.namespace}/${excerpt.pod}/${excerpt.container}`;
+      const list = this.logsByContainer.get(key);
+      if (list === undefined) this.logsByContainer.set(key, [excerpt]);
+      else list.push(excerpt);
     }
 
     for (const slice of snapshot.endpointslices ?? []) {
@@ -246,6 +255,12 @@ export class DiagnosisContext {
       if (candidates === undefined || list.length < candidates.length) candidates = list;
     }
     return (candidates ?? []).filter((pod) => matchesMap(selector, pod.metadata?.labels));
+  }
+
+  /** The log excerpts read for one container (previous log first), if logs were read. */
+  containerLogs(namespace: string, pod: string, container: string): readonly ContainerLogExcerpt[] {
+    const list = this.logsByContainer.get(`${namespace}/${pod}/${container}`) ?? [];
+    return [...list].sort((left, right) => Number(right.previous) - Number(left.previous));
   }
 
   endpointSlicesOf(service: Service): readonly EndpointSlice[] {

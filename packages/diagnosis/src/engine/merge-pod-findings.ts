@@ -47,7 +47,12 @@ export const mergePodFindings = (
       merged.set(key, group);
     }
     group.pods.push(draft.resource);
-    if (group.pods.length <= maxEvidencePods) group.evidence.push(...draft.evidence);
+    if (group.pods.length <= maxEvidencePods) {
+      // Replicas can quote the same evidence (one log read stands for every replica): keep it once.
+      for (const item of draft.evidence)
+        if (!group.evidence.some((kept) => JSON.stringify(kept) === JSON.stringify(item)))
+          group.evidence.push(item);
+    }
     for (const suspect of draft.suspects ?? [])
       group.suspects.set(`${refKey(suspect)}\u0000${(suspect.rules ?? []).join(',')}`, suspect);
     for (const item of draft.affected ?? []) group.affected.set(refKey(item), item);

@@ -58,6 +58,11 @@ export interface FindingDraft {
   readonly affected?: readonly ResourceRef[];
   /** Objects whose findings would explain this one (the pods behind a Service, the quota behind a FailedCreate). */
   readonly suspects?: readonly Suspect[];
+  /**
+   * The reverse of `suspects`: objects whose findings this one explains (a StatefulSet whose
+   * governing Service is missing explains its pods' crash loops). `rules` narrows which findings.
+   */
+  readonly explains?: readonly Suspect[];
 }
 
 export interface Finding {

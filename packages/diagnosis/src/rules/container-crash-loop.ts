@@ -4,6 +4,7 @@ import { isTerminal } from '../util/pod-status.js';
 import { refOf } from '../util/resource-ref.js';
 import { oneLine } from '../util/text.js';
 import { exitCodeMeaning } from './exit-code-meaning.js';
+import { containerLogFacts } from './container-log-evidence.js';
 import { parseForbidden } from './forbidden-message.js';
 import type { Rule } from './rule.js';
 
@@ -46,6 +47,8 @@ export const containerCrashLoopRule: Rule = {
             rules: ['rbac-access-denied'],
           });
         }
+        const logs = containerLogFacts(context, podRef, name);
+        suspects.push(...logs.suspects);
         const evidence = [
           ...(backingOff
             ? [
@@ -70,6 +73,7 @@ export const containerCrashLoopRule: Rule = {
             .warnings(podRef, ['BackOff'])
             .slice(0, 1)
             .map((event) => eventEvidence(event)),
+          ...logs.evidence,
         ];
         drafts.push({
           rule: 'container-crash-loop',
@@ -82,7 +86,8 @@ export const containerCrashLoopRule: Rule = {
             (lastMessage === '' ? '' : ` Its termination message: "${oneLine(lastMessage, 200)}".`) +
             (forbidden === undefined
               ? ''
-              : ` The API denied service account ${forbidden.serviceAccount} "${forbidden.verb} ${forbidden.resource}".`),
+              : ` The API denied service account ${forbidden.serviceAccount} "${forbidden.verb} ${forbidden.resource}".`) +
+            logs.sentence,
           evidence,
           remediation:
             `Read the crash output with \`kubectl logs ${podRef.name} -n ${podRef.namespace} -c ${name} --previous\`, ` +

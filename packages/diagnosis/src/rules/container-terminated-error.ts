@@ -2,6 +2,7 @@ import type { FindingDraft } from '../model/finding.js';
 import { fieldEvidence } from '../util/evidence.js';
 import { refOf } from '../util/resource-ref.js';
 import { oneLine } from '../util/text.js';
+import { containerLogFacts } from './container-log-evidence.js';
 import { exitCodeMeaning } from './exit-code-meaning.js';
 import type { Rule } from './rule.js';
 
@@ -22,21 +23,24 @@ export const containerTerminatedErrorRule: Rule = {
           continue;
         const name = status.name ?? '';
         const message = terminated.message ?? '';
+        const logs = containerLogFacts(context, podRef, name);
         drafts.push({
           rule: 'container-terminated-error',
           severity: 'warning',
           resource: podRef,
           causeKey: `${name}:${terminated.exitCode ?? ''}`,
           summary: `container ${name} exited with code ${terminated.exitCode ?? '?'} (${terminated.reason ?? 'Error'})`,
-          rootCause: `Container ${name} terminated: ${exitCodeMeaning(terminated.exitCode, terminated.reason)}.${message === '' ? '' : ` Message: "${oneLine(message, 200)}".`}`,
+          rootCause: `Container ${name} terminated: ${exitCodeMeaning(terminated.exitCode, terminated.reason)}.${message === '' ? '' : ` Message: "${oneLine(message, 200)}".`}${logs.sentence}`,
           evidence: [
             fieldEvidence(
               podRef,
               `status.containerStatuses[${name}].state.terminated`,
               `exitCode=${terminated.exitCode ?? '?'} reason=${terminated.reason ?? '?'}`,
             ),
+            ...logs.evidence,
           ],
           remediation: `Read \`kubectl logs ${podRef.name} -n ${podRef.namespace} -c ${name}\` and fix the failure it reports.`,
+          ...(logs.suspects.length === 0 ? {} : { suspects: logs.suspects }),
         });
       }
     }

@@ -45,6 +45,7 @@ import { storageClassDefaultConflictRule } from './storage-class-default-conflic
 import { warningEventsRule } from './warning-events.js';
 import { webhookBackendUnavailableRule } from './webhook-backend-unavailable.js';
 import { workloadCreateFailedRule } from './workload-create-failed.js';
+import { workloadScaledToZeroRule } from './workload-scaled-to-zero.js';
 
 export type { Rule } from './rule.js';
 
@@ -74,6 +75,7 @@ export const rules: readonly Rule[] = [
   statefulSetUnavailableRule,
   daemonSetUnavailableRule,
   workloadCreateFailedRule,
+  workloadScaledToZeroRule,
   jobFailedRule,
   cronJobNotSchedulingRule,
   hpaUnableToScaleRule,

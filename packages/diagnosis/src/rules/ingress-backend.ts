@@ -1,33 +1,10 @@
 import type { FindingDraft } from '../model/finding.js';
-import type { IngressBackend } from '../snapshot/kubernetes-types.js';
 import { absenceEvidence, fieldEvidence } from '../util/evidence.js';
 import { kubectlList, kubectlYaml } from '../util/kubectl.js';
 import { ref, refOf } from '../util/resource-ref.js';
+import { ingressBackends } from './ingress-backends.js';
 import type { Rule } from './rule.js';
 import { serviceReadiness } from './service-readiness.js';
-
-const backendsOf = (
-  spec:
-    | {
-        defaultBackend?: IngressBackend;
-        rules?: readonly {
-          host?: string;
-          http?: { paths?: readonly { path?: string; backend?: IngressBackend }[] };
-        }[];
-      }
-    | undefined,
-) => {
-  const list: { backend: IngressBackend; where: string }[] = [];
-  if (spec?.defaultBackend !== undefined)
-    list.push({ backend: spec.defaultBackend, where: 'defaultBackend' });
-  for (const rule of spec?.rules ?? []) {
-    for (const path of rule.http?.paths ?? []) {
-      if (path.backend !== undefined)
-        list.push({ backend: path.backend, where: `${rule.host ?? '*'}${path.path ?? '/'}` });
-    }
-  }
-  return list;
-};
 
 export const ingressBackendRule: Rule = {
   id: 'ingress-backend',
@@ -38,7 +15,7 @@ export const ingressBackendRule: Rule = {
     for (const ingress of context.snapshot.ingresses ?? []) {
       const resource = refOf('Ingress', ingress);
       const seen = new Set<string>();
-      for (const { backend, where } of backendsOf(ingress.spec)) {
+      for (const { backend, where } of ingressBackends(ingress)) {
         const name = backend.service?.name;
         if (name === undefined || seen.has(name)) continue;
         seen.add(name);

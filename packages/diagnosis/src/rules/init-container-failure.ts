@@ -3,6 +3,7 @@ import { fieldEvidence } from '../util/evidence.js';
 import { isTerminal } from '../util/pod-status.js';
 import { refOf } from '../util/resource-ref.js';
 import { oneLine } from '../util/text.js';
+import { containerLogFacts } from './container-log-evidence.js';
 import { exitCodeMeaning } from './exit-code-meaning.js';
 import type { Rule } from './rule.js';
 
@@ -21,6 +22,7 @@ export const initContainerFailureRule: Rule = {
         if (terminated.reason === 'OOMKilled') continue;
         const name = status.name ?? '';
         const message = terminated.message ?? '';
+        const logs = containerLogFacts(context, podRef, name);
         drafts.push({
           rule: 'init-container-failure',
           severity: 'critical',
@@ -30,7 +32,8 @@ export const initContainerFailureRule: Rule = {
           rootCause:
             `Init container ${name} exits with code ${terminated.exitCode ?? '?'}: ${exitCodeMeaning(terminated.exitCode, terminated.reason)}. ` +
             'App containers start only after every init container succeeds.' +
-            (message === '' ? '' : ` Message: "${oneLine(message, 200)}".`),
+            (message === '' ? '' : ` Message: "${oneLine(message, 200)}".`) +
+            logs.sentence,
           evidence: [
             fieldEvidence(
               podRef,
@@ -42,8 +45,10 @@ export const initContainerFailureRule: Rule = {
               `status.initContainerStatuses[${name}].restartCount`,
               String(status.restartCount ?? 0),
             ),
+            ...logs.evidence,
           ],
           remediation: `Read \`kubectl logs ${podRef.name} -n ${podRef.namespace} -c ${name}${looping ? ' --previous' : ''}\`; fix what the init step waits for or runs (a dependency it polls, a migration, a permission).`,
+          ...(logs.suspects.length === 0 ? {} : { suspects: logs.suspects }),
         });
       }
     }

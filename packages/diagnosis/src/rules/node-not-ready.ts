@@ -25,11 +25,13 @@ export const nodeNotReadyRule: Rule = {
       const stranded = (podsByNode.get(resource.name) ?? []).map(([namespace = '', name = '']) =>
         ref('Pod', namespace, name),
       );
+      // Ranked by what it breaks: critical while it strands pods; an empty node down is lost
+      // capacity (linking raises it again when it keeps pods from scheduling).
       if (ready !== undefined && ready.status !== 'True') {
         const unknown = ready.status === 'Unknown';
         drafts.push({
           rule: 'node-not-ready',
-          severity: 'critical',
+          severity: stranded.length > 0 ? 'critical' : 'warning',
           resource,
           causeKey: unknown ? 'unknown' : 'not-ready',
           summary: `node is ${unknown ? 'unreachable (Ready=Unknown)' : 'NotReady'}; ${stranded.length} pods stranded`,
@@ -57,7 +59,7 @@ export const nodeNotReadyRule: Rule = {
       } else if (network?.status === 'True') {
         drafts.push({
           rule: 'node-not-ready',
-          severity: 'critical',
+          severity: stranded.length > 0 ? 'critical' : 'warning',
           resource,
           causeKey: 'network-unavailable',
           summary: 'node network is unavailable (NetworkUnavailable=True)',

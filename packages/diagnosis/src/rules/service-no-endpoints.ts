@@ -48,19 +48,23 @@ export const serviceNoEndpointsRule: Rule = {
               matchesMap(selector, template.metadata?.labels),
           );
         if (workloads.length > 0) {
-          // A workload scaled to zero on purpose leaves its Service empty by design: advisory only.
+          // A workload scaled to zero still leaves the Service without endpoints: an outage whose
+          // root cause is the scale-down (workload-scaled-to-zero explains this finding).
           const scaledToZero = workloads.every(({ workload }) => {
             const object = context.lookup(workload.kind, workload.namespace, workload.name) as
               { spec?: { replicas?: number } } | undefined;
             return object?.spec?.replicas === 0;
           });
+          const names = listNames(
+            workloads.map(({ workload }) => `${workload.kind.toLowerCase()}/${workload.name}`),
+          );
           drafts.push({
             rule: 'service-no-endpoints',
-            severity: scaledToZero ? 'info' : 'critical',
+            severity: 'critical',
             resource,
             causeKey: scaledToZero ? 'scaled-to-zero' : 'no-pods',
-            summary: `no endpoints: ${listNames(workloads.map(({ workload }) => `${workload.kind.toLowerCase()}/${workload.name}`))} has no running pods`,
-            rootCause: `The selector ${selectorText} matches the pod template of ${listNames(workloads.map(({ workload }) => `${workload.kind.toLowerCase()}/${workload.name}`))}, but no such pod is running, so the Service has no endpoints.`,
+            summary: `no endpoints: ${names} ${scaledToZero ? `${workloads.length === 1 ? 'is' : 'are'} scaled to 0 replicas` : 'has no running pods'}`,
+            rootCause: `The selector ${selectorText} matches the pod template of ${names}, but no such pod is running, so the Service has no endpoints.`,
             evidence: [
               absenceEvidence(
                 resource,

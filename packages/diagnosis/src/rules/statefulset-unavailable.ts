@@ -5,6 +5,14 @@ import { ref, refOf } from '../util/resource-ref.js';
 import type { Rule } from './rule.js';
 import { workloadSuspects } from './workload-suspects.js';
 
+/** Pod findings (folded onto the StatefulSet) that a missing governing Service explains. */
+const podSymptomRules = [
+  'container-crash-loop',
+  'container-probe-failing',
+  'container-terminated-error',
+  'container-restarting',
+];
+
 export const statefulSetUnavailableRule: Rule = {
   id: 'statefulset-unavailable',
   title:
@@ -22,14 +30,18 @@ export const statefulSetUnavailableRule: Rule = {
         context.canJudgeMissing('services', resource.namespace) &&
         context.get('Service', resource.namespace, serviceName) === undefined
       ) {
+        // Without it the pods get no DNS names, so peers that find each other by name (replication,
+        // clustering, leader election) fail: the missing Service owns the pods' failures.
+        const pods = context.podsOf(resource).map((pod) => refOf('Pod', pod));
         drafts.push({
           rule: 'statefulset-unavailable',
-          severity: 'warning',
+          severity: desired > 0 ? 'critical' : 'info',
           resource,
           causeKey: `service:${serviceName}`,
           summary: `governing Service ${serviceName} does not exist`,
-          rootCause: `spec.serviceName is "${serviceName}" but no such Service exists, so the pods get no stable DNS names (${resource.name}-0.${serviceName}).`,
+          rootCause: `spec.serviceName is "${serviceName}" but no such Service exists, so the pods get no stable DNS names (${resource.name}-0.${serviceName}) and peers that look each other up by name cannot connect.`,
           evidence: [
+            fieldEvidence(resource, 'spec.serviceName', serviceName),
             absenceEvidence(
               ref('Service', resource.namespace, serviceName),
               `Service ${serviceName} not found`,
@@ -37,6 +49,8 @@ export const statefulSetUnavailableRule: Rule = {
             ),
           ],
           remediation: `Create the headless Service ${serviceName} (clusterIP: None) selecting the StatefulSet's pods.`,
+          affected: pods,
+          explains: [{ ...resource, rules: podSymptomRules }],
         });
       }
       for (const template of set.spec?.volumeClaimTemplates ?? []) {
@@ -70,7 +84,11 @@ export const statefulSetUnavailableRule: Rule = {
           rootCause: `Only ${ready} of ${desired} replicas are ready; pods start in order, so one failing ordinal blocks the ones after it.`,
           evidence: [fieldEvidence(resource, 'status.readyReplicas', `${ready} (desired ${desired})`)],
           remediation: 'Fix the first failing ordinal pod (linked below).',
-          suspects: workloadSuspects(context, resource),
+          // The set's own findings above (governing Service, StorageClass) explain it too.
+          suspects: [
+            ...workloadSuspects(context, resource),
+            { ...resource, rules: ['statefulset-unavailable'] },
+          ],
         });
       }
     }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { containerLogExcerptSchema } from '../logs/log-signature.js';
 import type {
   CronJob,
   DaemonSet,
@@ -109,8 +110,13 @@ export const clusterSnapshotSchema = z.object({
   limitranges: objects<LimitRange>('limitrange'),
   validatingwebhookconfigurations: objects<WebhookConfiguration>('validatingwebhookconfiguration'),
   mutatingwebhookconfigurations: objects<WebhookConfiguration>('mutatingwebhookconfiguration'),
+  /**
+   * Error signatures read from the logs of failing containers (bounded, redacted, one line each);
+   * absent when logs were not read. Not a kind: no rule concludes anything from a missing excerpt.
+   */
+  containerLogs: z.array(containerLogExcerptSchema).max(200).optional(),
 });
 
 export type ClusterSnapshot = z.infer<typeof clusterSnapshotSchema>;
 /** The list-valued keys of a snapshot (the kinds a collector fetches). */
-export type SnapshotKind = Exclude<keyof ClusterSnapshot, 'collectedAt' | 'namespaces'>;
+export type SnapshotKind = Exclude<keyof ClusterSnapshot, 'collectedAt' | 'namespaces' | 'containerLogs'>;

@@ -293,20 +293,4 @@ export const networkingCases: readonly RuleCase[] = [
     resource: 'MutatingWebhookConfiguration/sidecar-injector',
     severity: 'critical',
   },
-  {
-    name: 'Service of a workload scaled to zero is advisory only',
-    snapshot: () => {
-      const built = app('web', { replicas: 0 });
-      return snapshot(
-        withApps(
-          {},
-          { ...built, deployment: { ...built.deployment, spec: { ...built.deployment.spec, replicas: 0 } } },
-        ),
-      );
-    },
-    rule: 'service-no-endpoints',
-    resource: 'Service/web',
-    severity: 'info',
-    summary: /deployment\/web has no running pods/,
-  },
 ];

@@ -46,7 +46,7 @@ export const checkRuleCases = (title: string, cases: readonly RuleCase[]): void 
         if (item.root !== undefined) expect(match.causedBy.length === 0).toBe(item.root);
         expect(match.evidence.length).toBeGreaterThan(0);
         for (const evidence of match.evidence)
-          expect(evidence.command).toMatch(/^kubectl (get|describe|events|auth can-i|rollout status) /);
+          expect(evidence.command).toMatch(/^kubectl (get|describe|events|auth can-i|rollout status|logs) /);
         expect(match.remediation.length).toBeGreaterThan(10);
       });
     }

@@ -341,6 +341,7 @@ export const workloadsCases: readonly RuleCase[] = [
       }),
     rule: 'statefulset-unavailable',
     resource: 'StatefulSet/db',
+    severity: 'critical',
     summary: /governing Service db-headless does not exist/,
   },
   {
