@@ -99,7 +99,8 @@ describe('wrapUntrusted', () => {
       }),
       { numRuns: 500 },
     );
-  });
+    // 500 generated texts take a few seconds on a loaded 2-core machine: past vitest's default 5 s.
+  }, 30_000);
 });
 
 describe('plainVersion', () => {
