@@ -6,6 +6,7 @@ import { createAgentService } from './agent/agent-service.js';
 import type { AgentLanguageModel, AgentService } from './agent/agent-service.js';
 import { createApiKeyVerifier } from './auth/api-key-verifier.js';
 import { AuthFailureGuard } from './auth/auth-failure-guard.js';
+import { KeyService } from './auth/key-service.js';
 import type { ApiKeyVerifier } from './auth/api-key-verifier.js';
 import { AuditWriter } from './audit/audit-writer.js';
 import { ClusterService } from './clusters/cluster-service.js';
@@ -36,6 +37,8 @@ export interface ServerServices {
   readonly logger: Logger;
   readonly state: StateStore;
   readonly apiKeys: ApiKeyVerifier;
+  /** Managed API keys (`/v1/keys`). */
+  readonly keys: KeyService;
   /** Failed authentication: logged per source and slowed down (429) past the limit. */
   readonly authFailures: AuthFailureGuard;
   readonly hub: ExecutorHub;
@@ -173,7 +176,14 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
     ids,
     logger,
     state,
-    apiKeys: createApiKeyVerifier(config.apiKeys),
+    apiKeys: createApiKeyVerifier({ entries: config.apiKeys, store: state.keys, clock, logger }),
+    keys: new KeyService({
+      store: state.keys,
+      environmentKeys: config.apiKeys,
+      clock,
+      logger,
+      defaultOverlapSeconds: config.tokenOverlapSeconds,
+    }),
     authFailures: new AuthFailureGuard({ clock, logger, maxFailures: config.authFailureLimit }),
     hub,
     clusters,

@@ -2,7 +2,7 @@ import type { PolicyConfig } from '@kubently/policy';
 import type { Command, CommandFailure, CommandResult, ResultAck } from '@kubently/protocol';
 
 import type { Caller } from '../auth/api-key-verifier.js';
-import { canSee } from '../auth/can-see.js';
+import { canSee, canUseCluster } from '../auth/can-see.js';
 import type { AuditOutcome, AuditWriter } from '../audit/audit-writer.js';
 import { outcomeOfResult } from '../audit/audit-writer.js';
 import { isKubentlyError, KubentlyError } from '../errors/kubently-error.js';
@@ -94,7 +94,10 @@ export class CommandService {
     if (this.#closed)
       throw new KubentlyError('shutting_down', 'the server is shutting down; retry on another replica');
     const { state, clock, ids } = this.#options;
-    const cluster = await state.clusters.get(input.clusterId);
+    // Out of the caller's scope is answered as unregistered, before the policy or the audit sees it.
+    const cluster = canUseCluster(input.caller, input.clusterId)
+      ? await state.clusters.get(input.clusterId)
+      : null;
     if (cluster === null) {
       throw new KubentlyError(
         'cluster_not_found',
@@ -190,7 +193,7 @@ export class CommandService {
    */
   async get(id: string, caller: Caller): Promise<CommandRecord> {
     const record = await this.#options.state.commands.get(id);
-    if (record === null || !canSee(caller, record.origin.identity)) {
+    if (record === null || !canSee(caller, record.origin.identity, record.command.clusterId)) {
       throw new KubentlyError(
         'command_not_found',
         `command "${id}" does not exist or its result has expired (results are kept for a limited time)`,
@@ -293,7 +296,7 @@ export class CommandService {
     const usable =
       session !== null &&
       session.clusterId === clusterId &&
-      canSee(caller, session.identity) &&
+      canSee(caller, session.identity, session.clusterId) &&
       (await sessions.touch(sessionId)) !== null;
     if (!usable) {
       throw new KubentlyError(

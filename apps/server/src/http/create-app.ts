@@ -15,6 +15,7 @@ import {
   registerClusterRoutes,
   registerCommandRoutes,
   registerHealthRoutes,
+  registerKeyRoutes,
   registerOpenApiRoute,
   registerSessionRoutes,
 } from './rest/index.js';
@@ -60,6 +61,7 @@ export const createApp = (services: ServerServices): Hono<AppEnv> => {
   registerSessionRoutes(app, services);
   registerCommandRoutes(app, services);
   registerAuditRoutes(app, services);
+  registerKeyRoutes(app, services);
   registerExecutorRoutes(app, services);
   registerSeedRoutes(app, services);
   registerA2aRoutes(app, services);

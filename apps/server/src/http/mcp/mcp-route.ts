@@ -13,6 +13,7 @@ import { headers } from '@kubently/protocol';
 
 import type { ApiKeyVerifier, Caller } from '../../auth/api-key-verifier.js';
 import type { AppEnv } from '../app-env.js';
+import { missingKeyMessage, presentedKey } from '../presented-key.js';
 import type { McpCaller, McpServices } from './mcp-ports.js';
 import { registerServerTools } from './register-server-tools.js';
 
@@ -112,15 +113,10 @@ export const registerMcpRoute = (
     const request = c.req.raw;
     const rejected = rejectForeignRequest(request, isLoopback);
     if (rejected !== undefined) return rejected;
-    const key = c.req.header(headers.apiKey);
-    const caller = key === undefined || key === '' ? null : options.apiKeys.verify(key);
+    const key = presentedKey((name) => c.req.header(name));
+    const caller = key === undefined ? null : await options.apiKeys.verify(key);
     if (caller === null) {
-      return jsonRpcError(
-        401,
-        unauthorizedCode,
-        'missing or invalid API key; send a valid key in the X-API-Key header',
-        { code: 'unauthorized' },
-      );
+      return jsonRpcError(401, unauthorizedCode, missingKeyMessage, { code: 'unauthorized' });
     }
     const authInfo: AuthInfo = {
       token: '',

@@ -4,3 +4,4 @@ export { registerCommandRoutes } from './command-routes.js';
 export { registerHealthRoutes } from './health-routes.js';
 export { registerOpenApiRoute } from './openapi-routes.js';
 export { registerSessionRoutes } from './session-routes.js';
+export { registerKeyRoutes } from './key-routes.js';

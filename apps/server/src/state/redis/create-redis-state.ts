@@ -22,6 +22,7 @@ import type { RedisTarget } from './redis-connection.js';
 import { RedisEvents } from './redis-events.js';
 import { createRedisKeys } from './redis-keys.js';
 import type { RedisClient } from './redis-script.js';
+import { RedisKeyStore } from './redis-key-store.js';
 import { RedisQuotaLedger } from './redis-quota-ledger.js';
 import { RedisSessionStore } from './redis-session-store.js';
 
@@ -197,6 +198,7 @@ export const createRedisState = async (options: RedisStateOptions): Promise<Redi
     sessions: guard(new RedisSessionStore({ client, keys, clock: options.clock, reporter }), 'sessions'),
     audit: guard(new RedisAuditLog({ client, keys, maxRecords: options.auditMaxRecords, reporter }), 'audit'),
     quotas: guard(new RedisQuotaLedger({ client, keys, clock: options.clock }), 'quotas'),
+    keys: guard(new RedisKeyStore({ client, keys, reporter }), 'keys'),
     tasks: guard(tasks, 'tasks'),
     conversations: guard(
       new RedisConversationStore({
