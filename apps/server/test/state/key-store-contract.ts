@@ -23,7 +23,9 @@ export const keyStoreContract = (name: string, create: KeyStoreFactory): void =>
     it('creates a key once per identity and finds it by its hash, every field intact', async () => {
       const store = await create();
       expect(await store.create(record('ci'))).toBe(true);
-      expect(await store.create(record('ci', { hashes: [{ hash: hash('b'), expiresAt: null }] }))).toBe(false);
+      expect(await store.create(record('ci', { hashes: [{ hash: hash('b'), expiresAt: null }] }))).toBe(
+        false,
+      );
       expect(await store.findByHash(hash('a'))).toEqual(record('ci'));
       expect(await store.findByHash(hash('b'))).toBeNull();
       expect(await store.get('ci')).toEqual(record('ci'));
