@@ -12,6 +12,10 @@ import { diagnoseCommand } from './diagnose.js';
 import { debugCommand } from './debug.js';
 import { execCommand } from './exec.js';
 import { executorCommand } from './executor.js';
+import { keysCreateCommand } from './keys-create.js';
+import { keysListCommand } from './keys-list.js';
+import { keysRevokeCommand } from './keys-revoke.js';
+import { keysRotateCommand } from './keys-rotate.js';
 import { mcpCommand } from './mcp.js';
 import { policyCheckCommand } from './policy-check.js';
 import { serveCommand } from './serve.js';
@@ -28,6 +32,10 @@ export const commands: readonly CommandSpec[] = [
   clustersListCommand,
   clustersRemoveCommand,
   clustersRotateTokenCommand,
+  keysCreateCommand,
+  keysListCommand,
+  keysRevokeCommand,
+  keysRotateCommand,
   auditCommand,
   policyCheckCommand,
   configSetServerCommand,
