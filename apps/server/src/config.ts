@@ -5,6 +5,9 @@ import { z } from 'zod';
 import { AgentError, parseAgentConfig } from '@kubently/agent';
 import type { AgentConfig } from '@kubently/agent';
 import { roleSchema } from '@kubently/protocol';
+
+import type { OidcConfig } from './auth/oidc-verifier.js';
+import { OidcConfigError, parseOidcEnvironment } from './oidc-config.js';
 import type { Role } from '@kubently/protocol';
 
 export interface ApiKeyEntry {
@@ -67,6 +70,8 @@ export interface ServerConfig {
   readonly trustedProxies: readonly string[];
   /** Invalid credentials from one source per minute before it is refused for a while (KUBENTLY_AUTH_FAILURE_LIMIT). */
   readonly authFailureLimit: number;
+  /** Bearer JWTs from an OIDC issuer (KUBENTLY_OIDC_*, docs/keys.md); null: API keys only. */
+  readonly oidc: OidcConfig | null;
   /** The troubleshooting agent (KUBENTLY_LLM_*, docs/agent.md); `agent.model` null: engine-only. */
   readonly agent: AgentConfig;
   readonly version: string;
@@ -97,6 +102,7 @@ export const defaultServerConfig: ServerConfig = Object.freeze({
   publicUrl: null,
   trustedProxies: Object.freeze([]),
   authFailureLimit: 10,
+  oidc: null,
   agent: parseAgentConfig({}),
   version: '0.1.0',
 });
@@ -318,6 +324,12 @@ export const parseEnvironment = (env: Readonly<Record<string, string | undefined
     overrides[field] = parsed.data;
   }
   overrides['agent'] = parseAgentEnvironment(env);
+  try {
+    overrides['oidc'] = parseOidcEnvironment(env);
+  } catch (error) {
+    if (error instanceof OidcConfigError) throw new ConfigError(error.variable, error.message);
+    throw error;
+  }
   return createConfig(overrides);
 };
 

@@ -7,6 +7,7 @@ import type { AgentLanguageModel, AgentService } from './agent/agent-service.js'
 import { createApiKeyVerifier } from './auth/api-key-verifier.js';
 import { AuthFailureGuard } from './auth/auth-failure-guard.js';
 import { KeyService } from './auth/key-service.js';
+import { createOidcVerifier } from './auth/oidc-verifier.js';
 import type { ApiKeyVerifier } from './auth/api-key-verifier.js';
 import { AuditWriter } from './audit/audit-writer.js';
 import { ClusterService } from './clusters/cluster-service.js';
@@ -65,6 +66,8 @@ export interface ServiceOverrides {
   readonly policy?: PolicyResolver;
   /** The agent's language model (tests: a scripted model); null forces engine-only mode. */
   readonly model?: AgentLanguageModel | null;
+  /** OIDC JWKS refetch cooldown and cache age (tests: 0, so a rotation at the issuer shows at once). */
+  readonly oidcJwks?: { readonly jwksCooldownMs?: number; readonly jwksCacheMaxAgeMs?: number };
   /** Conversation memory; default the state backend's. */
   readonly conversations?: ConversationStore;
 }
@@ -176,7 +179,16 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
     ids,
     logger,
     state,
-    apiKeys: createApiKeyVerifier({ entries: config.apiKeys, store: state.keys, clock, logger }),
+    apiKeys: createApiKeyVerifier({
+      entries: config.apiKeys,
+      store: state.keys,
+      clock,
+      logger,
+      oidc:
+        config.oidc === null
+          ? undefined
+          : createOidcVerifier({ config: config.oidc, clock, logger, ...overrides.oidcJwks }),
+    }),
     keys: new KeyService({
       store: state.keys,
       environmentKeys: config.apiKeys,

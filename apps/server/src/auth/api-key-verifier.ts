@@ -4,6 +4,8 @@ import type { ApiKeyEntry } from '../config.js';
 import type { KeyStore } from '../state/key-store.js';
 import type { Clock } from '../support/clock.js';
 import type { Logger } from '../support/logger.js';
+import { looksLikeJwt } from './oidc-verifier.js';
+import type { OidcVerifier } from './oidc-verifier.js';
 import { hashesEqual, hashSecret, managedKeyPrefix } from './secrets.js';
 
 export interface Caller {
@@ -31,6 +33,8 @@ export interface ApiKeyVerifierOptions {
   readonly store?: KeyStore | undefined;
   readonly clock: Clock;
   readonly logger?: Logger | undefined;
+  /** Bearer JWTs from the OIDC issuer; absent: a JWT is refused like any unknown key. */
+  readonly oidc?: OidcVerifier | undefined;
   /** A key's last use is written at most this often per replica (default one minute). */
   readonly touchIntervalMs?: number | undefined;
 }
@@ -63,6 +67,7 @@ export const createApiKeyVerifier = (options: ApiKeyVerifierOptions): ApiKeyVeri
 
   return {
     async verify(key) {
+      if (looksLikeJwt(key)) return options.oidc === undefined ? null : options.oidc.verify(key);
       const hash = hashSecret(key);
       let found: Caller | null = null;
       for (const entry of hashed) if (hashesEqual(entry.hash, hash)) found = entry.caller;
