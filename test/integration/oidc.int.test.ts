@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 import { Client as McpClient, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { pino } from 'pino';
@@ -8,6 +10,8 @@ import { auditListSchema, clusterListSchema } from '@kubently/protocol';
 import { ConfigError, createConfig, parseEnvironment, start } from '@kubently/server';
 import type { RunningServer } from '@kubently/server';
 
+import { run as kubently } from '../../apps/cli/src/run.js';
+import { createTestIo, makeTempDir } from '../../apps/cli/test/support/test-io.js';
 import { a2aClient } from './support/a2a-client.js';
 import { startOidcIssuer } from './support/oidc-issuer.js';
 import type { OidcIssuer } from './support/oidc-issuer.js';
@@ -147,6 +151,40 @@ describe('OIDC bearer tokens', { timeout: 60_000 }, () => {
     expect(await status(await issuer.token('boss-bot'))).toBe(200);
     expect(await status(after)).toBe(401);
     expect(await status(before)).toBe(401);
+  });
+
+  it('the CLI takes its token from KUBENTLY_TOKEN_COMMAND and runs it again only near expiry', async () => {
+    const dir = await makeTempDir();
+    const tokenFile = join(dir, 'token');
+    const runs = join(dir, 'runs');
+    await writeFile(tokenFile, await issuer.token('sre-bot'));
+    await writeFile(runs, '');
+    let now = new Date();
+    const cli = async (): Promise<string[]> => {
+      const io = createTestIo({
+        env: {
+          PATH: process.env['PATH'],
+          KUBENTLY_CONFIG_DIR: dir,
+          KUBENTLY_API_URL: server.url,
+          KUBENTLY_TOKEN_COMMAND: `echo run >> '${runs}'; printf '{"status":{"token":"%s"}}' "$(cat '${tokenFile}')"`,
+        },
+        now: () => now,
+      });
+      const code = await kubently(['clusters', 'list', '-o', 'json'], io);
+      expect(io.err()).toBe('');
+      expect(code).toBe(0);
+      return clusterListSchema.parse(JSON.parse(io.out())).clusters.map((cluster) => cluster.id);
+    };
+    expect(await cli()).toEqual(['oidc-alpha']);
+    expect(await cli()).toEqual(['oidc-alpha']);
+    expect((await readFile(runs, 'utf8')).split('\n').filter((line) => line !== '')).toHaveLength(1);
+    // Past the token's expiry (less the margin) the command runs again for a fresh token.
+    now = new Date(Date.now() + 290_000);
+    await writeFile(tokenFile, await issuer.token('boss-bot'));
+    offsetMs = 290_000;
+    expect(await cli()).toEqual(['oidc-alpha', 'oidc-bravo']);
+    offsetMs = 0;
+    expect((await readFile(runs, 'utf8')).split('\n').filter((line) => line !== '')).toHaveLength(2);
   });
 
   it('names the variable and the fix in configuration errors', () => {

@@ -79,6 +79,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   ): Promise<z.infer<S>> {
     const requestHeaders: Record<string, string> = { accept: 'application/json' };
     if (connection.apiKey !== undefined) requestHeaders[headers.apiKey] = connection.apiKey;
+    else if (connection.bearerToken !== undefined)
+      requestHeaders[headers.authorization] = `Bearer ${connection.bearerToken}`;
     if (body !== undefined) requestHeaders['content-type'] = 'application/json';
     let response: Response;
     try {
