@@ -46,6 +46,7 @@ describe('kubently keys against a real server', () => {
     ]);
     expect(created.err).toBe('');
     expect(created.code).toBe(0);
+    expect(created.out).toMatch(/^\{\n {2}"key": "kbk_/);
     const issued = issuedKeySchema.parse(JSON.parse(created.out));
     expect(issued).toMatchObject({
       identity: 'ci-bot',

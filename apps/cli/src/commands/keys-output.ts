@@ -19,11 +19,11 @@ export const keyRows = (keys: readonly KeyRecord[]): string =>
 
 /** A new key is printed once: as JSON `{"key": ..., ...record}`, or the key with how to use it. */
 export const printIssuedKey = (io: CliIo, issued: IssuedKey, format: OutputFormat, url: string): void => {
+  const { key, ...record } = issued;
   if (format === 'json') {
-    io.stdout.write(toJsonText(issued));
+    io.stdout.write(toJsonText({ key, ...record }));
     return;
   }
-  const { key, ...record } = issued;
   io.stdout.write(keyRows([record]));
   io.stdout.write(`\nKey (shown once; the server keeps only its hash):\n  ${key}\n`);
   io.stdout.write(`Use it:  KUBENTLY_API_URL=${url} KUBENTLY_API_KEY=${key} kubently clusters list\n`);

@@ -84,7 +84,7 @@ export class KeyService {
       { identity: stored.identity, role: stored.role, clusters: stored.clusters, by: caller.identity },
       'API key created',
     );
-    return { ...recordOf(stored, now), key };
+    return { key, ...recordOf(stored, now) };
   }
 
   async list(caller: Caller): Promise<KeyRecord[]> {
@@ -121,7 +121,7 @@ export class KeyService {
     const updated = await store.replaceHashes(identity, hashes);
     if (updated === null) throw notFound(identity);
     logger.info({ identity, by: caller.identity, overlapSeconds: overlapMs / 1000 }, 'API key rotated');
-    return { ...recordOf(updated, now), key };
+    return { key, ...recordOf(updated, now) };
   }
 
   #requireManager(caller: Caller): void {
