@@ -462,6 +462,17 @@ const cases: Record<KeyName, () => Promise<void>> = {
       expect([refused.status, code(refused)]).toEqual([503, 'backend_unavailable']);
     });
   },
+  rateBucket: async () => {
+    // Fields that are not numbers read as a full bucket; a key of another type is backend_unavailable.
+    const bucket = keys.rateBucket(`identity:${owner}`);
+    await context.redis.hset(bucket, 'tokens', notJson, 'at', 'yesterday');
+    expect((await api().get('/v1/clusters')).status).toBe(200);
+    await withWrongType(bucket, async () => {
+      const refused = await api().get('/v1/clusters');
+      expect([refused.status, code(refused)]).toEqual([503, 'backend_unavailable']);
+    });
+    expect((await api().get('/v1/clusters')).status).toBe(200);
+  },
   apiKeyHash: async () => {
     const key = `kbk_${randomUUID()}`;
     const index = keys.apiKeyHash(createHash('sha256').update(key).digest('hex'));
@@ -484,6 +495,8 @@ describe('Redis: garbage in every key and channel the server reads', () => {
     const server = await startServer({
       KUBENTLY_REDIS_URL: privateRedis.url,
       KUBENTLY_REDIS_PREFIX: prefix,
+      // Generous: only so the admin's requests read and write a token bucket (the rateBucket case).
+      KUBENTLY_RATE_LIMITS: 'admin=1000000',
       NODE_OPTIONS: '--unhandled-rejections=strict',
     });
     const token = await server.api.addCluster(clusterId);

@@ -70,6 +70,10 @@ export interface ServerConfig {
   readonly trustedProxies: readonly string[];
   /** Invalid credentials from one source per minute before it is refused for a while (KUBENTLY_AUTH_FAILURE_LIMIT). */
   readonly authFailureLimit: number;
+  /** Requests a minute per caller identity, by role (KUBENTLY_RATE_LIMITS); a role not listed is unlimited. */
+  readonly rateLimitsPerRole: Readonly<Partial<Record<Role, number>>>;
+  /** Requests a minute per X-Service-Identity value (KUBENTLY_SERVICE_RATE_LIMIT); null: unlimited. */
+  readonly serviceRateLimit: number | null;
   /** Bearer JWTs from an OIDC issuer (KUBENTLY_OIDC_*, docs/keys.md); null: API keys only. */
   readonly oidc: OidcConfig | null;
   /** The troubleshooting agent (KUBENTLY_LLM_*, docs/agent.md); `agent.model` null: engine-only. */
@@ -102,6 +106,8 @@ export const defaultServerConfig: ServerConfig = Object.freeze({
   publicUrl: null,
   trustedProxies: Object.freeze([]),
   authFailureLimit: 10,
+  rateLimitsPerRole: Object.freeze({}),
+  serviceRateLimit: null,
   oidc: null,
   agent: parseAgentConfig({}),
   version: '0.1.0',
@@ -142,6 +148,8 @@ const variables = {
   KUBENTLY_PUBLIC_URL: 'publicUrl',
   KUBENTLY_TRUSTED_PROXIES: 'trustedProxies',
   KUBENTLY_AUTH_FAILURE_LIMIT: 'authFailureLimit',
+  KUBENTLY_RATE_LIMITS: 'rateLimitsPerRole',
+  KUBENTLY_SERVICE_RATE_LIMIT: 'serviceRateLimit',
 } as const;
 
 /** The environment variable that sets a config field (for messages that say how to change it). */
@@ -223,6 +231,26 @@ const fieldSchemas = {
     return entries;
   }),
   authFailureLimit: integer(1, 1_000_000, '10'),
+  rateLimitsPerRole: z.string().transform((value, context) => {
+    const limits: Partial<Record<Role, number>> = {};
+    for (const entry of value
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== '')) {
+      const [role, count, extra] = entry.split('=');
+      const parsedRole = roleSchema.safeParse(role);
+      if (!parsedRole.success || extra !== undefined || !/^\d{1,7}$/.test(count ?? '') || Number(count) < 1) {
+        context.addIssue({
+          code: 'custom',
+          message: `entry "${entry}" must look like <admin|operator|viewer>=<requests a minute>, e.g. admin=1200,operator=600,viewer=300`,
+        });
+        return z.NEVER;
+      }
+      limits[parsedRole.data] = Number(count);
+    }
+    return limits;
+  }),
+  serviceRateLimit: integer(1, 10_000_000, '600'),
   redisPrefix: z.string().regex(/^[^{}\s]{1,64}$/, {
     message: 'must be 1-64 characters without spaces or braces, e.g. kubently:',
   }),

@@ -7,6 +7,7 @@ import type { AgentLanguageModel, AgentService } from './agent/agent-service.js'
 import { createApiKeyVerifier } from './auth/api-key-verifier.js';
 import { AuthFailureGuard } from './auth/auth-failure-guard.js';
 import { KeyService } from './auth/key-service.js';
+import { withRateLimits } from './auth/rate-limited-verifier.js';
 import { createOidcVerifier } from './auth/oidc-verifier.js';
 import type { ApiKeyVerifier } from './auth/api-key-verifier.js';
 import { AuditWriter } from './audit/audit-writer.js';
@@ -162,6 +163,15 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
     diagnose: async (input) => (await diagnosis.diagnose(input)).report,
   });
 
+  const rateLimited = (verifier: ApiKeyVerifier): ApiKeyVerifier =>
+    Object.keys(config.rateLimitsPerRole).length === 0 && config.serviceRateLimit === null
+      ? verifier
+      : withRateLimits(verifier, {
+          limiter: state.rates,
+          clock,
+          limits: { perRole: config.rateLimitsPerRole, perService: config.serviceRateLimit },
+        });
+
   let ticks = 0;
   const housekeeping = setInterval(() => {
     ticks += 1;
@@ -179,16 +189,18 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
     ids,
     logger,
     state,
-    apiKeys: createApiKeyVerifier({
-      entries: config.apiKeys,
-      store: state.keys,
-      clock,
-      logger,
-      oidc:
-        config.oidc === null
-          ? undefined
-          : createOidcVerifier({ config: config.oidc, clock, logger, ...overrides.oidcJwks }),
-    }),
+    apiKeys: rateLimited(
+      createApiKeyVerifier({
+        entries: config.apiKeys,
+        store: state.keys,
+        clock,
+        logger,
+        oidc:
+          config.oidc === null
+            ? undefined
+            : createOidcVerifier({ config: config.oidc, clock, logger, ...overrides.oidcJwks }),
+      }),
+    ),
     keys: new KeyService({
       store: state.keys,
       environmentKeys: config.apiKeys,

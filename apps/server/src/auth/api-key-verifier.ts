@@ -24,7 +24,7 @@ export interface ApiKeyVerifier {
    * managed keys (prefix `kbk_`) are looked up by hash in the key store, then the stored hash is
    * compared in constant time and its expiry and the key's expiry checked.
    */
-  verify(key: string): Promise<Caller | null>;
+  verify(key: string, serviceIdentity?: string): Promise<Caller | null>;
 }
 
 export interface ApiKeyVerifierOptions {

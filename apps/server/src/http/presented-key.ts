@@ -16,3 +16,12 @@ export const presentedKey = (header: (name: string) => string | undefined): stri
 /** What 401 answers say on every surface. */
 export const missingKeyMessage =
   'missing or invalid API key; send a valid key in the X-API-Key header or as Authorization: Bearer <key>';
+
+/**
+ * X-Service-Identity: the service a shared key acts for (limits and the audit). Only a plain token
+ * is taken; anything else is treated as absent.
+ */
+export const serviceIdentityOf = (header: (name: string) => string | undefined): string | undefined => {
+  const value = header('x-service-identity');
+  return value !== undefined && /^[A-Za-z0-9._@:-]{1,128}$/.test(value) ? value : undefined;
+};

@@ -5,7 +5,7 @@ import { isAllowed } from '../auth/permissions.js';
 import type { Permission } from '../auth/permissions.js';
 import { KubentlyError } from '../errors/kubently-error.js';
 import type { AppEnv } from './app-env.js';
-import { missingKeyMessage, presentedKey } from './presented-key.js';
+import { missingKeyMessage, presentedKey, serviceIdentityOf } from './presented-key.js';
 
 /**
  * 401 without a valid key (`X-API-Key` or `Authorization: Bearer`, never saying which part was
@@ -14,7 +14,8 @@ import { missingKeyMessage, presentedKey } from './presented-key.js';
 export const requireCaller = (apiKeys: ApiKeyVerifier, permission: Permission) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const key = presentedKey((name) => c.req.header(name));
-    const caller = key === undefined ? null : await apiKeys.verify(key);
+    const header = (name: string): string | undefined => c.req.header(name);
+    const caller = key === undefined ? null : await apiKeys.verify(key, serviceIdentityOf(header));
     if (caller === null) throw new KubentlyError('unauthorized', missingKeyMessage);
     if (!isAllowed(caller.role, permission)) {
       throw new KubentlyError(

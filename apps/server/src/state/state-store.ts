@@ -6,6 +6,7 @@ import type { ClusterRegistry } from './cluster-registry.js';
 import type { CommandQueue } from './command-queue.js';
 import type { CommandStore } from './command-store.js';
 import type { KeyStore } from './key-store.js';
+import type { RateLimiter } from './rate-limiter.js';
 import type { QuotaLedger } from './quota-ledger.js';
 import type { SessionStore } from './session-store.js';
 
@@ -21,6 +22,8 @@ export interface StateStore {
   readonly quotas: QuotaLedger;
   /** Managed API keys (hashed), their scopes and last use. */
   readonly keys: KeyStore;
+  /** Token buckets of the request rate limits. */
+  readonly rates: RateLimiter;
   /** A2A tasks of the agent and the cross-replica cancel signal. */
   readonly tasks: AgentTaskStore;
   /** The agent's per-conversation memory (keys already scoped per caller). */

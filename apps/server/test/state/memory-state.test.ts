@@ -3,6 +3,7 @@ import { MemoryClusterRegistry } from '../../src/state/memory/memory-cluster-reg
 import { MemoryCommandQueue } from '../../src/state/memory/memory-command-queue.js';
 import { MemoryCommandStore } from '../../src/state/memory/memory-command-store.js';
 import { MemoryKeyStore } from '../../src/state/memory/memory-key-store.js';
+import { MemoryRateLimiter } from '../../src/state/memory/memory-rate-limiter.js';
 import { MemoryQuotaLedger } from '../../src/state/memory/memory-quota-ledger.js';
 import { MemorySessionStore } from '../../src/state/memory/memory-session-store.js';
 import { auditLogContract } from './audit-log-contract.js';
@@ -10,6 +11,7 @@ import { clusterRegistryContract } from './cluster-registry-contract.js';
 import { commandQueueContract } from './command-queue-contract.js';
 import { commandStoreContract } from './command-store-contract.js';
 import { keyStoreContract } from './key-store-contract.js';
+import { rateLimiterContract } from './rate-limiter-contract.js';
 import { quotaLedgerContract } from './quota-ledger-contract.js';
 import { sessionStoreContract } from './session-store-contract.js';
 
@@ -20,3 +22,4 @@ auditLogContract('memory', ({ maxRecords }) => new MemoryAuditLog(maxRecords));
 clusterRegistryContract('memory', () => new MemoryClusterRegistry());
 quotaLedgerContract('memory', ({ clock }) => new MemoryQuotaLedger(clock));
 keyStoreContract('memory', () => new MemoryKeyStore());
+rateLimiterContract('memory', () => new MemoryRateLimiter());

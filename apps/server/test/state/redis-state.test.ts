@@ -5,6 +5,7 @@ import { clusterRegistryContract } from './cluster-registry-contract.js';
 import { commandQueueContract } from './command-queue-contract.js';
 import { commandStoreContract } from './command-store-contract.js';
 import { keyStoreContract } from './key-store-contract.js';
+import { rateLimiterContract } from './rate-limiter-contract.js';
 import { quotaLedgerContract } from './quota-ledger-contract.js';
 import { redisTestStates } from './redis/redis-test-state.js';
 import { sessionStoreContract } from './session-store-contract.js';
@@ -26,3 +27,4 @@ auditLogContract(
 clusterRegistryContract('redis', async () => (await states.create()).clusters);
 quotaLedgerContract('redis', async ({ clock }) => (await states.create({ clock })).quotas);
 keyStoreContract('redis', async () => (await states.create()).keys);
+rateLimiterContract('redis', async () => (await states.create()).rates);

@@ -23,6 +23,7 @@ import { RedisEvents } from './redis-events.js';
 import { createRedisKeys } from './redis-keys.js';
 import type { RedisClient } from './redis-script.js';
 import { RedisKeyStore } from './redis-key-store.js';
+import { RedisRateLimiter } from './redis-rate-limiter.js';
 import { RedisQuotaLedger } from './redis-quota-ledger.js';
 import { RedisSessionStore } from './redis-session-store.js';
 
@@ -199,6 +200,7 @@ export const createRedisState = async (options: RedisStateOptions): Promise<Redi
     audit: guard(new RedisAuditLog({ client, keys, maxRecords: options.auditMaxRecords, reporter }), 'audit'),
     quotas: guard(new RedisQuotaLedger({ client, keys, clock: options.clock }), 'quotas'),
     keys: guard(new RedisKeyStore({ client, keys, reporter }), 'keys'),
+    rates: guard(new RedisRateLimiter({ client, keys }), 'rates'),
     tasks: guard(tasks, 'tasks'),
     conversations: guard(
       new RedisConversationStore({

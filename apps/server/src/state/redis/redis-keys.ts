@@ -57,6 +57,8 @@ export interface RedisKeys {
   readonly apiKeys: string;
   /** The identity a key hash belongs to. */
   apiKeyHash(hash: string): string;
+  /** Hash {tokens, at}: one token bucket (rate limits per identity and per service identity). */
+  rateBucket(key: string): string;
 }
 
 export const queueGroup = 'executors';
@@ -93,4 +95,5 @@ export const createRedisKeys = (prefix: string): RedisKeys => ({
   apiKey: (identity) => `${prefix}api-key:${encodeURIComponent(identity)}`,
   apiKeys: `${prefix}api-keys`,
   apiKeyHash: (hash) => `${prefix}api-key-hash:${hash}`,
+  rateBucket: (key) => `${prefix}rate:${encodeURIComponent(key)}`,
 });
