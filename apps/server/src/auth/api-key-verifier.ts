@@ -16,6 +16,8 @@ export interface Caller {
    * `canUseCluster` (can-see.ts).
    */
   readonly clusters?: readonly string[] | null | undefined;
+  /** X-Service-Identity as asserted with this request (recorded in the audit, rate-limited). */
+  readonly serviceIdentity?: string | undefined;
 }
 
 export interface ApiKeyVerifier {
@@ -65,24 +67,29 @@ export const createApiKeyVerifier = (options: ApiKeyVerifierOptions): ApiKeyVeri
     }
   };
 
+  const verify = async (key: string): Promise<Caller | null> => {
+    if (looksLikeJwt(key)) return options.oidc === undefined ? null : options.oidc.verify(key);
+    const hash = hashSecret(key);
+    let found: Caller | null = null;
+    for (const entry of hashed) if (hashesEqual(entry.hash, hash)) found = entry.caller;
+    if (found !== null || store === undefined || !key.startsWith(managedKeyPrefix)) return found;
+    const record = await store.findByHash(hash);
+    if (record === null) return null;
+    const now = clock.now();
+    let valid = false;
+    for (const stored of record.hashes) {
+      if (hashesEqual(stored.hash, hash) && (stored.expiresAt === null || stored.expiresAt > now))
+        valid = true;
+    }
+    if (!valid || (record.expiresAt !== null && record.expiresAt <= now)) return null;
+    await touch(record.identity, now);
+    return { identity: record.identity, role: record.role, clusters: record.clusters };
+  };
+
   return {
-    async verify(key) {
-      if (looksLikeJwt(key)) return options.oidc === undefined ? null : options.oidc.verify(key);
-      const hash = hashSecret(key);
-      let found: Caller | null = null;
-      for (const entry of hashed) if (hashesEqual(entry.hash, hash)) found = entry.caller;
-      if (found !== null || store === undefined || !key.startsWith(managedKeyPrefix)) return found;
-      const record = await store.findByHash(hash);
-      if (record === null) return null;
-      const now = clock.now();
-      let valid = false;
-      for (const stored of record.hashes) {
-        if (hashesEqual(stored.hash, hash) && (stored.expiresAt === null || stored.expiresAt > now))
-          valid = true;
-      }
-      if (!valid || (record.expiresAt !== null && record.expiresAt <= now)) return null;
-      await touch(record.identity, now);
-      return { identity: record.identity, role: record.role, clusters: record.clusters };
+    async verify(key, serviceIdentity) {
+      const caller = await verify(key);
+      return caller === null || serviceIdentity === undefined ? caller : { ...caller, serviceIdentity };
     },
   };
 };

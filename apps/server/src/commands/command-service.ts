@@ -114,6 +114,7 @@ export class CommandService {
     if (verdict.type === 'denied') {
       await this.#options.audit.denied({
         identity: input.caller.identity,
+        serviceIdentity: input.caller.serviceIdentity,
         role: input.caller.role,
         clusterId: input.clusterId,
         sessionId: input.sessionId ?? null,
@@ -143,6 +144,9 @@ export class CommandService {
     try {
       record = await state.commands.create(command, {
         identity,
+        ...(input.caller.serviceIdentity === undefined
+          ? {}
+          : { serviceIdentity: input.caller.serviceIdentity }),
         role: input.caller.role,
         source: input.source,
       });

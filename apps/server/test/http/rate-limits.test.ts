@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { errorBodySchema } from '@kubently/protocol';
+import { auditListSchema, errorBodySchema } from '@kubently/protocol';
 
 import { parseEnvironment } from '../../src/config.js';
 import { createFakeClock } from '../support/fake-clock.js';
@@ -75,6 +75,24 @@ describe('request rate limits', () => {
     });
     expect(a2a.status).toBe(429);
     expect(await a2a.json()).toMatchObject({ id: 2, error: { data: { code: 'rate_limited' } } });
+  });
+
+  it('records X-Service-Identity in the audit beside the identity; a malformed one is ignored', async () => {
+    const { server } = setup();
+    await server.createCluster('prod');
+    const deny = (service: string) =>
+      server.call('POST', '/v1/commands', {
+        as: 'operator',
+        headers: { 'x-service-identity': service },
+        body: { clusterId: 'prod', args: ['delete', 'pod', 'x'] },
+      });
+    expect((await deny('billing-api')).status).toBe(422);
+    expect((await deny('not a token')).status).toBe(422);
+    const audit = auditListSchema.parse(await (await server.call('GET', '/v1/audit')).json());
+    expect(audit.records.map((record) => [record.identity, record.serviceIdentity])).toEqual([
+      ['oncall', undefined],
+      ['oncall', 'billing-api'],
+    ]);
   });
 
   it('parses KUBENTLY_RATE_LIMITS and names the variable on a bad entry', () => {
