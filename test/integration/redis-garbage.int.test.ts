@@ -435,6 +435,57 @@ const cases: Record<KeyName, () => Promise<void>> = {
     });
     await expectCommandWorks();
   },
+  apiKey: async () => {
+    // A managed key works; its record spoiled (field, then type), it reads as absent: 401.
+    const identity = `spoiled-${randomUUID().slice(0, 8)}`;
+    const issued = await api().post('/v1/keys', { identity, role: 'viewer' });
+    expect(issued.status).toBe(201);
+    const managed = api().withKey((issued.body as { key: string }).key);
+    expect((await managed.get('/v1/clusters')).status).toBe(200);
+    await context.redis.hset(keys.apiKey(identity), 'record', notJson);
+    expect((await managed.get('/v1/clusters')).status).toBe(401);
+    expect((await api().get('/v1/keys')).status).toBe(200);
+    await withWrongType(keys.apiKey(identity), async () => {
+      expect((await managed.get('/v1/clusters')).status).toBe(401);
+      expect((await api().get('/v1/keys')).status).toBe(200);
+    });
+    await context.redis.srem(keys.apiKeys, identity);
+  },
+  apiKeys: async () => {
+    await context.redis.sadd(keys.apiKeys, tooLongId, 'ghost');
+    const listed = await api().get('/v1/keys');
+    expect(listed.status).toBe(200);
+    expect(JSON.stringify(listed.body)).not.toContain('ghost');
+    await context.redis.srem(keys.apiKeys, tooLongId, 'ghost');
+    await withWrongType(keys.apiKeys, async () => {
+      const refused = await api().get('/v1/keys');
+      expect([refused.status, code(refused)]).toEqual([503, 'backend_unavailable']);
+    });
+  },
+  rateBucket: async () => {
+    // Fields that are not numbers read as a full bucket; a key of another type is backend_unavailable.
+    const bucket = keys.rateBucket(`identity:${owner}`);
+    await context.redis.hset(bucket, 'tokens', notJson, 'at', 'yesterday');
+    expect((await api().get('/v1/clusters')).status).toBe(200);
+    await withWrongType(bucket, async () => {
+      const refused = await api().get('/v1/clusters');
+      expect([refused.status, code(refused)]).toEqual([503, 'backend_unavailable']);
+    });
+    expect((await api().get('/v1/clusters')).status).toBe(200);
+  },
+  apiKeyHash: async () => {
+    const key = `kbk_${randomUUID()}`;
+    const index = keys.apiKeyHash(createHash('sha256').update(key).digest('hex'));
+    await context.redis.set(index, tooLongId);
+    expect((await api().withKey(key).get('/v1/clusters')).status).toBe(401);
+    await withWrongType(
+      index,
+      async () => {
+        expect((await api().withKey(key).get('/v1/clusters')).status).toBe(401);
+      },
+      true,
+    );
+  },
 };
 
 describe('Redis: garbage in every key and channel the server reads', () => {
@@ -444,6 +495,8 @@ describe('Redis: garbage in every key and channel the server reads', () => {
     const server = await startServer({
       KUBENTLY_REDIS_URL: privateRedis.url,
       KUBENTLY_REDIS_PREFIX: prefix,
+      // Generous: only so the admin's requests read and write a token bucket (the rateBucket case).
+      KUBENTLY_RATE_LIMITS: 'admin=1000000',
       NODE_OPTIONS: '--unhandled-rejections=strict',
     });
     const token = await server.api.addCluster(clusterId);

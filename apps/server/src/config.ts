@@ -7,6 +7,9 @@ import type { AgentConfig } from '@kubently/agent';
 import { parseOtlpTracing } from '@kubently/protocol';
 import type { OtlpTracing } from '@kubently/protocol';
 import { roleSchema } from '@kubently/protocol';
+
+import type { OidcConfig } from './auth/oidc-verifier.js';
+import { OidcConfigError, parseOidcEnvironment } from './oidc-config.js';
 import type { Role } from '@kubently/protocol';
 
 export interface ApiKeyEntry {
@@ -85,6 +88,12 @@ export interface ServerConfig {
   readonly metricsMaxClusters: number;
   /** OTLP/HTTP trace export from the standard OTEL_* variables; null (the default): no tracing. */
   readonly tracing: OtlpTracing | null;
+  /** Requests a minute per caller identity, by role (KUBENTLY_RATE_LIMITS); a role not listed is unlimited. */
+  readonly rateLimitsPerRole: Readonly<Partial<Record<Role, number>>>;
+  /** Requests a minute per X-Service-Identity value (KUBENTLY_SERVICE_RATE_LIMIT); null: unlimited. */
+  readonly serviceRateLimit: number | null;
+  /** Bearer JWTs from an OIDC issuer (KUBENTLY_OIDC_*, docs/keys.md); null: API keys only. */
+  readonly oidc: OidcConfig | null;
   /** The troubleshooting agent (KUBENTLY_LLM_*, docs/agent.md); `agent.model` null: engine-only. */
   readonly agent: AgentConfig;
   readonly version: string;
@@ -120,6 +129,9 @@ export const defaultServerConfig: ServerConfig = Object.freeze({
   metricsToken: null,
   metricsMaxClusters: 100,
   tracing: null,
+  rateLimitsPerRole: Object.freeze({}),
+  serviceRateLimit: null,
+  oidc: null,
   agent: parseAgentConfig({}),
   version: '0.1.0',
 });
@@ -163,6 +175,8 @@ const variables = {
   KUBENTLY_METRICS_HOST: 'metricsHost',
   KUBENTLY_METRICS_TOKEN: 'metricsToken',
   KUBENTLY_METRICS_MAX_CLUSTERS: 'metricsMaxClusters',
+  KUBENTLY_RATE_LIMITS: 'rateLimitsPerRole',
+  KUBENTLY_SERVICE_RATE_LIMIT: 'serviceRateLimit',
 } as const;
 
 /** The environment variable that sets a config field (for messages that say how to change it). */
@@ -252,6 +266,26 @@ const fieldSchemas = {
     .min(16, { message: 'must be at least 16 characters; use a long random token' })
     .regex(/^[\x21-\x7e]+$/, { message: 'must be printable ASCII without spaces' }),
   metricsMaxClusters: integer(1, 100_000, '100'),
+  rateLimitsPerRole: z.string().transform((value, context) => {
+    const limits: Partial<Record<Role, number>> = {};
+    for (const entry of value
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== '')) {
+      const [role, count, extra] = entry.split('=');
+      const parsedRole = roleSchema.safeParse(role);
+      if (!parsedRole.success || extra !== undefined || !/^\d{1,7}$/.test(count ?? '') || Number(count) < 1) {
+        context.addIssue({
+          code: 'custom',
+          message: `entry "${entry}" must look like <admin|operator|viewer>=<requests a minute>, e.g. admin=1200,operator=600,viewer=300`,
+        });
+        return z.NEVER;
+      }
+      limits[parsedRole.data] = Number(count);
+    }
+    return limits;
+  }),
+  serviceRateLimit: integer(1, 10_000_000, '600'),
   redisPrefix: z.string().regex(/^[^{}\s]{1,64}$/, {
     message: 'must be 1-64 characters without spaces or braces, e.g. kubently:',
   }),
@@ -355,6 +389,12 @@ export const parseEnvironment = (env: Readonly<Record<string, string | undefined
   }
   overrides['agent'] = parseAgentEnvironment(env);
   overrides['tracing'] = parseOtlpTracing(env, 'kubently-server');
+  try {
+    overrides['oidc'] = parseOidcEnvironment(env);
+  } catch (error) {
+    if (error instanceof OidcConfigError) throw new ConfigError(error.variable, error.message);
+    throw error;
+  }
   return createConfig(overrides);
 };
 

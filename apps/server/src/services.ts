@@ -6,6 +6,9 @@ import { createAgentService } from './agent/agent-service.js';
 import type { AgentLanguageModel, AgentService } from './agent/agent-service.js';
 import { createApiKeyVerifier } from './auth/api-key-verifier.js';
 import { AuthFailureGuard } from './auth/auth-failure-guard.js';
+import { KeyService } from './auth/key-service.js';
+import { withRateLimits } from './auth/rate-limited-verifier.js';
+import { createOidcVerifier } from './auth/oidc-verifier.js';
 import type { ApiKeyVerifier } from './auth/api-key-verifier.js';
 import { AuditWriter } from './audit/audit-writer.js';
 import { ClusterService } from './clusters/cluster-service.js';
@@ -38,6 +41,8 @@ export interface ServerServices {
   readonly logger: Logger;
   readonly state: StateStore;
   readonly apiKeys: ApiKeyVerifier;
+  /** Managed API keys (`/v1/keys`). */
+  readonly keys: KeyService;
   /** Failed authentication: logged per source and slowed down (429) past the limit. */
   readonly authFailures: AuthFailureGuard;
   readonly hub: ExecutorHub;
@@ -68,6 +73,8 @@ export interface ServiceOverrides {
   readonly policy?: PolicyResolver;
   /** The agent's language model (tests: a scripted model); null forces engine-only mode. */
   readonly model?: AgentLanguageModel | null;
+  /** OIDC JWKS refetch cooldown and cache age (tests: 0, so a rotation at the issuer shows at once). */
+  readonly oidcJwks?: { readonly jwksCooldownMs?: number; readonly jwksCacheMaxAgeMs?: number };
   /** Conversation memory; default the state backend's. */
   readonly conversations?: ConversationStore;
   readonly telemetry?: ServerTelemetry;
@@ -187,6 +194,16 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
     redis: overrides.redisProbe,
   });
 
+  const rateLimited = (verifier: ApiKeyVerifier): ApiKeyVerifier =>
+    Object.keys(config.rateLimitsPerRole).length === 0 && config.serviceRateLimit === null
+      ? verifier
+      : withRateLimits(verifier, {
+          limiter: state.rates,
+          clock,
+          limits: { perRole: config.rateLimitsPerRole, perService: config.serviceRateLimit },
+          metrics,
+        });
+
   let ticks = 0;
   const housekeeping = setInterval(() => {
     ticks += 1;
@@ -204,7 +221,25 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
     ids,
     logger,
     state,
-    apiKeys: createApiKeyVerifier(config.apiKeys),
+    apiKeys: rateLimited(
+      createApiKeyVerifier({
+        entries: config.apiKeys,
+        store: state.keys,
+        clock,
+        logger,
+        oidc:
+          config.oidc === null
+            ? undefined
+            : createOidcVerifier({ config: config.oidc, clock, logger, ...overrides.oidcJwks }),
+      }),
+    ),
+    keys: new KeyService({
+      store: state.keys,
+      environmentKeys: config.apiKeys,
+      clock,
+      logger,
+      defaultOverlapSeconds: config.tokenOverlapSeconds,
+    }),
     authFailures: new AuthFailureGuard({ clock, logger, maxFailures: config.authFailureLimit, metrics }),
     hub,
     clusters,

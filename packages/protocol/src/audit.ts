@@ -9,6 +9,8 @@ export const auditRecordSchema = z.object({
   id: idSchema,
   at: isoDateSchema,
   identity: z.string(),
+  /** X-Service-Identity the caller asserted (a shared key acting for a service); absent: none. */
+  serviceIdentity: z.string().max(128).optional(),
   role: roleSchema,
   clusterId: clusterIdSchema,
   commandId: idSchema.nullable(),

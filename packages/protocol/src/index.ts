@@ -76,6 +76,16 @@ export type {
   SessionStartedFrame,
 } from './executor-link.js';
 export { headers } from './headers.js';
+export {
+  createKeyRequestSchema,
+  issuedKeySchema,
+  keyIdentitySchema,
+  keyLimits,
+  keyListSchema,
+  keyRecordSchema,
+  rotateKeyRequestSchema,
+} from './keys.js';
+export type { CreateKeyRequest, IssuedKey, KeyList, KeyRecord, RotateKeyRequest } from './keys.js';
 export { healthSchema } from './health.js';
 export type { Health } from './health.js';
 export {

@@ -7,6 +7,8 @@ import {
   errorBodySchema,
   headers,
   healthSchema,
+  issuedKeySchema,
+  keyListSchema,
   sessionSchema,
 } from '@kubently/protocol';
 import type {
@@ -17,7 +19,10 @@ import type {
   CommandResponse,
   DiagnoseRequest,
   DiagnoseResponse,
+  CreateKeyRequest,
   Health,
+  IssuedKey,
+  KeyList,
   Session,
 } from '@kubently/protocol';
 import type { z } from 'zod';
@@ -50,6 +55,11 @@ export interface ApiClient {
   listAudit(filter: AuditFilter): Promise<AuditList>;
   /** `POST /v1/clusters/:id/diagnose`: collects through the executor and answers the report. */
   diagnose(clusterId: string, request: DiagnoseRequest): Promise<DiagnoseResponse>;
+  /** `/v1/keys` (admin): the new key is in the answer once. */
+  createKey(request: CreateKeyRequest): Promise<IssuedKey>;
+  listKeys(): Promise<KeyList>;
+  revokeKey(identity: string): Promise<void>;
+  rotateKey(identity: string, overlapSeconds?: number): Promise<IssuedKey>;
 }
 
 export interface ApiClientOptions {
@@ -69,6 +79,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   ): Promise<z.infer<S>> {
     const requestHeaders: Record<string, string> = { accept: 'application/json' };
     if (connection.apiKey !== undefined) requestHeaders[headers.apiKey] = connection.apiKey;
+    else if (connection.bearerToken !== undefined)
+      requestHeaders[headers.authorization] = `Bearer ${connection.bearerToken}`;
     if (body !== undefined) requestHeaders['content-type'] = 'application/json';
     let response: Response;
     try {
@@ -123,6 +135,18 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     },
     diagnose: (clusterId, body) =>
       request('POST', `/v1/clusters/${segment(clusterId)}/diagnose`, diagnoseResponseSchema, body),
+    createKey: (body) => request('POST', '/v1/keys', issuedKeySchema, body),
+    listKeys: () => request('GET', '/v1/keys', keyListSchema),
+    revokeKey: async (identity) => {
+      await request('DELETE', `/v1/keys/${segment(identity)}`, null);
+    },
+    rotateKey: (identity, overlapSeconds) =>
+      request(
+        'POST',
+        `/v1/keys/${segment(identity)}/rotate`,
+        issuedKeySchema,
+        overlapSeconds === undefined ? undefined : { overlapSeconds },
+      ),
     listAudit: (filter) => {
       const query = new URLSearchParams();
       if (filter.clusterId !== undefined) query.set('clusterId', filter.clusterId);

@@ -13,6 +13,10 @@ import { debugCommand } from './debug.js';
 import { execCommand } from './exec.js';
 import { executorCommand } from './executor.js';
 import { manifestsCommand } from './manifests.js';
+import { keysCreateCommand } from './keys-create.js';
+import { keysListCommand } from './keys-list.js';
+import { keysRevokeCommand } from './keys-revoke.js';
+import { keysRotateCommand } from './keys-rotate.js';
 import { mcpCommand } from './mcp.js';
 import { policyCheckCommand } from './policy-check.js';
 import { serveCommand } from './serve.js';
@@ -30,6 +34,10 @@ export const commands: readonly CommandSpec[] = [
   clustersRemoveCommand,
   clustersRotateTokenCommand,
   manifestsCommand,
+  keysCreateCommand,
+  keysListCommand,
+  keysRevokeCommand,
+  keysRotateCommand,
   auditCommand,
   policyCheckCommand,
   configSetServerCommand,

@@ -9,6 +9,8 @@ export const defaultServerUrl = 'http://127.0.0.1:8080';
 export interface Connection {
   readonly url: string;
   readonly apiKey: string | undefined;
+  /** Sent as `Authorization: Bearer` (from KUBENTLY_TOKEN_COMMAND) when there is no API key. */
+  readonly bearerToken?: string | undefined;
   /** Where the URL came from, for error messages ("from KUBENTLY_API_URL"). */
   readonly urlSource: string;
 }

@@ -94,7 +94,7 @@ export const createServerClusterGateway = (options: ServerClusterGatewayOptions)
     );
 
   const gateway: ClusterGateway = {
-    listClusters: async () => clusters.list(),
+    listClusters: async () => clusters.list(caller),
     runKubectl: async (request) => {
       if (!mayRun) return denyRole();
       if (request.signal.aborted)

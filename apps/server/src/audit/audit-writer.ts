@@ -11,6 +11,7 @@ export type AuditOutcome = AuditRecord['outcome'];
 
 export interface DeniedAttempt {
   readonly identity: string;
+  readonly serviceIdentity?: string | undefined;
   readonly role: AuditRecord['role'];
   readonly clusterId: string;
   readonly sessionId: string | null;
@@ -39,6 +40,7 @@ export class AuditWriter {
       id: this.#ids.next(),
       at: isoAt(this.#clock.now()),
       identity: attempt.identity,
+      ...(attempt.serviceIdentity === undefined ? {} : { serviceIdentity: attempt.serviceIdentity }),
       role: attempt.role,
       clusterId: attempt.clusterId,
       commandId: null,
@@ -62,6 +64,7 @@ export class AuditWriter {
       id: this.#ids.next(),
       at: isoAt(finishedAt),
       identity: origin.identity,
+      ...(origin.serviceIdentity === undefined ? {} : { serviceIdentity: origin.serviceIdentity }),
       role: origin.role,
       clusterId: command.clusterId,
       commandId: command.id,

@@ -8,7 +8,8 @@ export type Permission =
   | 'sessions:write'
   | 'commands:read'
   | 'commands:run'
-  | 'audit:read';
+  | 'audit:read'
+  | 'keys:manage';
 
 /**
  * The permission matrix (docs/api.md): admins do everything; operators troubleshoot (run commands,
@@ -23,6 +24,7 @@ const grants: Readonly<Record<Role, ReadonlySet<Permission>>> = {
     'commands:read',
     'commands:run',
     'audit:read',
+    'keys:manage',
   ]),
   operator: new Set<Permission>([
     'clusters:read',

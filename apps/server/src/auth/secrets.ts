@@ -13,3 +13,9 @@ export const hashesEqual = (a: string, b: string): boolean => {
 
 /** A 256-bit random executor token, base64url, with a recognisable prefix for secret scanners. */
 export const generateToken = (): string => `kbt_${randomBytes(32).toString('base64url')}`;
+
+/** Managed API keys start with this, so only they are looked up in the key store. */
+export const managedKeyPrefix = 'kbk_';
+
+/** A 256-bit random managed API key, base64url, with its own recognisable prefix. */
+export const generateApiKey = (): string => `${managedKeyPrefix}${randomBytes(32).toString('base64url')}`;

@@ -2,6 +2,8 @@ import { PolicyConfigError } from '@kubently/policy';
 import type { PolicyConfig } from '@kubently/policy';
 import type { ClusterInfo, ClusterTokenResponse, ExecutorCapabilities } from '@kubently/protocol';
 
+import type { Caller } from '../auth/api-key-verifier.js';
+import { canUseCluster } from '../auth/can-see.js';
 import { generateToken, hashSecret } from '../auth/secrets.js';
 import type { CommandService } from '../commands/command-service.js';
 import { KubentlyError } from '../errors/kubently-error.js';
@@ -54,7 +56,15 @@ export class ClusterService {
     return policiesInForce(presence, this.#hub.connectedExecutorIds(clusterId));
   }
 
-  async create(id: string): Promise<ClusterTokenResponse> {
+  /** A caller limited to some clusters may register only those. */
+  async create(id: string, caller: Caller): Promise<ClusterTokenResponse> {
+    if (!canUseCluster(caller, id)) {
+      throw new KubentlyError(
+        'forbidden',
+        `this key may act only on clusters ${(caller.clusters ?? []).join(', ')}; register "${id}" with a key whose scope includes it`,
+        { details: { clusterId: id } },
+      );
+    }
     const token = generateToken();
     const createdAt = this.#clock.now();
     const created = await this.#state.clusters.create({
@@ -73,17 +83,20 @@ export class ClusterService {
     return { id, token, createdAt: isoAt(createdAt) };
   }
 
-  async list(): Promise<ClusterInfo[]> {
+  /** The clusters the caller may see (its key's scope); no other cluster is ever named. */
+  async list(caller: Caller): Promise<ClusterInfo[]> {
     const records = await this.#state.clusters.list();
-    return Promise.all(records.map((record) => this.#info(record)));
+    return Promise.all(
+      records.filter((record) => canUseCluster(caller, record.id)).map((record) => this.#info(record)),
+    );
   }
 
-  async get(id: string): Promise<ClusterInfo> {
-    return this.#info(await this.#require(id));
+  async get(id: string, caller: Caller): Promise<ClusterInfo> {
+    return this.#info(await this.#require(id, caller));
   }
 
-  async remove(id: string): Promise<void> {
-    await this.#require(id);
+  async remove(id: string, caller: Caller): Promise<void> {
+    await this.#require(id, caller);
     await this.#sessions?.endForCluster(id);
     this.#hub.closeCluster(id);
     const dropped = await this.#state.queue.purge(id);
@@ -93,8 +106,8 @@ export class ClusterService {
   }
 
   /** A new token; the previous current token keeps working for the overlap window, older ones stop. */
-  async rotateToken(id: string): Promise<ClusterTokenResponse> {
-    const record = await this.#require(id);
+  async rotateToken(id: string, caller: Caller): Promise<ClusterTokenResponse> {
+    const record = await this.#require(id, caller);
     const now = this.#clock.now();
     const token = generateToken();
     const previousExpiresAt = now + this.#tokenOverlapMs;
@@ -151,8 +164,9 @@ export class ClusterService {
     }
   }
 
-  async #require(id: string): Promise<ClusterRecord> {
-    const record = await this.#state.clusters.get(id);
+  /** Out of the caller's scope reads exactly like unregistered. */
+  async #require(id: string, caller: Caller): Promise<ClusterRecord> {
+    const record = canUseCluster(caller, id) ? await this.#state.clusters.get(id) : null;
     if (record === null) {
       throw new KubentlyError(
         'cluster_not_found',

@@ -2,7 +2,7 @@ import type { PolicyConfig } from '@kubently/policy';
 import type { Command, CommandFailure, CommandResult, ResultAck } from '@kubently/protocol';
 
 import type { Caller } from '../auth/api-key-verifier.js';
-import { canSee } from '../auth/can-see.js';
+import { canSee, canUseCluster } from '../auth/can-see.js';
 import type { AuditOutcome, AuditWriter } from '../audit/audit-writer.js';
 import { outcomeOfResult } from '../audit/audit-writer.js';
 import { isKubentlyError, KubentlyError } from '../errors/kubently-error.js';
@@ -97,7 +97,10 @@ export class CommandService {
     if (this.#closed)
       throw new KubentlyError('shutting_down', 'the server is shutting down; retry on another replica');
     const { state, clock, ids } = this.#options;
-    const cluster = await state.clusters.get(input.clusterId);
+    // Out of the caller's scope is answered as unregistered, before the policy or the audit sees it.
+    const cluster = canUseCluster(input.caller, input.clusterId)
+      ? await state.clusters.get(input.clusterId)
+      : null;
     if (cluster === null) {
       throw new KubentlyError(
         'cluster_not_found',
@@ -115,6 +118,7 @@ export class CommandService {
       this.#options.metrics?.policyDenied({ clusterId: input.clusterId, argv: verdict.argv });
       await this.#options.audit.denied({
         identity: input.caller.identity,
+        serviceIdentity: input.caller.serviceIdentity,
         role: input.caller.role,
         clusterId: input.clusterId,
         sessionId: input.sessionId ?? null,
@@ -145,6 +149,9 @@ export class CommandService {
     try {
       record = await state.commands.create(command, {
         identity,
+        ...(input.caller.serviceIdentity === undefined
+          ? {}
+          : { serviceIdentity: input.caller.serviceIdentity }),
         role: input.caller.role,
         source: input.source,
       });
@@ -206,7 +213,7 @@ export class CommandService {
    */
   async get(id: string, caller: Caller): Promise<CommandRecord> {
     const record = await this.#options.state.commands.get(id);
-    if (record === null || !canSee(caller, record.origin.identity)) {
+    if (record === null || !canSee(caller, record.origin.identity, record.command.clusterId)) {
       throw new KubentlyError(
         'command_not_found',
         `command "${id}" does not exist or its result has expired (results are kept for a limited time)`,
@@ -309,7 +316,7 @@ export class CommandService {
     const usable =
       session !== null &&
       session.clusterId === clusterId &&
-      canSee(caller, session.identity) &&
+      canSee(caller, session.identity, session.clusterId) &&
       (await sessions.touch(sessionId)) !== null;
     if (!usable) {
       throw new KubentlyError(

@@ -95,7 +95,7 @@ export class DiagnosisService {
         `role "${input.caller.role}" may not run commands, so it cannot run a diagnosis; use an operator or admin key`,
       );
     }
-    await clusters.get(input.clusterId);
+    await clusters.get(input.clusterId, input.caller);
     const started = clock.now();
     // A limit that stopped the collection is answered as itself (429/503 with Retry-After).
     let refusal: KubentlyError | undefined;

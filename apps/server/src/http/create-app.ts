@@ -18,6 +18,7 @@ import {
   registerCommandRoutes,
   registerHealthRoutes,
   registerMetricsRoute,
+  registerKeyRoutes,
   registerOpenApiRoute,
   registerSessionRoutes,
 } from './rest/index.js';
@@ -72,6 +73,7 @@ export const createApp = (services: ServerServices): Hono<AppEnv> => {
   registerSessionRoutes(app, services);
   registerCommandRoutes(app, services);
   registerAuditRoutes(app, services);
+  registerKeyRoutes(app, services);
   registerExecutorRoutes(app, services);
   registerSeedRoutes(app, services);
   registerA2aRoutes(app, services);

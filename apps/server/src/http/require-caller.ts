@@ -1,24 +1,22 @@
 import { createMiddleware } from 'hono/factory';
 
-import { headers } from '@kubently/protocol';
-
 import type { ApiKeyVerifier } from '../auth/api-key-verifier.js';
 import { isAllowed } from '../auth/permissions.js';
 import type { Permission } from '../auth/permissions.js';
 import { KubentlyError } from '../errors/kubently-error.js';
 import type { AppEnv } from './app-env.js';
+import { missingKeyMessage, presentedKey, serviceIdentityOf } from './presented-key.js';
 
-/** 401 without a valid `X-API-Key` (never saying which part was wrong), 403 for a role without the permission. */
+/**
+ * 401 without a valid key (`X-API-Key` or `Authorization: Bearer`, never saying which part was
+ * wrong), 403 for a role without the permission.
+ */
 export const requireCaller = (apiKeys: ApiKeyVerifier, permission: Permission) =>
   createMiddleware<AppEnv>(async (c, next) => {
-    const key = c.req.header(headers.apiKey);
-    const caller = key === undefined || key === '' ? null : apiKeys.verify(key);
-    if (caller === null) {
-      throw new KubentlyError(
-        'unauthorized',
-        'missing or invalid API key; send a valid key in the X-API-Key header',
-      );
-    }
+    const key = presentedKey((name) => c.req.header(name));
+    const header = (name: string): string | undefined => c.req.header(name);
+    const caller = key === undefined ? null : await apiKeys.verify(key, serviceIdentityOf(header));
+    if (caller === null) throw new KubentlyError('unauthorized', missingKeyMessage);
     if (!isAllowed(caller.role, permission)) {
       throw new KubentlyError(
         'forbidden',

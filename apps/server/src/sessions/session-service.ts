@@ -1,7 +1,7 @@
 import type { Session } from '@kubently/protocol';
 
 import type { Caller } from '../auth/api-key-verifier.js';
-import { canSee } from '../auth/can-see.js';
+import { canSee, canUseCluster } from '../auth/can-see.js';
 import { KubentlyError } from '../errors/kubently-error.js';
 import type { ExecutorHub } from '../executors/executor-hub.js';
 import { isoAt } from '../support/clock.js';
@@ -43,7 +43,10 @@ export class SessionService {
   }
 
   async open(input: OpenSessionInput): Promise<Session> {
-    if ((await this.#state.clusters.get(input.clusterId)) === null) {
+    if (
+      !canUseCluster(input.caller, input.clusterId) ||
+      (await this.#state.clusters.get(input.clusterId)) === null
+    ) {
       throw new KubentlyError(
         'cluster_not_found',
         `cluster "${input.clusterId}" is not registered; list clusters with GET /v1/clusters`,
@@ -83,7 +86,7 @@ export class SessionService {
   /** The caller's session (any session for an admin); someone else's is session_not_found. */
   async get(id: string, caller: Caller): Promise<Session> {
     const session = await this.#state.sessions.get(id);
-    if (session === null || !canSee(caller, session.identity)) throw notFound(id);
+    if (session === null || !canSee(caller, session.identity, session.clusterId)) throw notFound(id);
     return session;
   }
 

@@ -10,6 +10,8 @@ export type RecordStatus = (typeof recordStatuses)[number];
 /** Who asked, kept with the command so whichever replica finishes it can write the audit record. */
 export interface CommandOrigin {
   readonly identity: string;
+  /** The X-Service-Identity the caller asserted, recorded in the audit beside the identity. */
+  readonly serviceIdentity?: string | undefined;
   readonly role: Role;
   readonly source: CommandSource;
 }

@@ -2,6 +2,8 @@ export { agentStateDefaults, listTasks } from './agent-task-store.js';
 export type { AgentTaskStore } from './agent-task-store.js';
 export type { AuditFilter, AuditLog } from './audit-log.js';
 export type { ClusterRecord, ClusterRegistry, ExecutorPresence, StoredToken } from './cluster-registry.js';
+export type { KeyStore, StoredApiKey, StoredKeyHash } from './key-store.js';
+export type { RateDecision, RateLimit, RateLimiter } from './rate-limiter.js';
 export type { CommandQueue } from './command-queue.js';
 export { statusOfResult } from './command-store.js';
 export type {

@@ -5,6 +5,8 @@ import type { AuditLog } from './audit-log.js';
 import type { ClusterRegistry } from './cluster-registry.js';
 import type { CommandQueue } from './command-queue.js';
 import type { CommandStore } from './command-store.js';
+import type { KeyStore } from './key-store.js';
+import type { RateLimiter } from './rate-limiter.js';
 import type { QuotaLedger } from './quota-ledger.js';
 import type { SessionStore } from './session-store.js';
 
@@ -18,6 +20,10 @@ export interface StateStore {
   readonly audit: AuditLog;
   /** Per-identity command slots and retained result bytes (the command limits). */
   readonly quotas: QuotaLedger;
+  /** Managed API keys (hashed), their scopes and last use. */
+  readonly keys: KeyStore;
+  /** Token buckets of the request rate limits. */
+  readonly rates: RateLimiter;
   /** A2A tasks of the agent and the cross-replica cancel signal. */
   readonly tasks: AgentTaskStore;
   /** The agent's per-conversation memory (keys already scoped per caller). */

@@ -4,6 +4,8 @@ import { auditLogContract } from './audit-log-contract.js';
 import { clusterRegistryContract } from './cluster-registry-contract.js';
 import { commandQueueContract } from './command-queue-contract.js';
 import { commandStoreContract } from './command-store-contract.js';
+import { keyStoreContract } from './key-store-contract.js';
+import { rateLimiterContract } from './rate-limiter-contract.js';
 import { quotaLedgerContract } from './quota-ledger-contract.js';
 import { redisTestStates } from './redis/redis-test-state.js';
 import { sessionStoreContract } from './session-store-contract.js';
@@ -24,3 +26,5 @@ auditLogContract(
 );
 clusterRegistryContract('redis', async () => (await states.create()).clusters);
 quotaLedgerContract('redis', async ({ clock }) => (await states.create({ clock })).quotas);
+keyStoreContract('redis', async () => (await states.create()).keys);
+rateLimiterContract('redis', async () => (await states.create()).rates);

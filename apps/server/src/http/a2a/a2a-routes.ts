@@ -27,6 +27,7 @@ import { httpStatusOf } from '../../errors/http-status.js';
 import type { ServerServices } from '../../services.js';
 import type { AppEnv } from '../app-env.js';
 import { localOriginOf } from '../source-address.js';
+import { missingKeyMessage, presentedKey, serviceIdentityOf } from '../presented-key.js';
 import { readJson } from '../read-json.js';
 import { createA2aTaskStore } from './a2a-task-store.js';
 import { jsonRpcCodes, toA2aError } from './a2a-errors.js';
@@ -131,7 +132,7 @@ export const registerA2aRoutes = (app: Hono<AppEnv>, services: ServerServices): 
     const baseUrl = context.state.get(baseUrlStateKey);
     return cardFor(
       typeof baseUrl === 'string' ? baseUrl : (config.publicUrl ?? configuredBase),
-      await clusters.list(),
+      await clusters.list(caller.caller),
     );
   };
   // The handler's card only decides versions and capabilities, which do not change at run time.
@@ -192,15 +193,30 @@ export const registerA2aRoutes = (app: Hono<AppEnv>, services: ServerServices): 
       );
     }
     const id = idOf(body);
-    const key = c.req.header(headers.apiKey);
-    const caller: Caller | null = key === undefined || key === '' ? null : apiKeys.verify(key);
-    if (caller === null) {
-      return rpcError(
-        401,
-        id,
-        jsonRpcCodes.invalidRequest,
-        'unauthorized: missing or invalid API key; send a valid key in the X-API-Key header',
+    const key = presentedKey((name) => c.req.header(name));
+    let caller: Caller | null;
+    try {
+      caller =
+        key === undefined
+          ? null
+          : await apiKeys.verify(
+              key,
+              serviceIdentityOf((name) => c.req.header(name)),
+            );
+    } catch (error) {
+      if (!isKubentlyError(error) || error.code !== 'rate_limited') throw error;
+      return c.json(
+        {
+          jsonrpc: '2.0',
+          id,
+          error: { code: -32001, message: error.message, data: { code: 'rate_limited', ...error.details } },
+        },
+        429,
+        { 'retry-after': String(error.retryAfterSeconds ?? 1) },
       );
+    }
+    if (caller === null) {
+      return rpcError(401, id, jsonRpcCodes.invalidRequest, `unauthorized: ${missingKeyMessage}`);
     }
     const method = methodOf(body);
     if (method !== undefined && runMethods.has(method) && !isAllowed(caller.role, 'commands:run')) {

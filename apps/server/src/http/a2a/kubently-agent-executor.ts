@@ -138,7 +138,7 @@ export class KubentlyAgentExecutor implements AgentExecutor {
       }
       const { clusterId, namespace } = metadata.value;
       if (clusterId !== undefined) {
-        const known = (await clusters.list()).map((cluster) => cluster.id);
+        const known = (await clusters.list(user.caller)).map((cluster) => cluster.id);
         if (!known.includes(clusterId)) {
           publisher.fail({
             type: 'error',

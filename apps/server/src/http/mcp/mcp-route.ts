@@ -13,6 +13,8 @@ import { headers } from '@kubently/protocol';
 
 import type { ApiKeyVerifier, Caller } from '../../auth/api-key-verifier.js';
 import type { AppEnv } from '../app-env.js';
+import { missingKeyMessage, presentedKey, serviceIdentityOf } from '../presented-key.js';
+import { isKubentlyError } from '../../errors/kubently-error.js';
 import type { McpCaller, McpServices } from './mcp-ports.js';
 import { registerServerTools } from './register-server-tools.js';
 
@@ -112,15 +114,28 @@ export const registerMcpRoute = (
     const request = c.req.raw;
     const rejected = rejectForeignRequest(request, isLoopback);
     if (rejected !== undefined) return rejected;
-    const key = c.req.header(headers.apiKey);
-    const caller = key === undefined || key === '' ? null : options.apiKeys.verify(key);
+    const key = presentedKey((name) => c.req.header(name));
+    let caller: Caller | null;
+    try {
+      caller =
+        key === undefined
+          ? null
+          : await options.apiKeys.verify(
+              key,
+              serviceIdentityOf((name) => c.req.header(name)),
+            );
+    } catch (error) {
+      if (!isKubentlyError(error) || error.code !== 'rate_limited') throw error;
+      const retryAfter = String(error.retryAfterSeconds ?? 1);
+      const limited = jsonRpcError(429, unauthorizedCode, error.message, {
+        code: 'rate_limited',
+        ...error.details,
+      });
+      limited.headers.set('retry-after', retryAfter);
+      return limited;
+    }
     if (caller === null) {
-      return jsonRpcError(
-        401,
-        unauthorizedCode,
-        'missing or invalid API key; send a valid key in the X-API-Key header',
-        { code: 'unauthorized' },
-      );
+      return jsonRpcError(401, unauthorizedCode, missingKeyMessage, { code: 'unauthorized' });
     }
     const authInfo: AuthInfo = {
       token: '',

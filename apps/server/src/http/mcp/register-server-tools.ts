@@ -98,7 +98,7 @@ export const registerServerTools = (server: McpServer, services: McpServices, wh
       tool.name,
       tool,
       guard(async () => {
-        const clusters = await services.clusters.list();
+        const clusters = await services.clusters.list(caller);
         return toolAnswer(
           clustersContent(
             clusters,

@@ -9,14 +9,18 @@ import {
   commandResponseSchema,
   commandResultSchema,
   createClusterRequestSchema,
+  createKeyRequestSchema,
   createSessionRequestSchema,
   diagnoseRequestSchema,
   diagnoseResponseSchema,
   errorBodySchema,
   executorCapabilitiesSchema,
   healthSchema,
+  issuedKeySchema,
+  keyListSchema,
   longPollResponseSchema,
   resultAckSchema,
+  rotateKeyRequestSchema,
   seedCommandResultSchema,
   seedExecuteRequestSchema,
   seedExecuteResponseSchema,
@@ -44,6 +48,10 @@ const components = {
   ExecutorCapabilities: [executorCapabilitiesSchema, 'input'],
   LongPollResponse: [longPollResponseSchema, 'output'],
   AuditList: [auditListSchema, 'output'],
+  CreateKeyRequest: [createKeyRequestSchema, 'input'],
+  RotateKeyRequest: [rotateKeyRequestSchema, 'input'],
+  IssuedKey: [issuedKeySchema, 'output'],
+  KeyList: [keyListSchema, 'output'],
   SeedSessionRequest: [seedSessionRequestSchema, 'input'],
   SeedSessionResponse: [seedSessionResponseSchema, 'output'],
   SeedExecuteRequest: [seedExecuteRequestSchema, 'input'],
@@ -73,7 +81,8 @@ const pathId = (name: string, description: string) => ({
   description,
   schema: { type: 'string' },
 });
-const apiKey = [{ apiKey: [] }];
+/** An API key in X-API-Key or, equally, as `Authorization: Bearer <key>`. */
+const apiKey = [{ apiKey: [] }, { bearerKey: [] }];
 const executorToken = [{ executorToken: [] }];
 
 const paths = {
@@ -207,6 +216,44 @@ const paths = {
       responses: { '200': json('AuditList', 'records'), ...errors(400, 401, 403) },
     },
   },
+  '/v1/keys': {
+    post: {
+      summary:
+        'Create a managed API key (admin without a cluster scope): identity, role, optional cluster scope and expiry; the key is in the answer once, only its hash is stored',
+      security: apiKey,
+      requestBody: body('CreateKeyRequest'),
+      responses: {
+        '201': json('IssuedKey', 'created: the key and its record'),
+        ...errors(400, 401, 403, 409),
+      },
+    },
+    get: {
+      summary: 'List API keys, managed and from KUBENTLY_API_KEYS (never the keys themselves)',
+      security: apiKey,
+      responses: { '200': json('KeyList', 'keys'), ...errors(401, 403) },
+    },
+  },
+  '/v1/keys/{identity}': {
+    delete: {
+      summary: 'Revoke a managed key (it stops working at once, on every replica)',
+      security: apiKey,
+      parameters: [pathId('identity', 'the key identity')],
+      responses: { '204': { description: 'revoked' }, ...errors(401, 403, 404, 409) },
+    },
+  },
+  '/v1/keys/{identity}/rotate': {
+    post: {
+      summary:
+        'Rotate a managed key: a new key (shown once); the previous one keeps working for overlapSeconds (default KUBENTLY_TOKEN_OVERLAP_SECONDS)',
+      security: apiKey,
+      parameters: [pathId('identity', 'the key identity')],
+      requestBody: { ...body('RotateKeyRequest'), required: false },
+      responses: {
+        '200': json('IssuedKey', 'the new key and its record'),
+        ...errors(400, 401, 403, 404, 409),
+      },
+    },
+  },
   '/v1/executor/stream': {
     get: {
       summary: 'Executor link (SSE): connected, command (with id), session-started/ended; keepalive comments',
@@ -309,6 +356,11 @@ export const buildOpenApiDocument = (version: string): Record<string, unknown> =
   components: {
     securitySchemes: {
       apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+      bearerKey: {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'an API key sent as Authorization: Bearer <key> (same keys as X-API-Key)',
+      },
       executorToken: {
         type: 'http',
         scheme: 'bearer',

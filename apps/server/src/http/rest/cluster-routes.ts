@@ -22,25 +22,25 @@ export const registerClusterRoutes = (app: Hono<AppEnv>, services: ServerService
 
   app.post('/v1/clusters', requireCaller(apiKeys, 'clusters:write'), async (c) => {
     const request = await readJson(c, createClusterRequestSchema, config.requestBodyLimitBytes);
-    return c.json(await clusters.create(request.id), 201);
+    return c.json(await clusters.create(request.id, c.get('caller')), 201);
   });
 
   app.get('/v1/clusters', requireCaller(apiKeys, 'clusters:read'), async (c) => {
-    const body: ClusterList = { clusters: await clusters.list() };
+    const body: ClusterList = { clusters: await clusters.list(c.get('caller')) };
     return c.json(body);
   });
 
   app.get('/v1/clusters/:id', requireCaller(apiKeys, 'clusters:read'), async (c) =>
-    c.json(await clusters.get(clusterIdParam(c.req.param('id')))),
+    c.json(await clusters.get(clusterIdParam(c.req.param('id')), c.get('caller'))),
   );
 
   app.delete('/v1/clusters/:id', requireCaller(apiKeys, 'clusters:write'), async (c) => {
-    await clusters.remove(clusterIdParam(c.req.param('id')));
+    await clusters.remove(clusterIdParam(c.req.param('id')), c.get('caller'));
     return c.body(null, 204);
   });
 
   app.post('/v1/clusters/:id/token', requireCaller(apiKeys, 'clusters:write'), async (c) =>
-    c.json(await clusters.rotateToken(clusterIdParam(c.req.param('id')))),
+    c.json(await clusters.rotateToken(clusterIdParam(c.req.param('id')), c.get('caller'))),
   );
 
   registerDiagnosisRoutes(app, services);

@@ -5,3 +5,4 @@ export { registerHealthRoutes } from './health-routes.js';
 export { registerMetricsRoute } from './metrics-routes.js';
 export { registerOpenApiRoute } from './openapi-routes.js';
 export { registerSessionRoutes } from './session-routes.js';
+export { registerKeyRoutes } from './key-routes.js';

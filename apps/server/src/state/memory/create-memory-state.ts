@@ -8,6 +8,8 @@ import { MemoryAuditLog } from './memory-audit-log.js';
 import { MemoryClusterRegistry } from './memory-cluster-registry.js';
 import { MemoryCommandQueue } from './memory-command-queue.js';
 import { MemoryCommandStore } from './memory-command-store.js';
+import { MemoryKeyStore } from './memory-key-store.js';
+import { MemoryRateLimiter } from './memory-rate-limiter.js';
 import { MemoryQuotaLedger } from './memory-quota-ledger.js';
 import { MemorySessionStore } from './memory-session-store.js';
 
@@ -26,6 +28,8 @@ export const createMemoryState = (options: MemoryStateOptions): StateStore => ({
   sessions: new MemorySessionStore(options.clock),
   audit: new MemoryAuditLog(options.auditMaxRecords),
   quotas: new MemoryQuotaLedger(options.clock),
+  keys: new MemoryKeyStore(),
+  rates: new MemoryRateLimiter(),
   tasks: new MemoryAgentTaskStore(),
   conversations: createMemoryConversationStore({ maxMessages: agentStateDefaults.conversationMaxMessages }),
   ping: () => Promise.resolve(),

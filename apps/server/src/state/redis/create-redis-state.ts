@@ -23,6 +23,8 @@ import { RedisEvents } from './redis-events.js';
 import { RedisProbe } from './redis-probe.js';
 import { createRedisKeys } from './redis-keys.js';
 import type { RedisClient } from './redis-script.js';
+import { RedisKeyStore } from './redis-key-store.js';
+import { RedisRateLimiter } from './redis-rate-limiter.js';
 import { RedisQuotaLedger } from './redis-quota-ledger.js';
 import { RedisSessionStore } from './redis-session-store.js';
 
@@ -208,6 +210,8 @@ export const createRedisState = async (options: RedisStateOptions): Promise<Redi
     sessions: guard(new RedisSessionStore({ client, keys, clock: options.clock, reporter }), 'sessions'),
     audit: guard(new RedisAuditLog({ client, keys, maxRecords: options.auditMaxRecords, reporter }), 'audit'),
     quotas: guard(new RedisQuotaLedger({ client, keys, clock: options.clock }), 'quotas'),
+    keys: guard(new RedisKeyStore({ client, keys, reporter }), 'keys'),
+    rates: guard(new RedisRateLimiter({ client, keys }), 'rates'),
     tasks: guard(tasks, 'tasks'),
     conversations: guard(
       new RedisConversationStore({

@@ -51,6 +51,14 @@ export interface RedisKeys {
   /** The same two for every identity together (the total budget). */
   readonly quotaAllResults: string;
   readonly quotaAllResultBytes: string;
+  /** Hash of one managed API key: `record` (JSON) and `lastUsedAt`. */
+  apiKey(identity: string): string;
+  /** Set of identities with a managed API key. */
+  readonly apiKeys: string;
+  /** The identity a key hash belongs to. */
+  apiKeyHash(hash: string): string;
+  /** Hash {tokens, at}: one token bucket (rate limits per identity and per service identity). */
+  rateBucket(key: string): string;
 }
 
 export const queueGroup = 'executors';
@@ -84,4 +92,8 @@ export const createRedisKeys = (prefix: string): RedisKeys => ({
   quotaResultBytes: (identity) => `${prefix}{quota}:result-bytes:${encodeURIComponent(identity)}`,
   quotaAllResults: `${prefix}{quota}:results`,
   quotaAllResultBytes: `${prefix}{quota}:result-bytes`,
+  apiKey: (identity) => `${prefix}api-key:${encodeURIComponent(identity)}`,
+  apiKeys: `${prefix}api-keys`,
+  apiKeyHash: (hash) => `${prefix}api-key-hash:${hash}`,
+  rateBucket: (key) => `${prefix}rate:${encodeURIComponent(key)}`,
 });

@@ -39,6 +39,7 @@ const numberText = z
 
 export const commandOriginSchema: z.ZodType<CommandOrigin> = z.object({
   identity: z.string(),
+  serviceIdentity: z.string().max(128).optional(),
   role: roleSchema,
   source: z.enum(commandSources),
 });

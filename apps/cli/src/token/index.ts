@@ -1,0 +1,2 @@
+export { commandToken, parseTokenOutput } from './command-token.js';
+export type { CommandTokenOptions } from './command-token.js';
