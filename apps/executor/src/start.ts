@@ -1,7 +1,16 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import type { ExecutorCapabilities, ExecutorFrame } from '@kubently/protocol';
 
-import { detectKubectlVersions } from './capabilities/detect-kubectl-versions.js';
-import type { KubectlVersions } from './capabilities/detect-kubectl-versions.js';
+import { detectKubectlVersion } from './capabilities/detect-kubectl-version.js';
+import {
+  ApiServerMonitor,
+  checkApiServer,
+  checkKubeconfigServer,
+  writeClusterKubeconfig,
+} from './cluster/index.js';
 import type { ExecutorConfig } from './config.js';
 import { defaultDependencies } from './dependencies.js';
 import type { ExecutorDependencies } from './dependencies.js';
@@ -12,6 +21,7 @@ import { runPollLink } from './link/poll-link.js';
 import { backoffDelayMs } from './link/backoff.js';
 import { describeError, RetryableError, ServerClient } from './link/server-client.js';
 import { runSseLink } from './link/sse-link.js';
+import { ClusterRemovedError, TokenRejection } from './link/token-rejection.js';
 import { createLogger } from './logger.js';
 import type { Logger } from './logger.js';
 import { ExecutorMetrics } from './observability/executor-metrics.js';
@@ -32,13 +42,21 @@ export interface RunningExecutor {
   /** Base URL of the local health/metrics server, or null when no health port is configured. */
   readonly healthUrl: string | null;
   readonly metrics: ExecutorMetrics;
+  /**
+   * Resolves when the executor stops by itself: the server said its cluster was removed (410). The
+   * caller then closes it and exits with a distinct code (main.ts: 3). Never rejects.
+   */
+  readonly stopped: Promise<ExecutorStop>;
   /** Stops the link, kills running kubectl processes, posts their results (bounded) and returns. */
   close(): Promise<void>;
 }
 
+export type ExecutorStop = { readonly type: 'cluster-removed'; readonly message: string };
+
 /** How long close() keeps trying to deliver the last results before giving up. */
 const drainMs = 5000;
 const versionProbeTimeoutMs = 5000;
+const apiServerCheckTimeoutMs = 10_000;
 const resultGiveUpMs = 10 * 60 * 1000;
 /** Capabilities posts per connection before giving up until the next one. */
 const capabilityAttempts = 6;
@@ -65,22 +83,105 @@ export async function start(
     fetch: deps.fetch,
   });
 
-  const kubectlHome = await prepareKubectlHome({
-    kubectl: config.kubectl,
-    environment: config.kubectlEnvironment,
-    home: config.home,
-    logger,
-  });
-  let health: HealthServer | null = null;
-  if (config.health !== null) {
-    health = await startHealthServer({ ...config.health, version: executorVersion, metrics });
+  // The kubeconfig kubectl runs with (a ServiceAccount one in a pod, a context pin), in a private
+  // directory; start fails closed when it names no API server (no localhost:8080 fallback).
+  const clusterDirectory = await mkdtemp(join(tmpdir(), 'kubently-cluster-'));
+  const removeClusterDirectory = (): Promise<void> => rm(clusterDirectory, { recursive: true, force: true });
+  const environment: Record<string, string> = { ...config.kubectlEnvironment };
+  delete environment['KUBECONFIG'];
+  let kubectlHome: Awaited<ReturnType<typeof prepareKubectlHome>>;
+  let target: Awaited<ReturnType<typeof checkKubeconfigServer>>;
+  try {
+    const kubeconfig = await writeClusterKubeconfig(config.cluster, clusterDirectory);
+    if (kubeconfig !== null) environment['KUBECONFIG'] = kubeconfig;
+    kubectlHome = await prepareKubectlHome({
+      kubectl: config.kubectl,
+      environment,
+      home: config.home,
+      logger,
+    });
+  } catch (error) {
+    await removeClusterDirectory();
+    throw error;
   }
+  try {
+    target = await checkKubeconfigServer({
+      kubectl: config.kubectl,
+      env: kubectlHome.environment,
+      access: config.cluster,
+    });
+  } catch (error) {
+    await kubectlHome.remove();
+    await removeClusterDirectory();
+    throw error;
+  }
+  logger.info(
+    { apiServer: target.server, credentials: config.cluster.type, namespace: target.namespace },
+    'kubectl talks to this cluster',
+  );
 
-  const versions: Promise<KubectlVersions> = detectKubectlVersions({
+  const kubectlVersion: Promise<string | null> = detectKubectlVersion({
     kubectl: config.kubectl,
     env: kubectlHome.environment,
     timeoutMs: versionProbeTimeoutMs,
     signal: linkAbort.signal,
+  });
+  const monitorAbort = new AbortController();
+  const monitor = new ApiServerMonitor({
+    check: (signal) =>
+      checkApiServer({
+        kubectl: config.kubectl,
+        env: kubectlHome.environment,
+        credentials: config.cluster.type,
+        server: target.server,
+        namespace: target.namespace,
+        timeoutMs: apiServerCheckTimeoutMs,
+        now: deps.now,
+        signal,
+      }),
+    intervalMs: config.clusterCheckMs,
+    sleep: deps.sleep,
+    logger,
+    onChange: () => {
+      // A change is reported at once over a live link; otherwise the next connection reports it.
+      if (metrics.isConnected) reportAndLog();
+    },
+    signal: monitorAbort.signal,
+  });
+  let rejectedMessage: string | null = null;
+  let health: HealthServer | null = null;
+  if (config.health !== null) {
+    health = await startHealthServer({
+      ...config.health,
+      version: executorVersion,
+      metrics,
+      checks: () => {
+        const status = monitor.current;
+        return {
+          link:
+            rejectedMessage !== null
+              ? { ok: false, message: rejectedMessage }
+              : metrics.isConnected
+                ? { ok: true }
+                : { ok: false, message: 'not connected to the server' },
+          cluster:
+            status === null
+              ? { ok: false, message: 'the API server has not been checked yet' }
+              : status.status === 'reachable'
+                ? {
+                    ok: true,
+                    message: `${status.server ?? 'API server'} answers (${status.serverVersion ?? 'unknown version'})`,
+                  }
+                : {
+                    ok: false,
+                    message: `${status.server ?? 'API server'} is ${status.status}${status.message === null ? '' : `: ${status.message}`}`,
+                  },
+        };
+      },
+    });
+  }
+  const monitorDone = monitor.run().catch((error: unknown) => {
+    logger.error({ err: describeError(error) }, 'the API server check stopped unexpectedly');
   });
 
   const runner = new CommandRunner({
@@ -114,9 +215,14 @@ export async function start(
 
   /** Bumped on every (re)connection: a report still retrying for an older one stops. */
   let connection = 0;
+  /** The API server's version at the last check that got one. */
+  let lastServerVersion: string | null = null;
   const reportCapabilities = async (): Promise<void> => {
     const mine = (connection += 1);
-    const known = await versions;
+    const known = { kubectlVersion: await kubectlVersion };
+    // The first check ends within its timeout: a report waits for it, later ones take the latest.
+    const firstStatus = monitor.current ?? (await monitor.first());
+    if (firstStatus.serverVersion !== null) lastServerVersion = firstStatus.serverVersion;
     const capabilities: ExecutorCapabilities = {
       executorId,
       executorVersion,
@@ -127,9 +233,10 @@ export async function start(
         restrictedResources: [...config.policy.restrictedResources],
       },
       kubectlVersion: known.kubectlVersion,
-      kubernetesVersion: known.kubernetesVersion,
+      kubernetesVersion: lastServerVersion,
       maxConcurrency: config.maxConcurrency,
       transport: config.transport,
+      apiServer: firstStatus,
     };
     // The server takes a report only over a live link (409 until it has recorded this one, e.g. on
     // another replica): retry briefly while this connection is the current one.
@@ -152,6 +259,13 @@ export async function start(
     }
   };
 
+  function reportAndLog(): void {
+    reportCapabilities().catch((error: unknown) => {
+      if (!linkAbort.signal.aborted)
+        logger.warn({ err: describeError(error) }, 'could not report capabilities');
+    });
+  }
+
   let hasConnected = false;
   const handlers: LinkHandlers = {
     onConnected: () => {
@@ -160,10 +274,7 @@ export async function start(
       hasConnected = true;
       metrics.setConnected(true);
       logger.info({ apiUrl: config.apiUrl, transport: config.transport }, 'connected to the server');
-      reportCapabilities().catch((error: unknown) => {
-        if (!linkAbort.signal.aborted)
-          logger.warn({ err: describeError(error) }, 'could not report capabilities');
-      });
+      reportAndLog();
     },
     onFrame: (frame: ExecutorFrame) => {
       switch (frame.type) {
@@ -201,8 +312,17 @@ export async function start(
     },
   };
 
+  const rejection = new TokenRejection({
+    logger,
+    capMs: config.rejectedBackoffMs,
+    random: deps.random,
+    onChange: (message) => {
+      rejectedMessage = message;
+    },
+  });
   const linkOptions = {
     client,
+    rejection,
     handlers,
     logger,
     maxBackoffMs: config.maxBackoffMs,
@@ -214,7 +334,19 @@ export async function start(
     config.transport === 'sse'
       ? runSseLink({ ...linkOptions, watchdogMs: config.watchdogMs })
       : runPollLink({ ...linkOptions, waitSeconds: config.pollWaitSeconds });
+  let reportStop: (stop: ExecutorStop) => void = () => undefined;
+  const stopped = new Promise<ExecutorStop>((resolve) => {
+    reportStop = resolve;
+  });
   const linkDone = link.catch((error: unknown) => {
+    if (error instanceof ClusterRemovedError) {
+      logger.error(
+        { err: error.message },
+        'the server says this cluster was removed: the executor stops (remove its deployment, or register the cluster again and give the executor the new token)',
+      );
+      reportStop({ type: 'cluster-removed', message: error.message });
+      return;
+    }
     logger.error({ err: describeError(error) }, 'the server link stopped unexpectedly');
   });
   logger.info(
@@ -239,8 +371,11 @@ export async function start(
     clearTimeout(timer);
     postAbort.abort();
     await linkDone;
-    await versions.catch(() => undefined);
+    monitorAbort.abort();
+    await monitorDone;
+    await kubectlVersion.catch(() => undefined);
     await kubectlHome.remove();
+    await removeClusterDirectory();
     await health?.close();
     logger.info('executor stopped');
   };
@@ -248,6 +383,7 @@ export async function start(
     executorId,
     healthUrl: health?.url ?? null,
     metrics,
+    stopped,
     close: () => (closing ??= close()),
   };
 }

@@ -74,6 +74,8 @@ export type {
   SessionEndedFrame,
   SessionStartedFrame,
 } from './executor-link.js';
+export { apiServerStatusSchema, rbacSummarySchema } from './api-server-status.js';
+export type { ApiServerStatus, RbacSummary } from './api-server-status.js';
 export { headers } from './headers.js';
 export { healthSchema } from './health.js';
 export type { Health } from './health.js';
