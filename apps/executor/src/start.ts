@@ -20,6 +20,7 @@ import { LinkRestored } from './link/link-restored.js';
 import { runPollLink } from './link/poll-link.js';
 import { backoffDelayMs } from './link/backoff.js';
 import { describeError, RetryableError, ServerClient } from './link/server-client.js';
+import { serverFetch } from './link/server-fetch.js';
 import { runSseLink } from './link/sse-link.js';
 import { ClusterRemovedError, TokenRejection } from './link/token-rejection.js';
 import { createLogger } from './logger.js';
@@ -66,7 +67,11 @@ export async function start(
   config: ExecutorConfig,
   overrides: StartOverrides = {},
 ): Promise<RunningExecutor> {
-  const deps: ExecutorDependencies = { ...defaultDependencies, ...overrides };
+  const deps: ExecutorDependencies = {
+    ...defaultDependencies,
+    fetch: serverFetch(config.serverCa),
+    ...overrides,
+  };
   const executorId = deps.newId();
   const logger =
     overrides.logger ?? createLogger(config.logLevel, { clusterId: config.clusterId, executorId });

@@ -67,6 +67,19 @@ export interface ServerConfig {
   readonly trustedProxies: readonly string[];
   /** Invalid credentials from one source per minute before it is refused for a while (KUBENTLY_AUTH_FAILURE_LIMIT). */
   readonly authFailureLimit: number;
+  /**
+   * PEM certificate (chain) and key files: set both to serve HTTPS. Re-read every
+   * `tlsReloadSeconds`; a changed pair that is valid replaces the served one without dropping
+   * connections (a cert-manager or Secret-mounted rotation needs no restart).
+   */
+  readonly tlsCertFile: string | null;
+  readonly tlsKeyFile: string | null;
+  readonly tlsReloadSeconds: number;
+  /**
+   * The operator says TLS terminates at a proxy or ingress in front of the server: listening beyond
+   * loopback without TLS then logs no warning (KUBENTLY_TLS_TERMINATED_BY_PROXY=true).
+   */
+  readonly tlsTerminatedByProxy: boolean;
   /** The troubleshooting agent (KUBENTLY_LLM_*, docs/agent.md); `agent.model` null: engine-only. */
   readonly agent: AgentConfig;
   readonly version: string;
@@ -97,6 +110,10 @@ export const defaultServerConfig: ServerConfig = Object.freeze({
   publicUrl: null,
   trustedProxies: Object.freeze([]),
   authFailureLimit: 10,
+  tlsCertFile: null,
+  tlsKeyFile: null,
+  tlsReloadSeconds: 10,
+  tlsTerminatedByProxy: false,
   agent: parseAgentConfig({}),
   version: '0.1.0',
 });
@@ -136,6 +153,10 @@ const variables = {
   KUBENTLY_PUBLIC_URL: 'publicUrl',
   KUBENTLY_TRUSTED_PROXIES: 'trustedProxies',
   KUBENTLY_AUTH_FAILURE_LIMIT: 'authFailureLimit',
+  KUBENTLY_TLS_CERT_FILE: 'tlsCertFile',
+  KUBENTLY_TLS_KEY_FILE: 'tlsKeyFile',
+  KUBENTLY_TLS_RELOAD_SECONDS: 'tlsReloadSeconds',
+  KUBENTLY_TLS_TERMINATED_BY_PROXY: 'tlsTerminatedByProxy',
 } as const;
 
 /** The environment variable that sets a config field (for messages that say how to change it). */
@@ -217,6 +238,12 @@ const fieldSchemas = {
     return entries;
   }),
   authFailureLimit: integer(1, 1_000_000, '10'),
+  tlsCertFile: z.string().trim().min(1),
+  tlsKeyFile: z.string().trim().min(1),
+  tlsReloadSeconds: integer(1, 86_400, '10'),
+  tlsTerminatedByProxy: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .transform((v) => v === 'true'),
   redisPrefix: z.string().regex(/^[^{}\s]{1,64}$/, {
     message: 'must be 1-64 characters without spaces or braces, e.g. kubently:',
   }),
@@ -244,6 +271,13 @@ export const isLoopbackHost = (host: string): boolean =>
  * other absolute links are written from it, never from a request's Host header.
  */
 export const checkListenConfig = (config: ServerConfig): void => {
+  if ((config.tlsCertFile === null) !== (config.tlsKeyFile === null)) {
+    const missing = config.tlsCertFile === null ? 'KUBENTLY_TLS_CERT_FILE' : 'KUBENTLY_TLS_KEY_FILE';
+    throw new ConfigError(
+      missing,
+      'must be set too: HTTPS needs both the certificate (chain) file and its private key file, PEM',
+    );
+  }
   if (config.publicUrl === null && !isLoopbackHost(config.host)) {
     throw new ConfigError(
       'KUBENTLY_PUBLIC_URL',
