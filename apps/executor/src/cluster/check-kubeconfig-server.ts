@@ -54,7 +54,7 @@ export async function checkKubeconfigServer(options: {
   if (outcome.exitCode !== 0) {
     throw new KubentlyError(
       'validation_failed',
-      `no usable cluster in ${source}: kubectl says "${stderr}"; ${noServerFix}`,
+      `no usable cluster in ${source}: kubectl says "${stderr}", and would fall back to http://localhost:8080 (possibly Kubently's own port): ${noServerFix}`,
     );
   }
   let parsed: z.infer<typeof minifiedSchema> | null = null;
