@@ -79,7 +79,13 @@ describe('an executor whose token the server refuses', { timeout: 60_000 }, () =
         sleep: (ms, signal) => {
           const untilClosed = () =>
             new Promise<void>((_resolve, reject) => {
-              signal?.addEventListener('abort', () => { reject(new Error('aborted')); }, { once: true });
+              signal?.addEventListener(
+                'abort',
+                () => {
+                  reject(new Error('aborted'));
+                },
+                { once: true },
+              );
             });
           if (ms === 3_600_000) return untilClosed();
           if (ms >= 10_000) delays.push(ms);
