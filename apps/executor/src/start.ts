@@ -225,9 +225,10 @@ export async function start(
   const reportCapabilities = async (): Promise<void> => {
     const mine = (connection += 1);
     const known = { kubectlVersion: await kubectlVersion };
-    // The first check ends within its timeout: a report waits for it, later ones take the latest.
-    const firstStatus = monitor.current ?? (await monitor.first());
-    if (firstStatus.serverVersion !== null) lastServerVersion = firstStatus.serverVersion;
+    // Reported at once (the server's pre-check needs the policy); the first API server check,
+    // when it ends, is reported again by the monitor's onChange.
+    const status = monitor.current;
+    if (status !== null && status.serverVersion !== null) lastServerVersion = status.serverVersion;
     const capabilities: ExecutorCapabilities = {
       executorId,
       executorVersion,
@@ -241,7 +242,7 @@ export async function start(
       kubernetesVersion: lastServerVersion,
       maxConcurrency: config.maxConcurrency,
       transport: config.transport,
-      apiServer: firstStatus,
+      ...(status === null ? {} : { apiServer: status }),
     };
     // The server takes a report only over a live link (409 until it has recorded this one, e.g. on
     // another replica): retry briefly while this connection is the current one.

@@ -22,24 +22,14 @@ export interface ApiServerMonitorOptions {
 export class ApiServerMonitor {
   readonly #options: ApiServerMonitorOptions;
   #current: ApiServerStatus | null = null;
-  readonly #first: Promise<ApiServerStatus>;
-  #resolveFirst: (status: ApiServerStatus) => void = () => undefined;
 
   constructor(options: ApiServerMonitorOptions) {
     this.#options = options;
-    this.#first = new Promise((resolve) => {
-      this.#resolveFirst = resolve;
-    });
   }
 
   /** The last check's outcome; null before the first one ended. */
   get current(): ApiServerStatus | null {
     return this.#current;
-  }
-
-  /** Resolves with the first check's outcome. */
-  first(): Promise<ApiServerStatus> {
-    return this.#first;
   }
 
   /** Checks until the signal aborts. */
@@ -50,7 +40,6 @@ export class ApiServerMonitor {
       if (isAborted(signal)) break;
       const previous = this.#current;
       this.#current = status;
-      this.#resolveFirst(status);
       if (previous === null || outcomeOf(previous) !== outcomeOf(status)) {
         this.#log(status);
         this.#options.onChange(status);
