@@ -28,6 +28,7 @@ import type { Logger } from './logger.js';
 import { ExecutorMetrics } from './observability/executor-metrics.js';
 import { startHealthServer } from './observability/health-server.js';
 import type { HealthServer } from './observability/health-server.js';
+import { readinessChecks } from './observability/readiness-checks.js';
 import { CommandRunner } from './runner/command-runner.js';
 import { prepareKubectlHome } from './runner/kubectl-home.js';
 import { postResultUntilAcked } from './runner/result-poster.js';
@@ -160,29 +161,8 @@ export async function start(
       ...config.health,
       version: executorVersion,
       metrics,
-      checks: () => {
-        const status = monitor.current;
-        return {
-          link:
-            rejectedMessage !== null
-              ? { ok: false, message: rejectedMessage }
-              : metrics.isConnected
-                ? { ok: true }
-                : { ok: false, message: 'not connected to the server' },
-          cluster:
-            status === null
-              ? { ok: false, message: 'the API server has not been checked yet' }
-              : status.status === 'reachable'
-                ? {
-                    ok: true,
-                    message: `${status.server ?? 'API server'} answers (${status.serverVersion ?? 'unknown version'})`,
-                  }
-                : {
-                    ok: false,
-                    message: `${status.server ?? 'API server'} is ${status.status}${status.message === null ? '' : `: ${status.message}`}`,
-                  },
-        };
-      },
+      checks: () =>
+        readinessChecks({ isConnected: metrics.isConnected, rejectedMessage, apiServer: monitor.current }),
     });
   }
   const monitorDone = monitor.run().catch((error: unknown) => {
