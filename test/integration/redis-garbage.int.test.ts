@@ -186,6 +186,24 @@ const cases: Record<KeyName, () => Promise<void>> = {
       true,
     );
   },
+  removedToken: async () => {
+    // A removed cluster's token is answered 410; a tombstone that is not a cluster id reads as absent (401).
+    const token = `kbt_${randomUUID()}`;
+    const key = keys.removedToken(createHash('sha256').update(token).digest('hex'));
+    await context.redis.set(key, tooLongId);
+    expect((await executorPoll(token)).status).toBe(401);
+    await withWrongType(
+      key,
+      async () => {
+        expect((await executorPoll(token)).status).toBe(401);
+      },
+      true,
+    );
+    await context.redis.set(key, 'gone-cluster');
+    const removed = await executorPoll(token);
+    expect([removed.status, code(removed)]).toEqual([410, 'cluster_removed']);
+    await context.redis.del(key);
+  },
   queue: async () => {
     const queue = keys.queue(clusterId);
     await context.redis.xadd(queue, '*', 'i', 'bogus', 'c', notJson);
@@ -503,6 +521,11 @@ describe('Redis: garbage in every key and channel the server reads', () => {
     const kubectl = createFakeKubectl();
     await connectExecutor(server, { clusterId, token, kubectl, env: { KUBENTLY_MAX_BACKOFF_SECONDS: '1' } });
     context = { redis: new Redis(privateRedis.url), server, kubectl };
+    // The executor reports its capabilities once its first API server check has ended: the cases
+    // start from that steady state (some of them spoil the presence a later report would need).
+    await eventually(async () =>
+      Object.keys(await context.redis.hgetall(keys.capabilities(clusterId))).length > 0 ? true : undefined,
+    );
   });
 
   afterAll(async () => {

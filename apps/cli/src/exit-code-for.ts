@@ -19,6 +19,7 @@ export function exitCodeFor(code: CliErrorCode): ExitCode {
       return exitCodes.unauthorized;
     case 'not_found':
     case 'cluster_not_found':
+    case 'cluster_removed':
     case 'session_not_found':
     case 'command_not_found':
       return exitCodes.notFound;

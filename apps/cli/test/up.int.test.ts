@@ -43,6 +43,7 @@ describe('kubently up (built CLI in a child process)', () => {
     });
     expect(key).toMatch(/^kbt_[A-Za-z0-9_-]{43}$/);
     expect(up.out()).toContain('Cluster:  kind-test  (kubeconfig context "Kind_Test", executor connected');
+    expect(up.out()).toContain("Identity: the executor runs kubectl with YOUR kubeconfig user's credentials");
     expect(up.out()).toContain('kubently exec kind-test -- get pods -A');
 
     const configFile = join(home, '.kubently', 'config.json');

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
 
 import { kubectlEnvironmentRefusal, parsePolicyConfig, PolicyConfigError } from '@kubently/policy';
 import type { PolicyConfig } from '@kubently/policy';
@@ -8,6 +8,8 @@ import type { OtlpTracing } from '@kubently/protocol';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
+import { defaultServiceAccountDirectory, resolveClusterAccess } from './cluster/index.js';
+import type { ClusterAccess } from './cluster/index.js';
 import { KubentlyError } from './executor-error.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -67,6 +69,16 @@ export const executorOptionsSchema = z.object({
   healthPort: z.coerce.number().int().min(0).max(65_535).optional(),
   healthHost: z.string().min(1).default('127.0.0.1'),
   kubeconfig: z.string().min(1).optional(),
+  /** A context of the kubeconfig; default: its current context. */
+  kubeContext: z.string().min(1).optional(),
+  /** Where the pod's ServiceAccount token, ca.crt and namespace are mounted. */
+  serviceAccountDir: z.string().min(1).default(defaultServiceAccountDirectory),
+  /** How often the API server is checked (reachability, version, RBAC summary). */
+  clusterCheckSeconds: positiveInt(86_400).default(60),
+  /** PEM bundle trusted for the server URL (https) instead of the system roots. */
+  caFile: z.string().min(1).optional(),
+  /** Cap of the backoff while the server rejects the token (401/403). */
+  rejectedBackoffSeconds: positiveInt(86_400).default(600),
   /**
    * Extra variable names passed to kubectl, e.g. for exec credential plugins (AWS_PROFILE), or HOME
    * to give kubectl the real HOME. Never KUBENTLY_*, KUBERC, KUBECTL_KUBERC or KUBECACHEDIR.
@@ -111,6 +123,12 @@ export interface ExecutorConfig {
   readonly kubectlEnvironment: Readonly<Record<string, string>>;
   /** The executor's own HOME: kubectl gets it only when its credential plugin needs it. */
   readonly home: string | null;
+  /** How kubectl reaches the cluster (start writes the private kubeconfig this needs). */
+  readonly cluster: ClusterAccess;
+  readonly clusterCheckMs: number;
+  /** PEM text of KUBENTLY_CA_FILE; null: the system's trusted roots. */
+  readonly serverCa: string | null;
+  readonly rejectedBackoffMs: number;
   readonly watchdogMs: number;
   readonly pollWaitSeconds: number;
   readonly maxBackoffMs: number;
@@ -133,6 +151,11 @@ const environmentNames: Readonly<Record<keyof ExecutorOptions, string>> = {
   healthPort: 'KUBENTLY_HEALTH_PORT',
   healthHost: 'KUBENTLY_HEALTH_HOST',
   kubeconfig: 'KUBECONFIG',
+  kubeContext: 'KUBENTLY_KUBE_CONTEXT',
+  serviceAccountDir: 'KUBENTLY_SERVICE_ACCOUNT_DIR',
+  clusterCheckSeconds: 'KUBENTLY_CLUSTER_CHECK_SECONDS',
+  caFile: 'KUBENTLY_CA_FILE',
+  rejectedBackoffSeconds: 'KUBENTLY_REJECTED_BACKOFF_SECONDS',
   kubectlEnv: 'KUBENTLY_KUBECTL_ENV',
   watchdogSeconds: 'KUBENTLY_WATCHDOG_SECONDS',
   pollWaitSeconds: 'KUBENTLY_POLL_WAIT_SECONDS',
@@ -178,10 +201,18 @@ export function buildExecutorConfig(
     const value = env[name];
     if (value !== undefined) kubectlEnvironment[name] = value;
   }
-  // kubectl no longer finds ~/.kube/config by itself once HOME is private: name it, as kubectl
-  // would pick it (KUBECONFIG, else ~/.kube/config if it exists, else the in-cluster account).
-  const kubeconfig = o.kubeconfig ?? defaultKubeconfig(env['HOME']);
-  if (kubeconfig !== undefined) kubectlEnvironment.KUBECONFIG = kubeconfig;
+  // kubectl no longer finds ~/.kube/config by itself once HOME is private: name it. In a pod,
+  // start() writes a kubeconfig for the ServiceAccount instead (cluster/cluster-kubeconfig.ts).
+  const cluster = resolveClusterAccess({
+    kubeconfig: o.kubeconfig,
+    context: o.kubeContext,
+    serviceAccountDirectory: o.serviceAccountDir,
+    serviceHost: env['KUBERNETES_SERVICE_HOST'],
+    servicePort: env['KUBERNETES_SERVICE_PORT'],
+    home: env['HOME'],
+  });
+  delete kubectlEnvironment.KUBECONFIG;
+  if (cluster.type === 'kubeconfig' && cluster.path !== null) kubectlEnvironment.KUBECONFIG = cluster.path;
   return Object.freeze({
     apiUrl: o.apiUrl.replace(/\/+$/, ''),
     clusterId: o.clusterId,
@@ -196,16 +227,32 @@ export function buildExecutorConfig(
     kubectlEnvironment: Object.freeze(kubectlEnvironment),
     home: env['HOME'] ?? null,
     tracing: parseOtlpTracing(env, 'kubently-executor'),
+    cluster: Object.freeze(cluster),
+    clusterCheckMs: o.clusterCheckSeconds * 1000,
+    serverCa: o.caFile === undefined ? null : readCaFile(o.caFile),
+    rejectedBackoffMs: o.rejectedBackoffSeconds * 1000,
     watchdogMs: o.watchdogSeconds * 1000,
     pollWaitSeconds: o.pollWaitSeconds,
     maxBackoffMs: o.maxBackoffSeconds * 1000,
   });
 }
 
-function defaultKubeconfig(home: string | undefined): string | undefined {
-  if (home === undefined || home === '') return undefined;
-  const path = join(home, '.kube', 'config');
-  return existsSync(path) ? path : undefined;
+function readCaFile(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new KubentlyError('validation_failed', `KUBENTLY_CA_FILE: cannot read ${file}: ${String(cause)}`, {
+      cause,
+    });
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new KubentlyError(
+      'validation_failed',
+      `KUBENTLY_CA_FILE: ${file} holds no PEM certificate; point it at the CA bundle that signed the server's certificate`,
+    );
+  }
+  return text;
 }
 
 /** The seed's variables (KUBENTLY_API_URL, CLUSTER_ID, KUBENTLY_TOKEN, LOG_LEVEL) plus KUBENTLY_*. */

@@ -1,7 +1,16 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import type { ExecutorCapabilities, ExecutorFrame } from '@kubently/protocol';
 
-import { detectKubectlVersions } from './capabilities/detect-kubectl-versions.js';
-import type { KubectlVersions } from './capabilities/detect-kubectl-versions.js';
+import { detectKubectlVersion } from './capabilities/detect-kubectl-version.js';
+import {
+  ApiServerMonitor,
+  checkApiServer,
+  checkKubeconfigServer,
+  writeClusterKubeconfig,
+} from './cluster/index.js';
 import type { ExecutorConfig } from './config.js';
 import { defaultDependencies } from './dependencies.js';
 import type { ExecutorDependencies } from './dependencies.js';
@@ -11,11 +20,14 @@ import { LinkRestored } from './link/link-restored.js';
 import { runPollLink } from './link/poll-link.js';
 import { backoffDelayMs } from './link/backoff.js';
 import { describeError, RetryableError, ServerClient } from './link/server-client.js';
+import { serverFetch } from './link/server-fetch.js';
 import { runSseLink } from './link/sse-link.js';
+import { ClusterRemovedError, TokenRejection } from './link/token-rejection.js';
 import { createLogger } from './logger.js';
 import type { Logger } from './logger.js';
 import { startHealthServer } from './observability/health-server.js';
 import type { HealthServer } from './observability/health-server.js';
+import { readinessChecks } from './observability/readiness-checks.js';
 import { CommandRunner } from './runner/command-runner.js';
 import { prepareKubectlHome } from './runner/kubectl-home.js';
 import { postResultUntilAcked } from './runner/result-poster.js';
@@ -34,13 +46,21 @@ export interface RunningExecutor {
   /** Base URL of the local health/metrics server, or null when no health port is configured. */
   readonly healthUrl: string | null;
   readonly metrics: ExecutorMetrics;
+  /**
+   * Resolves when the executor stops by itself: the server said its cluster was removed (410). The
+   * caller then closes it and exits with a distinct code (main.ts: 3). Never rejects.
+   */
+  readonly stopped: Promise<ExecutorStop>;
   /** Stops the link, kills running kubectl processes, posts their results (bounded) and returns. */
   close(): Promise<void>;
 }
 
+export type ExecutorStop = { readonly type: 'cluster-removed'; readonly message: string };
+
 /** How long close() keeps trying to deliver the last results before giving up. */
 const drainMs = 5000;
 const versionProbeTimeoutMs = 5000;
+const apiServerCheckTimeoutMs = 10_000;
 const resultGiveUpMs = 10 * 60 * 1000;
 /** Capabilities posts per connection before giving up until the next one. */
 const capabilityAttempts = 6;
@@ -50,7 +70,11 @@ export async function start(
   config: ExecutorConfig,
   overrides: StartOverrides = {},
 ): Promise<RunningExecutor> {
-  const deps: ExecutorDependencies = { ...defaultDependencies, ...overrides };
+  const deps: ExecutorDependencies = {
+    ...defaultDependencies,
+    fetch: serverFetch(config.serverCa),
+    ...overrides,
+  };
   const executorId = deps.newId();
   const logger =
     overrides.logger ?? createLogger(config.logLevel, { clusterId: config.clusterId, executorId });
@@ -77,22 +101,84 @@ export async function start(
     traceparentOf: (commandId) => tracing.traceparentOf(commandId),
   });
 
-  const kubectlHome = await prepareKubectlHome({
-    kubectl: config.kubectl,
-    environment: config.kubectlEnvironment,
-    home: config.home,
-    logger,
-  });
-  let health: HealthServer | null = null;
-  if (config.health !== null) {
-    health = await startHealthServer({ ...config.health, version: executorVersion, metrics });
+  // The kubeconfig kubectl runs with (a ServiceAccount one in a pod, a context pin), in a private
+  // directory; start fails closed when it names no API server (no localhost:8080 fallback).
+  const clusterDirectory = await mkdtemp(join(tmpdir(), 'kubently-cluster-'));
+  const removeClusterDirectory = (): Promise<void> => rm(clusterDirectory, { recursive: true, force: true });
+  const environment: Record<string, string> = { ...config.kubectlEnvironment };
+  delete environment['KUBECONFIG'];
+  let kubectlHome: Awaited<ReturnType<typeof prepareKubectlHome>>;
+  let target: Awaited<ReturnType<typeof checkKubeconfigServer>>;
+  try {
+    const kubeconfig = await writeClusterKubeconfig(config.cluster, clusterDirectory);
+    if (kubeconfig !== null) environment['KUBECONFIG'] = kubeconfig;
+    kubectlHome = await prepareKubectlHome({
+      kubectl: config.kubectl,
+      environment,
+      home: config.home,
+      logger,
+    });
+  } catch (error) {
+    await removeClusterDirectory();
+    throw error;
   }
+  try {
+    target = await checkKubeconfigServer({
+      kubectl: config.kubectl,
+      env: kubectlHome.environment,
+      access: config.cluster,
+    });
+  } catch (error) {
+    await kubectlHome.remove();
+    await removeClusterDirectory();
+    throw error;
+  }
+  logger.info(
+    { apiServer: target.server, credentials: config.cluster.type, namespace: target.namespace },
+    'kubectl talks to this cluster',
+  );
 
-  const versions: Promise<KubectlVersions> = detectKubectlVersions({
+  const kubectlVersion: Promise<string | null> = detectKubectlVersion({
     kubectl: config.kubectl,
     env: kubectlHome.environment,
     timeoutMs: versionProbeTimeoutMs,
     signal: linkAbort.signal,
+  });
+  const monitorAbort = new AbortController();
+  const monitor = new ApiServerMonitor({
+    check: (signal) =>
+      checkApiServer({
+        kubectl: config.kubectl,
+        env: kubectlHome.environment,
+        credentials: config.cluster.type,
+        server: target.server,
+        namespace: target.namespace,
+        timeoutMs: apiServerCheckTimeoutMs,
+        now: deps.now,
+        signal,
+      }),
+    intervalMs: config.clusterCheckMs,
+    sleep: deps.sleep,
+    logger,
+    onChange: () => {
+      // A change is reported at once over a live link; otherwise the next connection reports it.
+      if (metrics.isConnected) reportAndLog();
+    },
+    signal: monitorAbort.signal,
+  });
+  let rejectedMessage: string | null = null;
+  let health: HealthServer | null = null;
+  if (config.health !== null) {
+    health = await startHealthServer({
+      ...config.health,
+      version: executorVersion,
+      metrics,
+      checks: () =>
+        readinessChecks({ isConnected: metrics.isConnected, rejectedMessage, apiServer: monitor.current }),
+    });
+  }
+  const monitorDone = monitor.run().catch((error: unknown) => {
+    logger.error({ err: describeError(error) }, 'the API server check stopped unexpectedly');
   });
 
   const runner = new CommandRunner({
@@ -129,9 +215,15 @@ export async function start(
 
   /** Bumped on every (re)connection: a report still retrying for an older one stops. */
   let connection = 0;
+  /** The API server's version at the last check that got one. */
+  let lastServerVersion: string | null = null;
   const reportCapabilities = async (): Promise<void> => {
     const mine = (connection += 1);
-    const known = await versions;
+    const known = { kubectlVersion: await kubectlVersion };
+    // Reported at once (the server's pre-check needs the policy); the first API server check,
+    // when it ends, is reported again by the monitor's onChange.
+    const status = monitor.current;
+    if (status !== null && status.serverVersion !== null) lastServerVersion = status.serverVersion;
     const capabilities: ExecutorCapabilities = {
       executorId,
       executorVersion,
@@ -142,9 +234,10 @@ export async function start(
         restrictedResources: [...config.policy.restrictedResources],
       },
       kubectlVersion: known.kubectlVersion,
-      kubernetesVersion: known.kubernetesVersion,
+      kubernetesVersion: lastServerVersion,
       maxConcurrency: config.maxConcurrency,
       transport: config.transport,
+      ...(status === null ? {} : { apiServer: status }),
     };
     // The server takes a report only over a live link (409 until it has recorded this one, e.g. on
     // another replica): retry briefly while this connection is the current one.
@@ -167,6 +260,13 @@ export async function start(
     }
   };
 
+  function reportAndLog(): void {
+    reportCapabilities().catch((error: unknown) => {
+      if (!linkAbort.signal.aborted)
+        logger.warn({ err: describeError(error) }, 'could not report capabilities');
+    });
+  }
+
   let hasConnected = false;
   const handlers: LinkHandlers = {
     onConnected: () => {
@@ -175,10 +275,7 @@ export async function start(
       hasConnected = true;
       metrics.setConnected(true);
       logger.info({ apiUrl: config.apiUrl, transport: config.transport }, 'connected to the server');
-      reportCapabilities().catch((error: unknown) => {
-        if (!linkAbort.signal.aborted)
-          logger.warn({ err: describeError(error) }, 'could not report capabilities');
-      });
+      reportAndLog();
     },
     onFrame: (frame: ExecutorFrame) => {
       switch (frame.type) {
@@ -217,8 +314,17 @@ export async function start(
     },
   };
 
+  const rejection = new TokenRejection({
+    logger,
+    capMs: config.rejectedBackoffMs,
+    random: deps.random,
+    onChange: (message) => {
+      rejectedMessage = message;
+    },
+  });
   const linkOptions = {
     client,
+    rejection,
     handlers,
     logger,
     maxBackoffMs: config.maxBackoffMs,
@@ -230,7 +336,19 @@ export async function start(
     config.transport === 'sse'
       ? runSseLink({ ...linkOptions, watchdogMs: config.watchdogMs })
       : runPollLink({ ...linkOptions, waitSeconds: config.pollWaitSeconds });
+  let reportStop: (stop: ExecutorStop) => void = () => undefined;
+  const stopped = new Promise<ExecutorStop>((resolve) => {
+    reportStop = resolve;
+  });
   const linkDone = link.catch((error: unknown) => {
+    if (error instanceof ClusterRemovedError) {
+      logger.error(
+        { err: error.message },
+        'the server says this cluster was removed: the executor stops (remove its deployment, or register the cluster again and give the executor the new token)',
+      );
+      reportStop({ type: 'cluster-removed', message: error.message });
+      return;
+    }
     logger.error({ err: describeError(error) }, 'the server link stopped unexpectedly');
   });
   logger.info(
@@ -255,8 +373,11 @@ export async function start(
     clearTimeout(timer);
     postAbort.abort();
     await linkDone;
-    await versions.catch(() => undefined);
+    monitorAbort.abort();
+    await monitorDone;
+    await kubectlVersion.catch(() => undefined);
     await kubectlHome.remove();
+    await removeClusterDirectory();
     await health?.close();
     await tracing.shutdown();
     logger.info('executor stopped');
@@ -265,6 +386,7 @@ export async function start(
     executorId,
     healthUrl: health?.url ?? null,
     metrics,
+    stopped,
     close: () => (closing ??= close()),
   };
 }

@@ -51,7 +51,15 @@ describe('ExecutorMetrics', () => {
 describe('health server', () => {
   it('serves /healthz and /metrics, 404 elsewhere, 405 for writes', async () => {
     const metrics = new ExecutorMetrics();
-    const server = await startHealthServer({ host: '127.0.0.1', port: 0, version: '1.2.3', metrics });
+    const server = await startHealthServer({
+      host: '127.0.0.1',
+      port: 0,
+      version: '1.2.3',
+      metrics,
+      checks: () => ({
+        link: metrics.isConnected ? { ok: true } : { ok: false, message: 'not connected to the server' },
+      }),
+    });
     try {
       const health = await fetch(`${server.url}/healthz`);
       expect(health.status).toBe(200);

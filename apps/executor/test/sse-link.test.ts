@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { ServerClient } from '../src/link/server-client.js';
 import { runSseLink } from '../src/link/sse-link.js';
+import { TokenRejection } from '../src/link/token-rejection.js';
 import { silentLogger } from './support/silent-logger.js';
 
 function command(id: string): Command {
@@ -92,6 +93,12 @@ describe('runSseLink', () => {
     const done = runSseLink({
       client,
       logger: silentLogger,
+      rejection: new TokenRejection({
+        logger: silentLogger,
+        capMs: 600_000,
+        random: () => 0,
+        onChange: () => undefined,
+      }),
       watchdogMs: 1000,
       maxBackoffMs: 1000,
       sleep: () => Promise.resolve(),
@@ -150,6 +157,12 @@ describe('runSseLink', () => {
     await runSseLink({
       client,
       logger: silentLogger,
+      rejection: new TokenRejection({
+        logger: silentLogger,
+        capMs: 600_000,
+        random: () => 0,
+        onChange: () => undefined,
+      }),
       watchdogMs: 5000,
       maxBackoffMs: 1000,
       sleep: () => Promise.resolve(),
@@ -186,6 +199,12 @@ describe('runSseLink', () => {
     await runSseLink({
       client,
       logger: silentLogger,
+      rejection: new TokenRejection({
+        logger: silentLogger,
+        capMs: 600_000,
+        random: () => 0,
+        onChange: () => undefined,
+      }),
       watchdogMs: 10_000,
       maxBackoffMs: 4000,
       sleep: (ms) => {

@@ -52,7 +52,12 @@ describe('start (executor against a stub server)', () => {
       );
       executor = await start(config, { logger: silentLogger, sleep: () => Promise.resolve() });
 
-      const [capabilities] = await stub.waitFor((r) => r.path === '/v1/executor/capabilities');
+      // Reported at once, then again with the API server check's outcome (version, RBAC).
+      const [capabilities] = await stub.waitFor(
+        (r) =>
+          r.path === '/v1/executor/capabilities' &&
+          (r.body as Partial<ExecutorCapabilities>).apiServer !== undefined,
+      );
       expect(capabilities?.body).toMatchObject({
         executorId: executor.executorId,
         mode: 'readOnly',

@@ -94,6 +94,18 @@ export interface ServerConfig {
   readonly serviceRateLimit: number | null;
   /** Bearer JWTs from an OIDC issuer (KUBENTLY_OIDC_*, docs/keys.md); null: API keys only. */
   readonly oidc: OidcConfig | null;
+   * PEM certificate (chain) and key files: set both to serve HTTPS. Re-read every
+   * `tlsReloadSeconds`; a changed pair that is valid replaces the served one without dropping
+   * connections (a cert-manager or Secret-mounted rotation needs no restart).
+   */
+  readonly tlsCertFile: string | null;
+  readonly tlsKeyFile: string | null;
+  readonly tlsReloadSeconds: number;
+  /**
+   * The operator says TLS terminates at a proxy or ingress in front of the server: listening beyond
+   * loopback without TLS then logs no warning (KUBENTLY_TLS_TERMINATED_BY_PROXY=true).
+   */
+  readonly tlsTerminatedByProxy: boolean;
   /** The troubleshooting agent (KUBENTLY_LLM_*, docs/agent.md); `agent.model` null: engine-only. */
   readonly agent: AgentConfig;
   readonly version: string;
@@ -132,6 +144,10 @@ export const defaultServerConfig: ServerConfig = Object.freeze({
   rateLimitsPerRole: Object.freeze({}),
   serviceRateLimit: null,
   oidc: null,
+  tlsCertFile: null,
+  tlsKeyFile: null,
+  tlsReloadSeconds: 10,
+  tlsTerminatedByProxy: false,
   agent: parseAgentConfig({}),
   version: '0.1.0',
 });
@@ -177,6 +193,10 @@ const variables = {
   KUBENTLY_METRICS_MAX_CLUSTERS: 'metricsMaxClusters',
   KUBENTLY_RATE_LIMITS: 'rateLimitsPerRole',
   KUBENTLY_SERVICE_RATE_LIMIT: 'serviceRateLimit',
+  KUBENTLY_TLS_CERT_FILE: 'tlsCertFile',
+  KUBENTLY_TLS_KEY_FILE: 'tlsKeyFile',
+  KUBENTLY_TLS_RELOAD_SECONDS: 'tlsReloadSeconds',
+  KUBENTLY_TLS_TERMINATED_BY_PROXY: 'tlsTerminatedByProxy',
 } as const;
 
 /** The environment variable that sets a config field (for messages that say how to change it). */
@@ -286,6 +306,12 @@ const fieldSchemas = {
     return limits;
   }),
   serviceRateLimit: integer(1, 10_000_000, '600'),
+  tlsCertFile: z.string().trim().min(1),
+  tlsKeyFile: z.string().trim().min(1),
+  tlsReloadSeconds: integer(1, 86_400, '10'),
+  tlsTerminatedByProxy: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .transform((v) => v === 'true'),
   redisPrefix: z.string().regex(/^[^{}\s]{1,64}$/, {
     message: 'must be 1-64 characters without spaces or braces, e.g. kubently:',
   }),
@@ -313,6 +339,13 @@ export const isLoopbackHost = (host: string): boolean =>
  * other absolute links are written from it, never from a request's Host header.
  */
 export const checkListenConfig = (config: ServerConfig): void => {
+  if ((config.tlsCertFile === null) !== (config.tlsKeyFile === null)) {
+    const missing = config.tlsCertFile === null ? 'KUBENTLY_TLS_CERT_FILE' : 'KUBENTLY_TLS_KEY_FILE';
+    throw new ConfigError(
+      missing,
+      'must be set too: HTTPS needs both the certificate (chain) file and its private key file, PEM',
+    );
+  }
   if (config.publicUrl === null && !isLoopbackHost(config.host)) {
     throw new ConfigError(
       'KUBENTLY_PUBLIC_URL',

@@ -1,14 +1,19 @@
+import { createServer as createHttpsServer } from 'node:https';
+import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 import { createAdaptorServer } from '@hono/node-server';
 
-import { checkListenConfig } from './config.js';
+import { checkListenConfig, isLoopbackHost } from './config.js';
 import type { ServerConfig } from './config.js';
 import { createApp } from './http/create-app.js';
 import { createRedisState } from './state/redis/create-redis-state.js';
 import type { RedisStateStore } from './state/redis/create-redis-state.js';
 import { systemClock } from './support/clock.js';
+import { describeCertificate, loadTlsMaterial, watchTlsFiles } from './listen/index.js';
+import type { TlsReload, TlsWatcher } from './listen/index.js';
 import { createLogger } from './support/logger.js';
+import { systemTimers } from './support/timers.js';
 import { createServices } from './services.js';
 import { startMetricsListener } from './telemetry/index.js';
 import type { MetricsListener } from './telemetry/index.js';
@@ -21,6 +26,11 @@ export interface RunningServer {
   readonly services: ServerServices;
   /** The unauthenticated metrics listener's URL (KUBENTLY_METRICS_PORT), or null without one. */
   readonly metricsUrl: string | null;
+  /**
+   * Re-reads KUBENTLY_TLS_CERT_FILE/KEY_FILE now (they are also re-read periodically); null
+   * without TLS.
+   */
+  readonly reloadTls: (() => Promise<TlsReload>) | null;
   /** Graceful: stops accepting, fails waiting callers with shutting_down, ends SSE streams, stops timers. */
   close(): Promise<void>;
 }
@@ -31,6 +41,12 @@ export const start = async (
   overrides: ServiceOverrides = {},
 ): Promise<RunningServer> => {
   checkListenConfig(config);
+  // Read before anything starts: a missing or mismatched pair is a configuration error.
+  const tlsFiles =
+    config.tlsCertFile === null || config.tlsKeyFile === null
+      ? null
+      : { certFile: config.tlsCertFile, keyFile: config.tlsKeyFile };
+  const tls = tlsFiles === null ? null : await loadTlsMaterial(tlsFiles);
   let redis: RedisStateStore | undefined;
   const logger = overrides.logger ?? createLogger(config.logLevel);
   if (overrides.state === undefined && config.redisUrl !== null) {
@@ -56,7 +72,16 @@ export const start = async (
   // Commands of an executor whose replica died fail definitely, like the hub's own grace expiry.
   redis?.onLost((command, executorId) => services.commands.failLost(command, executorId));
   const app = createApp(services);
-  const server = createAdaptorServer({ fetch: app.fetch, hostname: config.host, port: config.port });
+  const server =
+    tls === null
+      ? createAdaptorServer({ fetch: app.fetch, hostname: config.host, port: config.port })
+      : createAdaptorServer({
+          fetch: app.fetch,
+          hostname: config.host,
+          port: config.port,
+          createServer: createHttpsServer,
+          serverOptions: { cert: tls.cert, key: tls.key },
+        });
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error): void => {
       reject(error);
@@ -72,8 +97,11 @@ export const start = async (
   });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  const url = `http://${host}:${port}`;
-  services.logger.info({ url, port }, 'listening');
+  const url = `${tls === null ? 'http' : 'https'}://${host}:${port}`;
+  services.logger.info(
+    { url, port, ...(tls === null ? {} : { tls: describeCertificate(tls.cert) }) },
+    'listening',
+  );
   let metricsListener: MetricsListener | null = null;
   if (config.metricsPort !== null) {
     metricsListener = await startMetricsListener({
@@ -89,6 +117,23 @@ export const start = async (
     });
     services.logger.info({ url: `${metricsListener.url}/metrics` }, 'serving metrics');
   }
+  let tlsWatcher: TlsWatcher | null = null;
+  if (tls !== null && tlsFiles !== null) {
+    tlsWatcher = watchTlsFiles({
+      // createHttpsServer made it: the adaptor's union type does not say so.
+      server: server as HttpsServer,
+      files: tlsFiles,
+      initial: tls,
+      intervalMs: config.tlsReloadSeconds * 1000,
+      timers: overrides.timers ?? systemTimers,
+      logger: services.logger,
+    });
+  } else if (!isLoopbackHost(config.host) && !config.tlsTerminatedByProxy) {
+    services.logger.warn(
+      { host: config.host },
+      'listening beyond loopback without TLS: API keys and executor tokens travel in clear. Set KUBENTLY_TLS_CERT_FILE and KUBENTLY_TLS_KEY_FILE, or KUBENTLY_TLS_TERMINATED_BY_PROXY=true when a proxy or ingress in front terminates TLS',
+    );
+  }
   if (config.apiKeys.length === 0) {
     services.logger.warn(
       'no API keys configured: every REST call answers 401; set KUBENTLY_API_KEYS="identity:key"',
@@ -97,6 +142,7 @@ export const start = async (
 
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
+    tlsWatcher?.stop();
     const closed = new Promise<void>((resolve) => {
       server.close(() => {
         resolve();
@@ -113,11 +159,13 @@ export const start = async (
     clearTimeout(timer);
     services.logger.info('server closed');
   };
+  const watcher = tlsWatcher;
   return {
     url,
     port,
     services,
     metricsUrl: metricsListener?.url ?? null,
+    reloadTls: watcher === null ? null : () => watcher.reload(),
     close: () => (closing ??= close()),
   };
 };

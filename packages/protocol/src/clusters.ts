@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { apiServerStatusSchema } from './api-server-status.js';
 import { clusterIdSchema, isoDateSchema, policyModeSchema } from './identifiers.js';
 
 export const createClusterRequestSchema = z.object({ id: clusterIdSchema }).strict();
@@ -25,6 +26,11 @@ export const clusterInfoSchema = z.object({
   executorVersion: z.string().nullable(),
   kubectlVersion: z.string().nullable(),
   kubernetesVersion: z.string().nullable(),
+  /**
+   * Whether the cluster's API server answers its executor, as a connected executor (else the last
+   * one) last reported; null when none reported it. Absent from servers before it.
+   */
+  apiServer: apiServerStatusSchema.nullable().optional(),
 });
 export type ClusterInfo = z.infer<typeof clusterInfoSchema>;
 

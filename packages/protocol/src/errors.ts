@@ -26,6 +26,11 @@ export const errorCodes = [
   'internal',
   /** A server-wide capacity limit (a cluster's queue, the retained result bytes); 503 with Retry-After. */
   'capacity_exceeded',
+  /**
+   * An executor presented a token of a cluster that has since been removed (410): the executor
+   * stops for good instead of retrying. A token never valid is `unauthorized` (401).
+   */
+  'cluster_removed',
 ] as const;
 
 export const errorCodeSchema = z.enum(errorCodes);

@@ -1,7 +1,16 @@
 import { z } from 'zod';
 
 import { commandSchema } from './command.js';
-import { clusterIdSchema, idSchema, isoDateSchema, policyModeSchema } from './identifiers.js';
+import { apiServerStatusSchema } from './api-server-status.js';
+import {
+  clusterIdSchema,
+  idSchema,
+  isoDateSchema,
+  policyModeSchema,
+  versionStringSchema,
+} from './identifiers.js';
+
+export { versionStringSchema } from './identifiers.js';
 
 export const streamDefaults = {
   keepaliveSeconds: 15,
@@ -80,15 +89,6 @@ export const longPollResponseSchema = z.object({
 export type LongPollResponse = z.infer<typeof longPollResponseSchema>;
 
 /**
- * A version as executors report it (`0.1.0`, `v1.35.2`, `v1.30.4-eks-036c24b`, `v1.29.2+k3s1`):
- * these strings reach terminals, dashboards and language models, so nothing else gets through.
- */
-export const versionStringSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.+-]{0,63}$/, {
-  message:
-    'a version is 1-64 letters, digits, ".", "-" and "+", starting with a letter or digit, e.g. "v1.35.2"',
-});
-
-/**
  * Policy overrides an executor enforces on top of its mode (its policy file): the server pre-checks
  * commands with them. The element patterns are the policy file's; `@kubently/policy` checks the
  * rest (known verbs, never-grantable flags) when it parses them.
@@ -119,6 +119,7 @@ export type PolicyExtras = z.infer<typeof policyExtrasSchema>;
 /**
  * `POST /v1/executor/capabilities`: what the executor reports once its link is up. `executorId`
  * must be the request's X-Executor-ID. `policy` is absent from executors before it (mode only).
+ * `kubernetesVersion` is the API server's version at the last successful check.
  */
 export const executorCapabilitiesSchema = z.object({
   executorId: idSchema,
@@ -129,5 +130,10 @@ export const executorCapabilitiesSchema = z.object({
   kubernetesVersion: versionStringSchema.nullable(),
   maxConcurrency: z.number().int().positive().max(1024),
   transport: z.enum(['sse', 'poll']),
+  /**
+   * The executor's last check of its API server (reachability, version, RBAC summary). Absent from
+   * executors before it; re-posted when the status changes.
+   */
+  apiServer: apiServerStatusSchema.optional(),
 });
 export type ExecutorCapabilities = z.infer<typeof executorCapabilitiesSchema>;

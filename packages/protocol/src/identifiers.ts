@@ -43,3 +43,12 @@ export type PolicyMode = z.infer<typeof policyModeSchema>;
 export const roles = ['admin', 'operator', 'viewer'] as const;
 export const roleSchema = z.enum(roles);
 export type Role = z.infer<typeof roleSchema>;
+
+/**
+ * A version as executors report it (`0.1.0`, `v1.35.2`, `v1.30.4-eks-036c24b`, `v1.29.2+k3s1`):
+ * these strings reach terminals, dashboards and language models, so nothing else gets through.
+ */
+export const versionStringSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.+-]{0,63}$/, {
+  message:
+    'a version is 1-64 letters, digits, ".", "-" and "+", starting with a letter or digit, e.g. "v1.35.2"',
+});

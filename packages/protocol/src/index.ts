@@ -75,6 +75,8 @@ export type {
   SessionEndedFrame,
   SessionStartedFrame,
 } from './executor-link.js';
+export { apiServerStatusSchema, rbacSummarySchema } from './api-server-status.js';
+export type { ApiServerStatus, RbacSummary } from './api-server-status.js';
 export { headers } from './headers.js';
 export {
   createKeyRequestSchema,

@@ -8,7 +8,7 @@ const usage = 'kubently clusters list [-o table|json]';
 
 export const clustersListCommand: CommandSpec = {
   path: ['clusters', 'list'],
-  summary: 'List registered clusters and whether an executor is connected',
+  summary: 'List registered clusters, whether an executor is connected and its API server answers',
   help: `Usage: ${usage}
 
 Flags:
@@ -36,12 +36,24 @@ ${connectionHelp}`,
       String(cluster.executors),
       cluster.mode ?? '-',
       cluster.lastSeenAt ?? '-',
+      cluster.apiServer?.status ?? '-',
       cluster.kubernetesVersion ?? '-',
       cluster.executorVersion ?? '-',
     ]);
     io.stdout.write(
-      renderTable(['CLUSTER', 'CONNECTED', 'EXECUTORS', 'MODE', 'LAST SEEN', 'KUBERNETES', 'EXECUTOR'], rows),
+      renderTable(
+        ['CLUSTER', 'CONNECTED', 'EXECUTORS', 'MODE', 'LAST SEEN', 'API SERVER', 'KUBERNETES', 'EXECUTOR'],
+        rows,
+      ),
     );
+    // An API server the executor cannot use is the first thing to fix: say why, under the table.
+    for (const cluster of clusters) {
+      const status = cluster.apiServer;
+      if (status === null || status === undefined || status.status === 'reachable') continue;
+      io.stdout.write(
+        `\n${cluster.id}: the executor reports its API server ${status.server ?? ''} ${status.status} at ${status.checkedAt}${status.message === null ? '' : `: ${status.message}`}\n`,
+      );
+    }
     return exitCodes.ok;
   },
 };

@@ -23,6 +23,8 @@ const flagToOption = {
   'health-port': 'healthPort',
   'max-concurrency': 'maxConcurrency',
   kubeconfig: 'kubeconfig',
+  context: 'kubeContext',
+  'ca-file': 'caFile',
 } as const;
 
 export const executorCommand: CommandSpec = {
@@ -40,12 +42,14 @@ Flags:
   --cluster ID           cluster id registered with \`kubently clusters add\` (CLUSTER_ID)
   --token TOKEN          the executor token printed by \`clusters add\` (KUBENTLY_TOKEN)
   --kubectl PATH         kubectl binary (KUBENTLY_KUBECTL, default kubectl)
-  --kubeconfig FILE      kubeconfig for kubectl (KUBECONFIG)
+  --kubeconfig FILE      kubeconfig for kubectl (KUBECONFIG; in a pod: the ServiceAccount)
+  --context NAME         kubeconfig context (KUBENTLY_KUBE_CONTEXT, default: its current one)
+  --ca-file FILE         CA bundle trusted for an https server URL (KUBENTLY_CA_FILE)
   --mode MODE            readOnly | extendedReadOnly | fullAccess (KUBENTLY_POLICY_MODE)
   --policy-file FILE     policy config file, JSON or YAML (KUBENTLY_POLICY_FILE)
   --transport T          sse (default) | poll (KUBENTLY_TRANSPORT)
   --max-concurrency N    commands run in parallel (KUBENTLY_MAX_CONCURRENCY, default 4)
-  --health-port PORT     serve /healthz and /metrics on this port (KUBENTLY_HEALTH_PORT)
+  --health-port PORT     serve /healthz, /readyz and /metrics on this port (KUBENTLY_HEALTH_PORT)
   --log-level LEVEL      trace | debug | info | warn | error (LOG_LEVEL, default info)`,
   run: async (argv, io) => {
     const options = Object.fromEntries(
@@ -79,9 +83,15 @@ Flags:
     io.stderr.write(
       `Kubently executor for cluster "${config.clusterId}" started (server ${config.apiUrl}, ${config.transport}, mode ${config.policy.mode}). Stop with Ctrl-C.\n`,
     );
-    await waitForAbort(io.signal);
+    const stop = await Promise.race([waitForAbort(io.signal).then(() => null), executor.stopped]);
     io.stderr.write('Stopping the executor...\n');
     await executor.close();
+    if (stop?.type === 'cluster-removed') {
+      io.stderr.write(
+        `The server says cluster "${config.clusterId}" was removed (${stop.message}); register it again with \`kubently clusters add ${config.clusterId}\` and use the new token.\n`,
+      );
+      return exitCodes.notFound;
+    }
     return exitCodes.ok;
   },
 };

@@ -51,6 +51,8 @@ Flags:
 The admin key is the first admin key of KUBENTLY_API_KEYS if set, else the key saved under NAME by
 an earlier \`up\`, else a new random key.
 
+The executor runs kubectl with your own kubeconfig user's credentials (whatever you may read, it
+may read); a shared deployment runs it in the cluster with its ServiceAccount instead.
 The executor keeps using the context it started with (a private copy of it, deleted on exit), even
 if you switch contexts later. The executor's KUBENTLY_* tuning variables apply, e.g.
 KUBENTLY_KUBECTL_ENV=AWS_PROFILE for exec credential plugins.`,

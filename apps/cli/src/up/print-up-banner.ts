@@ -38,6 +38,13 @@ const keySourceText: Record<AdminKeySource, string> = {
   generated: 'generated for you',
 };
 
+/** `up` runs the executor as the user: say so, and what a shared deployment does instead. */
+const identityNote = [
+  "  Identity: the executor runs kubectl with YOUR kubeconfig user's credentials: Kubently can read",
+  '            what you can. A shared deployment runs the executor in the cluster with its own',
+  '            ServiceAccount and read-only RBAC instead.',
+];
+
 const unpinnedNote =
   '            note: kubectl could not export this context, so the executor follows your CURRENT context';
 
@@ -56,6 +63,7 @@ export function printUpBanner(io: CliIo, banner: UpBanner): void {
     case 'connected':
       lines.push(
         `  Cluster:  ${executor.clusterId}  (kubeconfig context "${executor.context}", executor connected, ${executor.mode})`,
+        ...identityNote,
       );
       if (!executor.pinned) lines.push(unpinnedNote);
       break;
@@ -63,6 +71,7 @@ export function printUpBanner(io: CliIo, banner: UpBanner): void {
       lines.push(
         `  Cluster:  ${executor.clusterId}  (kubeconfig context "${executor.context}"): the executor has NOT connected yet;`,
         '            it keeps retrying, watch the log lines above and `kubently clusters list`',
+        ...identityNote,
       );
       if (!executor.pinned) lines.push(unpinnedNote);
       break;

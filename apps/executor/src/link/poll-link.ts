@@ -4,6 +4,7 @@ import { isAborted } from './is-aborted.js';
 import type { LinkHandlers } from './link-handlers.js';
 import { describeError } from './server-client.js';
 import type { ServerClient } from './server-client.js';
+import type { TokenRejection } from './token-rejection.js';
 
 export interface PollLinkOptions {
   readonly client: ServerClient;
@@ -14,6 +15,8 @@ export interface PollLinkOptions {
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly random: () => number;
   readonly signal: AbortSignal;
+  /** A refused token waits minutes between attempts; a removed cluster ends the link (throws). */
+  readonly rejection: TokenRejection;
 }
 
 /** Grace beyond the server's `wait` before a poll counts as lost. */
@@ -34,6 +37,7 @@ export async function runPollLink(options: PollLinkOptions): Promise<void> {
       const pollSignal = AbortSignal.any([signal, AbortSignal.timeout(waitSeconds * 1000 + pollSlackMs)]);
       const answer = await client.poll(waitSeconds, pollSignal);
       attempt = 0;
+      options.rejection.accepted();
       if (!isUp) {
         isUp = true;
         handlers.onConnected();
@@ -45,6 +49,11 @@ export async function runPollLink(options: PollLinkOptions): Promise<void> {
       if (isUp) {
         isUp = false;
         handlers.onDisconnected(reason);
+      }
+      const rejectedDelayMs = options.rejection.delayFor(error);
+      if (rejectedDelayMs !== null) {
+        await options.sleep(rejectedDelayMs, signal).catch(() => undefined);
+        continue;
       }
       const delayMs = backoffDelayMs(attempt, {
         baseMs: 500,

@@ -138,7 +138,9 @@ function errorOf(status: number, text: string, doing: string): KubentlyError {
           ? 'conflict'
           : status === 413
             ? 'payload_too_large'
-            : 'bad_request';
+            : status === 410
+              ? 'cluster_removed'
+              : 'bad_request';
   return new KubentlyError(code, message, { details: { status } });
 }
 

@@ -8,6 +8,7 @@ import { isAborted } from './is-aborted.js';
 import type { LinkHandlers } from './link-handlers.js';
 import { describeError } from './server-client.js';
 import type { ServerClient } from './server-client.js';
+import type { TokenRejection } from './token-rejection.js';
 
 export interface SseLinkOptions {
   readonly client: ServerClient;
@@ -19,6 +20,8 @@ export interface SseLinkOptions {
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly random: () => number;
   readonly signal: AbortSignal;
+  /** A refused token waits minutes between attempts; a removed cluster ends the link (throws). */
+  readonly rejection: TokenRejection;
 }
 
 const backoffBaseMs = 500;
@@ -26,6 +29,7 @@ const backoffBaseMs = 500;
 /**
  * Holds `GET /v1/executor/stream` open until `signal` aborts, reconnecting with full-jitter backoff
  * and `Last-Event-ID`. While idle it owns one timer (the watchdog) and one open socket: no polling.
+ * Throws ClusterRemovedError when the server says the cluster was removed.
  */
 export async function runSseLink(options: SseLinkOptions): Promise<void> {
   const { client, handlers, logger, signal } = options;
@@ -42,11 +46,13 @@ export async function runSseLink(options: SseLinkOptions): Promise<void> {
     }, options.watchdogMs);
     let isOpen = false;
     let reason = 'the server closed the stream';
+    let failure: unknown = null;
     try {
       const response = await client.openStream(lastEventId, connection.signal);
       if (response.body === null) throw new Error('the stream answer has no body');
       watchdog.refresh();
       isOpen = true;
+      options.rejection.accepted();
       handlers.onConnected();
       const parser = createParser({
         onEvent: (message) => {
@@ -66,6 +72,7 @@ export async function runSseLink(options: SseLinkOptions): Promise<void> {
         parser.feed(chunk.value);
       }
     } catch (error) {
+      failure = error;
       reason = connection.signal.aborted ? describeError(connection.signal.reason) : describeError(error);
     } finally {
       clearTimeout(watchdog);
@@ -73,6 +80,11 @@ export async function runSseLink(options: SseLinkOptions): Promise<void> {
     }
     if (isOpen) handlers.onDisconnected(reason);
     if (isAborted(signal)) break;
+    const rejectedDelayMs = isOpen ? null : options.rejection.delayFor(failure);
+    if (rejectedDelayMs !== null) {
+      await options.sleep(rejectedDelayMs, signal).catch(() => undefined);
+      continue;
+    }
     const delayMs = backoffDelayMs(attempt, {
       baseMs: backoffBaseMs,
       capMs: options.maxBackoffMs,

@@ -11,15 +11,19 @@ export interface HealthServer {
   close(): Promise<void>;
 }
 
+export type HealthChecks = Record<string, { ok: boolean; message?: string }>;
+
 /**
- * Local `GET /healthz` (liveness: 200 while the process runs; the link state is a check) and
- * `GET /metrics` (Prometheus text).
+ * Local `GET /healthz` (liveness: 200 while the process runs; the checks are information),
+ * `GET /readyz` (readiness: 503 unless every check passes: the server link is up and accepts the
+ * token, and the cluster's API server answers the executor) and `GET /metrics` (Prometheus text).
  */
 export async function startHealthServer(options: {
   host: string;
   port: number;
   version: string;
   metrics: ExecutorMetrics;
+  checks: () => HealthChecks;
 }): Promise<HealthServer> {
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
@@ -27,14 +31,17 @@ export async function startHealthServer(options: {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    if (path === '/healthz') {
-      const isConnected = options.metrics.isConnected;
+    if (path === '/healthz' || path === '/readyz') {
+      const checks = options.checks();
+      const isReady = Object.values(checks).every((check) => check.ok);
       const body: Health = {
-        status: 'ok',
+        status: path === '/healthz' || isReady ? 'ok' : 'unavailable',
         version: options.version,
-        checks: { link: isConnected ? { ok: true } : { ok: false, message: 'not connected to the server' } },
+        checks,
       };
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      response
+        .writeHead(body.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' })
+        .end(JSON.stringify(body));
       return;
     }
     if (path === '/metrics') {
@@ -50,7 +57,7 @@ export async function startHealthServer(options: {
     }
     response.writeHead(404, { 'content-type': 'application/json' }).end(
       JSON.stringify({
-        error: { code: 'not_found', message: 'only GET /healthz and GET /metrics exist here' },
+        error: { code: 'not_found', message: 'only GET /healthz, GET /readyz and GET /metrics exist here' },
       }),
     );
   });

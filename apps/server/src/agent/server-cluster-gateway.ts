@@ -47,6 +47,7 @@ const failureCodeOf = (code: ErrorCode): KubectlFailureCode => {
     case 'shutting_down':
       return 'executor_unavailable';
     case 'cluster_not_found':
+    case 'cluster_removed':
       return 'cluster_not_found';
     case 'forbidden':
     case 'unauthorized':

@@ -30,3 +30,15 @@ export const authenticateExecutor = async (
   }
   return valid ? clusterId : null;
 };
+
+/**
+ * The removed cluster whose token this is, or null. Only a caller that holds a token the cluster
+ * once had learns that it was removed (410): nothing is revealed about ids without a token.
+ */
+export const removedClusterOf = async (
+  registry: ClusterRegistry,
+  authorization: string | undefined,
+): Promise<string | null> => {
+  const token = authorization === undefined ? undefined : /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+  return token === undefined ? null : registry.findRemovedByTokenHash(hashSecret(token));
+};

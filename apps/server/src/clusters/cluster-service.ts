@@ -197,6 +197,7 @@ export class ClusterService {
       executorVersion: capabilities?.executorVersion ?? null,
       kubectlVersion: capabilities?.kubectlVersion ?? null,
       kubernetesVersion: capabilities?.kubernetesVersion ?? null,
+      apiServer: capabilities?.apiServer ?? null,
     };
   }
 }

@@ -1,6 +1,6 @@
 import type { ErrorCode } from '@kubently/protocol';
 
-type HttpErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503 | 504;
+type HttpErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 500 | 503 | 504;
 
 /** The one place an error code becomes an HTTP status. */
 export const httpStatusOf = (code: ErrorCode): HttpErrorStatus => {
@@ -20,6 +20,8 @@ export const httpStatusOf = (code: ErrorCode): HttpErrorStatus => {
     case 'cluster_exists':
     case 'conflict':
       return 409;
+    case 'cluster_removed':
+      return 410;
     case 'payload_too_large':
       return 413;
     case 'unsupported_media_type':

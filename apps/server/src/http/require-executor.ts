@@ -2,7 +2,7 @@ import { createMiddleware } from 'hono/factory';
 
 import { headers, idSchema } from '@kubently/protocol';
 
-import { authenticateExecutor } from '../auth/executor-authenticator.js';
+import { authenticateExecutor, removedClusterOf } from '../auth/executor-authenticator.js';
 import { KubentlyError } from '../errors/kubently-error.js';
 import { anonymousExecutorPrefix } from '../executors/executor-identity.js';
 import type { ServerServices } from '../services.js';
@@ -22,6 +22,14 @@ export const requireExecutor = (services: ServerServices, executorId: 'required'
       c.req.header(headers.clusterId),
     );
     if (clusterId === null) {
+      const removed = await removedClusterOf(services.state.clusters, c.req.header(headers.authorization));
+      if (removed !== null) {
+        throw new KubentlyError(
+          'cluster_removed',
+          `cluster "${removed}" was removed from this server; stop this executor, or register the cluster again (kubently clusters add ${removed}) and give the executor the new token`,
+          { details: { clusterId: removed } },
+        );
+      }
       throw new KubentlyError(
         'unauthorized',
         'missing or invalid executor token; send "Authorization: Bearer <cluster token>" (and X-Cluster-ID of that cluster, if any)',

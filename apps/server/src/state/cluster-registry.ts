@@ -30,12 +30,18 @@ export interface ClusterRegistry {
   create(record: ClusterRecord): Promise<boolean>;
   get(id: string): Promise<ClusterRecord | null>;
   list(): Promise<ClusterRecord[]>;
-  /** Removes the cluster, its token index entries and its presence records. */
+  /**
+   * Removes the cluster, its token index entries and its presence records, and remembers its token
+   * hashes (30 days at least) so an executor still using one is told the cluster was removed
+   * (`findRemovedByTokenHash`) rather than that its token is wrong.
+   */
   delete(id: string): Promise<boolean>;
   /** Replaces the cluster's token set; returns null for an unknown cluster. */
   replaceTokens(id: string, tokens: readonly StoredToken[]): Promise<ClusterRecord | null>;
   /** The cluster a token hash belongs to (expired hashes included: the caller checks expiry). */
   findByTokenHash(hash: string): Promise<string | null>;
+  /** The removed cluster a token hash belonged to, or null. */
+  findRemovedByTokenHash(hash: string): Promise<string | null>;
   /** Records presence for one executor of a registered cluster; its stored capabilities stay. */
   putPresence(presence: {
     clusterId: string;

@@ -70,7 +70,7 @@ describe('clusters', { timeout: 20_000 }, () => {
     expect(after.connected).toBe(false);
   });
 
-  it('deletes a cluster: its stream closes, its token stops working, its waiting commands fail', async () => {
+  it('deletes a cluster: its stream closes, its token is answered 410 cluster_removed, its waiting commands fail', async () => {
     server = createTestServer();
     const token = await server.createCluster('prod');
     const executor = await server.connectExecutor(token);
@@ -87,7 +87,13 @@ describe('clusters', { timeout: 20_000 }, () => {
     const refused = await server.app.request('/v1/executor/stream', {
       headers: { authorization: `Bearer ${token}`, 'x-executor-id': 'ex' },
     });
-    expect(refused.status).toBe(401);
+    // The executor still holding the token is told the cluster is gone (it stops), not "bad token".
+    expect(refused.status).toBe(410);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('cluster_removed');
+    const stranger = await server.app.request('/v1/executor/stream', {
+      headers: { authorization: 'Bearer kbt_never-issued', 'x-executor-id': 'ex' },
+    });
+    expect(stranger.status).toBe(401);
     expect((await server.call('DELETE', '/v1/clusters/prod')).status).toBe(404);
   });
 });

@@ -105,6 +105,8 @@ export const clusterRegistryContract = (name: string, create: ClusterRegistryFac
       expect(await registry.delete('prod')).toBe(true);
       expect(await registry.delete('prod')).toBe(false);
       expect(await registry.findByTokenHash('aa')).toBeNull();
+      expect(await registry.findRemovedByTokenHash('aa')).toBe('prod');
+      expect(await registry.findRemovedByTokenHash('never')).toBeNull();
       expect(await registry.listPresence('prod')).toEqual([]);
       // A cluster registered again under the same id starts without the old reports.
       await registry.create({ id: 'prod', createdAt: 2, tokens: [] });

@@ -4,11 +4,14 @@ import type { ClusterRecord, ClusterRegistry, ExecutorPresence, StoredToken } fr
 
 /** Disconnected presence records kept per cluster; executor ids are per process, so they pile up. */
 const maxDisconnectedPresence = 16;
+/** Token hashes of removed clusters remembered (the oldest are forgotten first). */
+const maxRemovedTokens = 10_000;
 
 export class MemoryClusterRegistry implements ClusterRegistry {
   readonly #clusters = new Map<string, ClusterRecord>();
   readonly #tokenIndex = new Map<string, string>();
   readonly #presence = new Map<string, Map<string, ExecutorPresence>>();
+  readonly #removedTokens = new Map<string, string>();
 
   create(record: ClusterRecord): Promise<boolean> {
     if (this.#clusters.has(record.id)) return Promise.resolve(false);
@@ -28,7 +31,15 @@ export class MemoryClusterRegistry implements ClusterRegistry {
   delete(id: string): Promise<boolean> {
     const record = this.#clusters.get(id);
     if (record === undefined) return Promise.resolve(false);
-    for (const token of record.tokens) this.#tokenIndex.delete(token.hash);
+    for (const token of record.tokens) {
+      this.#tokenIndex.delete(token.hash);
+      this.#removedTokens.delete(token.hash);
+      this.#removedTokens.set(token.hash, id);
+    }
+    for (const hash of this.#removedTokens.keys()) {
+      if (this.#removedTokens.size <= maxRemovedTokens) break;
+      this.#removedTokens.delete(hash);
+    }
     this.#clusters.delete(id);
     this.#presence.delete(id);
     return Promise.resolve(true);
@@ -46,6 +57,10 @@ export class MemoryClusterRegistry implements ClusterRegistry {
 
   findByTokenHash(hash: string): Promise<string | null> {
     return Promise.resolve(this.#tokenIndex.get(hash) ?? null);
+  }
+
+  findRemovedByTokenHash(hash: string): Promise<string | null> {
+    return Promise.resolve(this.#removedTokens.get(hash) ?? null);
   }
 
   putPresence(update: {

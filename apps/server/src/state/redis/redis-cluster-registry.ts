@@ -11,6 +11,8 @@ import type { RedisClient } from './redis-script.js';
 
 /** Presence records kept per cluster before the oldest disconnected ones are dropped. */
 const maxPresenceRecords = 32;
+/** How long a removed cluster's token hashes are remembered. */
+const removedTokenTtlMs = 30 * 86_400_000;
 
 interface StoredPresence {
   readonly connected: boolean;
@@ -86,6 +88,9 @@ export class RedisClusterRegistry implements ClusterRegistry {
       this.#client.del(this.#keys.cluster(id), this.#keys.presence(id), this.#keys.capabilities(id)),
       ...executors.map((executorId) => this.#client.del(this.#keys.alive(id, executorId))),
       ...record.tokens.map((token) => this.#client.del(this.#keys.token(token.hash))),
+      ...record.tokens.map((token) =>
+        this.#client.set(this.#keys.removedToken(token.hash), id, 'PX', removedTokenTtlMs),
+      ),
       this.#client.srem(this.#keys.clusters, id),
     ]);
     return true;
@@ -107,6 +112,12 @@ export class RedisClusterRegistry implements ClusterRegistry {
 
   async findByTokenHash(hash: string): Promise<string | null> {
     const site = { entity: 'token', key: this.#keys.token(hash) };
+    const owner = await this.#reporter.absentOnWrongType(this.#client.get(site.key), site);
+    return owner === null ? null : this.#reporter.parse(tokenOwnerSchema, owner, site);
+  }
+
+  async findRemovedByTokenHash(hash: string): Promise<string | null> {
+    const site = { entity: 'token', key: this.#keys.removedToken(hash) };
     const owner = await this.#reporter.absentOnWrongType(this.#client.get(site.key), site);
     return owner === null ? null : this.#reporter.parse(tokenOwnerSchema, owner, site);
   }

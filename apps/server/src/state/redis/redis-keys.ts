@@ -16,6 +16,8 @@ export interface RedisKeys {
   /** Hash executorId → the capabilities JSON that executor reported (beside its presence). */
   capabilities(clusterId: string): string;
   token(hash: string): string;
+  /** The cluster id a removed cluster's token hash belonged to (expires after 30 days). */
+  removedToken(hash: string): string;
   /** The cluster's command stream (consumer group `executors`, one consumer per executor id). */
   queue(clusterId: string): string;
   /** Hash commandId → stream entry id, for ack/cancel by command id. */
@@ -71,6 +73,7 @@ export const createRedisKeys = (prefix: string): RedisKeys => ({
   alive: (clusterId, executorId) => `${prefix}alive:{${clusterId}}:${executorId}`,
   capabilities: (clusterId) => `${prefix}capabilities:{${clusterId}}`,
   token: (hash) => `${prefix}token:${hash}`,
+  removedToken: (hash) => `${prefix}removed-token:${hash}`,
   queue: (clusterId) => `${prefix}queue:{${clusterId}}`,
   queueIndex: (clusterId) => `${prefix}queue-index:{${clusterId}}`,
   queues: `${prefix}queues`,

@@ -1,0 +1,2 @@
+export { describeCertificate, loadTlsMaterial, watchTlsFiles } from './tls-files.js';
+export type { TlsFiles, TlsMaterial, TlsReload, TlsWatcher } from './tls-files.js';
