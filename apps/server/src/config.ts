@@ -94,6 +94,7 @@ export interface ServerConfig {
   readonly serviceRateLimit: number | null;
   /** Bearer JWTs from an OIDC issuer (KUBENTLY_OIDC_*, docs/keys.md); null: API keys only. */
   readonly oidc: OidcConfig | null;
+  /**
    * PEM certificate (chain) and key files: set both to serve HTTPS. Re-read every
    * `tlsReloadSeconds`; a changed pair that is valid replaces the served one without dropping
    * connections (a cert-manager or Secret-mounted rotation needs no restart).

@@ -185,7 +185,12 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
   });
   telemetry.bind({
     links: () => hub.links(),
-    clusters: async () => (await clusters.list()).map(({ id, executors }) => ({ id, executors })),
+    // Metrics report every cluster: an unscoped, read-only view for the server itself.
+    clusters: async () =>
+      (await clusters.list({ identity: 'kubently:metrics', role: 'viewer' })).map(({ id, executors }) => ({
+        id,
+        executors,
+      })),
     queue: async (clusterId) => ({
       ...(await state.queue.depth(clusterId)),
       oldestQueuedAt: await state.queue.oldestQueuedAt(clusterId),
