@@ -36,7 +36,9 @@ export async function selfCommand(io: Pick<CliIo, 'env' | 'cwd' | 'self'>): Prom
   if (io.self === undefined) return viaNpx ? { ...onPath, shell: 'npx kubently' } : onPath;
   const script = (await resolved(io.self.script)) ?? io.self.script;
   for (const directory of (io.env['PATH'] ?? '').split(delimiter)) {
-    if (directory !== '' && (await resolved(join(directory, 'kubently'))) === script) return onPath;
+    // npm scripts (`npm start`) put node_modules/.bin on PATH for themselves, not for the user's shell.
+    if (directory === '' || /node_modules[\\/]\.bin[\\/]?$/.test(directory)) continue;
+    if ((await resolved(join(directory, 'kubently'))) === script) return onPath;
   }
   const launch = { command: io.self.node, args: [script] };
   if (viaNpx) return { shell: 'npx kubently', launch };

@@ -51,6 +51,13 @@ describe('selfCommand: the invocation that works where it is printed', () => {
       self: { node, script },
     });
     expect(npmStart.shell).toBe('npx kubently');
+    // npm puts the checkout's node_modules/.bin on PATH for its scripts only.
+    const npmPath = await selfCommand({
+      env: { PATH: `${join(root, 'checkout', 'node_modules', '.bin')}:/usr/bin`, npm_command: 'start' },
+      cwd: join(root, 'checkout'),
+      self: { node, script },
+    });
+    expect(npmPath.shell).toBe('npx kubently');
     expect(mcpConfigSnippet(npmStart, ['mcp'])).toBe(
       JSON.stringify({ mcpServers: { kubently: { command: node, args: [script, 'mcp'] } } }),
     );
