@@ -95,7 +95,9 @@ const portIsFree = (port: number): Promise<boolean> =>
       socket.destroy();
       resolve(false);
     });
-    socket.once('error', () => { resolve(true); });
+    socket.once('error', () => {
+      resolve(true);
+    });
   });
 
 describe('README commands, exactly as written', { timeout: 600_000 }, () => {
