@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -134,6 +134,27 @@ describe('README commands, exactly as written', { timeout: 600_000 }, () => {
       await shell.stop();
     }
     expect(await portIsFree(8080), 'the block stops the server it started').toBe(true);
+  });
+
+  it("Running the pieces separately: the install block, with npm's global prefix in a temporary directory", async () => {
+    const [, install] = await shellBlocks('Running the pieces separately');
+    if (install === undefined) throw new Error('no install block');
+    const prefix = join(home, 'global');
+    // npm_config_prefix is npm's own setting for where `install -g` goes; PATH has its bin first.
+    // The user's npm cache is kept (the fresh HOME would otherwise fetch every package again).
+    const shell = startShell(install, {
+      npm_config_cache: join(homedir(), '.npm'),
+      ...env,
+      npm_config_prefix: prefix,
+      PATH: `${join(prefix, 'bin')}:${env['PATH'] ?? ''}`,
+    });
+    try {
+      expect(await shell.exited, shell.output()).toBe(0);
+      expect(shell.output()).toMatch(/^kubently \d+\.\d+\.\d+$/m);
+    } finally {
+      await shell.stop();
+      await rm(join(tmpdir(), 'kubently-0.1.0.tgz'), { force: true });
+    }
   });
 
   it('Quick start: npm start, then the commands its banner prints (as the README shows them)', async () => {
