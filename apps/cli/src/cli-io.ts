@@ -18,4 +18,9 @@ export interface CliIo {
   readonly fetch: typeof fetch;
   readonly now: () => Date;
   readonly randomBytes: (size: number) => Uint8Array;
+  /**
+   * The node binary and the bin script running us (absolute), so printed commands can say how to
+   * start us again (`selfCommand`); absent in tests and when embedded.
+   */
+  readonly self?: { readonly node: string; readonly script: string };
 }

@@ -34,6 +34,7 @@ export async function main(): Promise<void> {
     fetch: (input, init) => fetch(input, init),
     now: () => new Date(),
     randomBytes: (size) => randomBytes(size),
+    ...(process.argv[1] === undefined ? {} : { self: { node: process.execPath, script: process.argv[1] } }),
   };
   try {
     process.exitCode = await run(process.argv.slice(2), io);

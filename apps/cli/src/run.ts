@@ -26,7 +26,7 @@ export async function run(
     first === undefined ||
     ((first === '--help' || first === '-h' || first === 'help') && argv.length === 1)
   ) {
-    io.stdout.write(rootHelp(table, selfCommand(io.env)));
+    io.stdout.write(rootHelp(table, (await selfCommand(io)).shell));
     return first === undefined ? exitCodes.usage : exitCodes.ok;
   }
   if (first === '--version' || first === '-v' || first === 'version') {

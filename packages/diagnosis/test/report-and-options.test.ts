@@ -70,6 +70,25 @@ describe('options', () => {
     expect(report.namespaces).toEqual(['billing']);
   });
 
+  it('a Released volume shows only in the namespace of the claim it belonged to', () => {
+    const snap = snapshot({
+      pvs: [
+        {
+          metadata: { name: 'pv-orders' },
+          spec: {
+            claimRef: { namespace: 'billing', name: 'orders' },
+            persistentVolumeReclaimPolicy: 'Retain',
+          },
+          status: { phase: 'Released' },
+        },
+      ],
+    });
+    const rulesIn = (namespace: string): string[] =>
+      diagnose(snap, { namespaces: [namespace] }).findings.map((finding) => finding.rule);
+    expect(rulesIn('billing')).toEqual(['persistent-volume-unhealthy']);
+    expect(rulesIn('shop')).toEqual([]);
+  });
+
   it('drops findings below the minimum severity', () => {
     expect(diagnose(twoNamespaces()).summary.bySeverity.info).toBe(1);
     const report = diagnose(twoNamespaces(), { minSeverity: 'warning' });

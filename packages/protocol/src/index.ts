@@ -119,6 +119,20 @@ export type {
   SeedSessionRequest,
   SeedSessionResponse,
 } from './seed-compat.js';
+export {
+  seedAgentCommandSchema,
+  seedAgentCommandsSchema,
+  seedAgentResultAckSchema,
+  seedAgentResultSchema,
+  seedAgentStatusSchema,
+} from './seed-agent.js';
+export type {
+  SeedAgentCommand,
+  SeedAgentCommands,
+  SeedAgentResult,
+  SeedAgentResultAck,
+  SeedAgentStatus,
+} from './seed-agent.js';
 export { createSessionRequestSchema, sessionLimits, sessionSchema } from './sessions.js';
 export type { CreateSessionRequest, Session } from './sessions.js';
 export {

@@ -31,7 +31,7 @@ ${connectionHelp}`,
     const client = await openApiClient(values, io);
     const response = await client.createCluster(clusterId);
     if (format === 'json') io.stdout.write(toJsonText(response));
-    else printExecutorToken(io, client.url, response, 'registered');
+    else await printExecutorToken(io, client.url, response, 'registered');
     return exitCodes.ok;
   },
 };

@@ -31,7 +31,7 @@ ${connectionHelp}`,
     const client = await openApiClient(values, io);
     const response = await client.rotateClusterToken(clusterId);
     if (format === 'json') io.stdout.write(toJsonText(response));
-    else printExecutorToken(io, client.url, response, 'has a new executor token');
+    else await printExecutorToken(io, client.url, response, 'has a new executor token');
     return exitCodes.ok;
   },
 };

@@ -35,7 +35,8 @@ Flags:
   --kubectl PATH        kubectl to run in local mode (default: KUBENTLY_KUBECTL, else kubectl on PATH)
 ${connectionHelp}
 
-Claude Desktop / Cursor configuration:
+Claude Desktop / Cursor configuration (with kubently on PATH, e.g. after npm install -g of the
+packed CLI; otherwise \`kubently up\` prints the block with absolute node and script paths):
   {"mcpServers": {"kubently": {"command": "kubently", "args": ["mcp"]}}}
   {"mcpServers": {"kubently": {"command": "kubently", "args": ["mcp", "--kubeconfig", "/home/me/.kube/config"]}}}`,
   run: async (argv, io) => {

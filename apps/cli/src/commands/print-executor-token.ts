@@ -4,13 +4,14 @@ import type { CliIo } from '../cli-io.js';
 import { selfCommand } from '../self-command.js';
 
 /** The token is shown once, with the exact commands that start an executor with it. */
-export function printExecutorToken(
+export async function printExecutorToken(
   io: CliIo,
   url: string,
   response: ClusterTokenResponse,
   action: string,
-): void {
+): Promise<void> {
   const { id, token } = response;
+  const self = (await selfCommand(io)).shell;
   const lines = [
     `Cluster "${id}" ${action} on ${url}.`,
     '',
@@ -19,12 +20,12 @@ export function printExecutorToken(
     '',
     'Run its executor inside the target cluster (one command, with kubectl pointing at that cluster;',
     'add --executor-api-url URL if the cluster reaches the server at another address):',
-    `  ${selfCommand(io.env)} manifests ${id} --token ${token} --api-url ${url} | kubectl apply -f -`,
+    `  ${self} manifests ${id} --token ${token} --api-url ${url} | kubectl apply -f -`,
     '',
     'Or start an executor on a machine whose kubeconfig points at the cluster:',
-    `  ${selfCommand(io.env)} executor --api-url ${url} --cluster ${id} --token ${token}`,
+    `  ${self} executor --api-url ${url} --cluster ${id} --token ${token}`,
     "or with the seed executor's environment variables:",
-    `  KUBENTLY_API_URL=${url} CLUSTER_ID=${id} KUBENTLY_TOKEN=${token} ${selfCommand(io.env)} executor`,
+    `  KUBENTLY_API_URL=${url} CLUSTER_ID=${id} KUBENTLY_TOKEN=${token} ${self} executor`,
   ];
   if (response.previousTokenExpiresAt !== undefined) {
     lines.push('', `The previous token keeps working until ${response.previousTokenExpiresAt}.`);

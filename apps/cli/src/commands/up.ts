@@ -224,7 +224,7 @@ async function up(io: CliIo, options: UpOptions): Promise<number> {
           ? latest.currentServer
           : null,
       executor: state,
-      self: selfCommand(io.env),
+      self: await selfCommand(io),
       envOverride:
         nonEmpty(io.env['KUBENTLY_API_URL']) !== undefined ||
         nonEmpty(io.env['KUBENTLY_API_KEY']) !== undefined,

@@ -73,8 +73,11 @@ export const runLocalDiagnosis = async (
   } finally {
     await home.remove();
   }
+  // The engine's namespace filter ranks the namespaces' own causes and keeps a cluster-scoped
+  // finding (a NotReady node) only when it touches them.
   const report = diagnose(collected.snapshot, {
     now: () => io.now(),
+    ...(options.namespaces === 'all' ? {} : { namespaces: options.namespaces }),
     ...(options.minSeverity === undefined ? {} : { minSeverity: options.minSeverity }),
   });
   return { ...collected, report };

@@ -99,13 +99,14 @@ export class LocalCluster {
       env: this.#options.env,
     });
     try {
+      const scoped = namespaces !== undefined && namespaces.length > 0;
       const { snapshot } = await collectSnapshot({
         run,
-        namespaces: namespaces === undefined || namespaces.length === 0 ? 'all' : namespaces,
+        namespaces: scoped ? namespaces : 'all',
         signal,
         now: () => this.#options.now().getTime(),
       });
-      return diagnose(snapshot, { now: () => this.#options.now() });
+      return diagnose(snapshot, { now: () => this.#options.now(), ...(scoped ? { namespaces } : {}) });
     } catch (error) {
       if (!(error instanceof SnapshotCollectionError)) throw error;
       throw new McpToolError(error.code, `${error.message}; fix: ${error.fix}`);

@@ -1,4 +1,6 @@
 import type { CliIo } from '../cli-io.js';
+import { mcpConfigSnippet } from '../self-command.js';
+import type { SelfCommand } from '../self-command.js';
 import type { AdminKeySource } from './resolve-admin-key.js';
 
 export type ExecutorState =
@@ -28,8 +30,8 @@ export interface UpBanner {
   readonly previousServer: string | null;
   readonly executor: ExecutorState;
   readonly envOverride: boolean;
-  /** `kubently` or `npx kubently`. */
-  readonly self: string;
+  /** How to start the CLI again here (shell) and from an MCP client (launch). */
+  readonly self: SelfCommand;
 }
 
 const keySourceText: Record<AdminKeySource, string> = {
@@ -51,6 +53,7 @@ const unpinnedNote =
 /** What `kubently up` prints once everything runs: URL, key, and commands to copy. */
 export function printUpBanner(io: CliIo, banner: UpBanner): void {
   const { url, key, executor } = banner;
+  const self = banner.self.shell;
   const cluster = executor.type === 'none' ? '<cluster>' : executor.clusterId;
   const lines = [
     '',
@@ -70,7 +73,7 @@ export function printUpBanner(io: CliIo, banner: UpBanner): void {
     case 'not-connected-yet':
       lines.push(
         `  Cluster:  ${executor.clusterId}  (kubeconfig context "${executor.context}"): the executor has NOT connected yet;`,
-        '            it keeps retrying, watch the log lines above and `kubently clusters list`',
+        `            it keeps retrying, watch the log lines above and \`${self} clusters list\``,
         ...identityNote,
       );
       if (!executor.pinned) lines.push(unpinnedNote);
@@ -81,7 +84,7 @@ export function printUpBanner(io: CliIo, banner: UpBanner): void {
         `            ${executor.problem}`,
         `            Fix: ${executor.fix}`,
         '            Or run an executor elsewhere:',
-        `              ${banner.self} clusters add <cluster>   # prints the token and the executor command`,
+        `              ${self} clusters add <cluster>   # prints the token and the executor command`,
       );
       break;
   }
@@ -91,15 +94,18 @@ export function printUpBanner(io: CliIo, banner: UpBanner): void {
     ...(banner.previousServer === null
       ? []
       : [
-          `  (the current server was "${banner.previousServer}": \`${banner.self} config use ${banner.previousServer}\` switches back)`,
+          `  (the current server was "${banner.previousServer}": \`${self} config use ${banner.previousServer}\` switches back)`,
         ]),
-    `  ${banner.self} exec ${cluster} -- get pods -A`,
-    `  ${banner.self} clusters list`,
-    `  ${banner.self} audit --since 10m`,
+    `  ${self} exec ${cluster} -- get pods -A`,
+    `  ${self} clusters list`,
+    `  ${self} audit --since 10m`,
     '',
     'Or over HTTP:',
     `  curl -s -H 'X-API-Key: ${key}' -H 'content-type: application/json' \\`,
     `    -d '{"clusterId":"${cluster}","args":["get","pods","-A"]}' ${url}/v1/commands`,
+    '',
+    'Claude Desktop / Cursor (MCP over stdio, through this server):',
+    `  ${mcpConfigSnippet(banner.self, ['mcp'])}`,
     '',
   );
   if (banner.envOverride) {

@@ -1,3 +1,4 @@
+import { defaultPolicyConfig } from '@kubently/policy';
 import type { PolicyConfig } from '@kubently/policy';
 import type { Command, CommandFailure, CommandResult, ResultAck } from '@kubently/protocol';
 
@@ -22,6 +23,8 @@ import type { CommandLimits } from './command-limits.js';
 import { CommandWaits } from './command-waits.js';
 import { redactResult } from './redact-result.js';
 import { requireAnswerer } from './require-answerer.js';
+
+const strictestDefault = defaultPolicyConfig('readOnly');
 
 export interface SubmitInput {
   readonly clusterId: string;
@@ -257,7 +260,26 @@ export class CommandService {
    * executor to stop retrying; an unknown or expired id is command_not_found. A request without
    * X-Executor-ID (seed executors) may answer only commands delivered to a stream without one.
    */
-  async acceptResult(executor: ExecutorIdentity, result: CommandResult): Promise<ResultAck> {
+  /**
+   * The policies a command must pass before it goes to an executor that enforces none (the seed's
+   * polling agent): the strictest default (readOnly) and every policy the cluster's commands are
+   * pre-checked with, so a fullAccess report of another executor never widens what it runs.
+   */
+  async strictPolicies(clusterId: string): Promise<PolicyConfig[]> {
+    const inForce = this.#options.policy(clusterId, await this.#options.reportedPolicies(clusterId));
+    return [strictestDefault, ...inForce];
+  }
+
+  /**
+   * Stores an executor's result (posting it acknowledges the command). `unenforced`: the executor
+   * applies no policy and redacts nothing, so the result is redacted under `strictPolicies` and
+   * read as possibly incomplete (fail closed).
+   */
+  async acceptResult(
+    executor: ExecutorIdentity,
+    result: CommandResult,
+    options: { readonly unenforced?: boolean } = {},
+  ): Promise<ResultAck> {
     const { state, clock, hub } = this.#options;
     const { clusterId } = executor;
     const id = result.commandId;
@@ -282,8 +304,15 @@ export class CommandService {
     }
     const deliveredTo = await requireAnswerer(known, executor, state.queue);
     // Redacted again: an outdated or compromised executor may post Secret values unredacted.
-    const policies = this.#options.policy(clusterId, await this.#options.reportedPolicies(clusterId));
-    const checked = redactResult(known.command, result, { policies, logger: this.#options.logger });
+    const unenforced = options.unenforced === true;
+    const policies = unenforced
+      ? await this.strictPolicies(clusterId)
+      : this.#options.policy(clusterId, await this.#options.reportedPolicies(clusterId));
+    const checked = redactResult(known.command, result, {
+      policies,
+      logger: this.#options.logger,
+      unredactedSource: unenforced,
+    });
     const outcome = await state.commands.acknowledge(id, checked, clock.now());
     if (outcome === null) {
       throw new KubentlyError(

@@ -14,6 +14,12 @@ export interface RedactResultOptions {
   /** The policies the cluster's commands are pre-checked with (PolicyResolver over the reports). */
   readonly policies: readonly PolicyConfig[];
   readonly logger: Logger;
+  /**
+   * The result comes from an executor that never redacts (the seed's polling agent): its output is
+   * read as possibly cut anywhere (`uncertain` at best), so every map with values counts as a
+   * Secret's, and replacing values is expected rather than a sign of compromise.
+   */
+  readonly unredactedSource?: boolean;
 }
 
 /**
@@ -61,6 +67,12 @@ function completenessOf(result: CommandResult): OutputCompleteness {
   return result.exitCode === 0 ? 'complete' : 'uncertain';
 }
 
+/** An agent that does not redact cannot tell us its output is whole: never `complete`. */
+function atMostUncertain(result: CommandResult): OutputCompleteness {
+  const completeness = completenessOf(result);
+  return completeness === 'complete' ? 'uncertain' : completeness;
+}
+
 /**
  * The server's own pass over an executor's result, with the executor's rules (DESIGN §3: Secret
  * values never leave the executor): when the command's decision needs redaction, stdout is redacted
@@ -79,8 +91,17 @@ export function redactResult(
   const redacted =
     decision === null
       ? { output: unreadableNotice, redactions: 1, withheld: true }
-      : redactOutput(decision, result.stdout, { completeness: completenessOf(result) });
+      : redactOutput(decision, result.stdout, {
+          completeness: options.unredactedSource === true ? atMostUncertain(result) : completenessOf(result),
+        });
   if (redacted.redactions === 0) return result;
+  if (options.unredactedSource === true) {
+    options.logger.info(
+      { clusterId: command.clusterId, commandId: command.id, redactions: redacted.redactions },
+      'the server redacted a result of a polling agent (it does not redact)',
+    );
+    return { ...result, stdout: redacted.output, redactions: result.redactions + redacted.redactions };
+  }
   options.logger.warn(
     {
       clusterId: command.clusterId,

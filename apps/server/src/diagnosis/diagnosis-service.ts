@@ -100,6 +100,8 @@ export class DiagnosisService {
     // A limit that stopped the collection is answered as itself (429/503 with Retry-After).
     let refusal: KubentlyError | undefined;
     let collected;
+    const namespaces =
+      input.namespaces === undefined || input.namespaces.length === 0 ? undefined : input.namespaces;
     try {
       collected = await collectSnapshot({
         run: relayKubectlRun({
@@ -112,8 +114,7 @@ export class DiagnosisService {
             if (error.code === 'rate_limited' || error.code === 'capacity_exceeded') refusal ??= error;
           },
         }),
-        namespaces:
-          input.namespaces === undefined || input.namespaces.length === 0 ? 'all' : input.namespaces,
+        namespaces: namespaces ?? 'all',
         signal: input.signal,
         concurrency: this.#options.concurrency ?? 6,
         now: () => clock.now(),
@@ -131,8 +132,11 @@ export class DiagnosisService {
       );
     }
     const { snapshot, collection } = collected;
+    // The engine's namespace filter ranks the namespaces' own causes first and keeps a
+    // cluster-scoped finding (a NotReady node, a webhook) only when it touches them.
     const report = diagnose(snapshot, {
       now: () => new Date(clock.now()),
+      ...(namespaces === undefined ? {} : { namespaces }),
       ...(input.minSeverity === undefined ? {} : { minSeverity: input.minSeverity }),
     });
     logger.info(

@@ -1,6 +1,6 @@
 import type { FindingDraft } from '../model/finding.js';
 import { fieldEvidence } from '../util/evidence.js';
-import { refOf } from '../util/resource-ref.js';
+import { ref, refOf } from '../util/resource-ref.js';
 import { oneLine } from '../util/text.js';
 import type { Rule } from './rule.js';
 
@@ -32,6 +32,11 @@ export const persistentVolumeUnhealthyRule: Rule = {
           phase === 'Failed'
             ? 'Clean up the backing storage by hand and delete the PersistentVolume.'
             : 'Delete the PersistentVolume after saving its data, or clear spec.claimRef to make it Available again.',
+        // A namespaced report shows the volume only to the namespace of the claim it belonged to.
+        affected:
+          claim?.namespace === undefined || claim.name === undefined
+            ? []
+            : [ref('PersistentVolumeClaim', claim.namespace, claim.name)],
       });
     }
     return drafts;

@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 
 import { commandResultSchema, executorCapabilitiesSchema, headers, streamDefaults } from '@kubently/protocol';
-import type { ConnectedFrame, LongPollResponse } from '@kubently/protocol';
+import type { ConnectedFrame, ExecutorFrame, LongPollResponse } from '@kubently/protocol';
 
 import { KubentlyError } from '../../errors/kubently-error.js';
 import type { ExecutorIdentity } from '../../executors/executor-identity.js';
@@ -82,6 +82,57 @@ export const openStream = async (
   return new Response(link.stream, { status: 200, headers: sseHeaders });
 };
 
+/**
+ * One long-poll turn for an authenticated executor (relay-wire "long-poll"): a link attached to the
+ * hub until frames arrive or `wait` seconds pass. Commands in an answer that never reached the
+ * executor (the connection closed first) are marked unconfirmed, so its next poll gets them again.
+ * `wait` is the raw query value (default 20 s), validated here.
+ */
+export const pollFrames = async (
+  services: ServerServices,
+  executor: ExecutorIdentity,
+  request: {
+    readonly wait: string | undefined;
+    readonly lastEventId: string | undefined;
+    readonly signal: AbortSignal;
+  },
+): Promise<ExecutorFrame[]> => {
+  const query = pollQuerySchema.safeParse({ wait: request.wait });
+  if (!query.success) {
+    throw new KubentlyError('validation_failed', query.error.issues.map((issue) => issue.message).join('; '));
+  }
+  const { clusterId, executorId } = executor;
+  const link = new PollLink({
+    clusterId,
+    executorId,
+    waitMs: query.data.wait * 1000,
+    onClosed: (closed) => {
+      services.hub.detach(closed);
+    },
+  });
+  const { signal } = request;
+  const onAbort = (): void => {
+    link.close();
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    await services.hub.attach(link, request.lastEventId ?? null);
+    const frames = await link.answer;
+    const commandIds = frames.flatMap((frame) => (frame.type === 'command' ? [frame.command.id] : []));
+    if (commandIds.length > 0) {
+      // The request signal aborts if the connection closes before the answer is fully written.
+      const lost = (): void => {
+        services.hub.unconfirmed(clusterId, executorId, commandIds);
+      };
+      if (signal.aborted) lost();
+      else signal.addEventListener('abort', lost, { once: true });
+    }
+    return frames;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+};
+
 export const registerExecutorRoutes = (app: Hono<AppEnv>, services: ServerServices): void => {
   const { config } = services;
 
@@ -90,44 +141,13 @@ export const registerExecutorRoutes = (app: Hono<AppEnv>, services: ServerServic
   );
 
   app.get('/v1/executor/commands', requireExecutor(services, 'required'), async (c) => {
-    const query = pollQuerySchema.safeParse({ wait: c.req.query('wait') });
-    if (!query.success) {
-      throw new KubentlyError(
-        'validation_failed',
-        query.error.issues.map((issue) => issue.message).join('; '),
-      );
-    }
-    const { clusterId, executorId } = c.get('executor');
-    const link = new PollLink({
-      clusterId,
-      executorId,
-      waitMs: query.data.wait * 1000,
-      onClosed: (closed) => {
-        services.hub.detach(closed);
-      },
+    const frames = await pollFrames(services, c.get('executor'), {
+      wait: c.req.query('wait'),
+      lastEventId: c.req.header(headers.lastEventId),
+      signal: c.req.raw.signal,
     });
-    const signal = c.req.raw.signal;
-    const onAbort = (): void => {
-      link.close();
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      await services.hub.attach(link, c.req.header(headers.lastEventId) ?? null);
-      const frames = await link.answer;
-      const commandIds = frames.flatMap((frame) => (frame.type === 'command' ? [frame.command.id] : []));
-      if (commandIds.length > 0) {
-        // The request signal aborts if the connection closes before the answer is fully written.
-        const lost = (): void => {
-          services.hub.unconfirmed(clusterId, executorId, commandIds);
-        };
-        if (signal.aborted) lost();
-        else signal.addEventListener('abort', lost, { once: true });
-      }
-      const answer: LongPollResponse = { frames, maxResultBytes: config.resultBodyLimitBytes };
-      return c.json(answer);
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-    }
+    const answer: LongPollResponse = { frames, maxResultBytes: config.resultBodyLimitBytes };
+    return c.json(answer);
   });
 
   app.post('/v1/executor/capabilities', requireExecutor(services, 'required'), async (c) => {

@@ -1,4 +1,4 @@
-export { openStream, registerExecutorRoutes, sseHeaders } from './executor-routes.js';
+export { openStream, pollFrames, registerExecutorRoutes, sseHeaders } from './executor-routes.js';
 export { PollLink } from './poll-link.js';
 export type { PollLinkOptions } from './poll-link.js';
 export { seedDialect, v1Dialect } from './sse-dialect.js';

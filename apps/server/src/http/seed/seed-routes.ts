@@ -24,6 +24,7 @@ import { seedDialect } from '../executor/sse-dialect.js';
 import { readJson } from '../read-json.js';
 import { requireCaller } from '../require-caller.js';
 import { requireExecutor } from '../require-executor.js';
+import { registerSeedAgentRoutes } from './agent-routes.js';
 
 /** Seed command types whose commands take a namespace (the seed always sent one, default "default"). */
 const namespaced = new Set<SeedExecuteRequest['command_type']>([
@@ -111,8 +112,8 @@ export const registerSeedRoutes = (app: Hono<AppEnv>, services: ServerServices):
               ? 'timeout'
               : 'failure',
         output: response.stdout ?? null,
-        error:
-          response.status === 'succeeded' ? null : response.stderr || (response.failure?.message ?? null),
+        // kubectl's stderr also on success (warnings such as deprecations are worth reading).
+        error: response.stderr || (response.failure?.message ?? null),
         execution_time_ms: response.durationMs === undefined ? null : Math.round(response.durationMs),
         executed_at: response.finishedAt ?? isoAt(services.clock.now()),
       };
@@ -147,4 +148,6 @@ export const registerSeedRoutes = (app: Hono<AppEnv>, services: ServerServices):
       await services.commands.acceptResult(executor, fromSeedResult(result, executor.executorId)),
     );
   });
+
+  registerSeedAgentRoutes(app, services);
 };
