@@ -515,6 +515,9 @@ describe('Redis: garbage in every key and channel the server reads', () => {
       KUBENTLY_REDIS_PREFIX: prefix,
       // Generous: only so the admin's requests read and write a token bucket (the rateBucket case).
       KUBENTLY_RATE_LIMITS: 'admin=1000000',
+      // Several cases answer 401 on purpose (garbage token and key indexes); the auth-failure guard
+      // would refuse this source after ten of them, which is not what these cases test.
+      KUBENTLY_AUTH_FAILURE_LIMIT: '1000',
       NODE_OPTIONS: '--unhandled-rejections=strict',
     });
     const token = await server.api.addCluster(clusterId);
