@@ -3,6 +3,7 @@ import type { PolicyMode } from '@kubently/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { executorManifests, executorRbacRules } from '../../apps/cli/src/manifests/index.js';
+import { parseOidcEnvironment } from '../../apps/server/src/oidc-config.js';
 import type { KubernetesObject } from '../../apps/cli/src/manifests/index.js';
 import { chartDir, helmBinary, helmWithValues, renderChart } from './support/helm.js';
 import type { RenderedObject } from './support/helm.js';
@@ -24,15 +25,17 @@ interface Container {
   name: string;
   securityContext: Record<string, unknown>;
   env?: { name: string; value?: string; valueFrom?: unknown }[];
-  livenessProbe?: { httpGet?: { path: string } };
-  readinessProbe?: { httpGet?: { path: string } };
-  volumeMounts?: { name: string; mountPath: string }[];
+  ports?: { name: string; containerPort: number }[];
+  startupProbe?: { httpGet?: { path: string; port: string; scheme?: string } };
+  livenessProbe?: { httpGet?: { path: string; port: string; scheme?: string } };
+  readinessProbe?: { httpGet?: { path: string; port: string; scheme?: string } };
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
 }
 interface PodSpec {
   securityContext: Record<string, unknown>;
   containers: Container[];
   automountServiceAccountToken?: boolean;
-  volumes?: { name: string; emptyDir?: unknown }[];
+  volumes?: { name: string; emptyDir?: unknown; secret?: Record<string, unknown> }[];
 }
 
 const find = (objects: readonly RenderedObject[], kind: string, nameEnd = ''): RenderedObject | undefined =>
@@ -117,9 +120,26 @@ describe('what each shape renders', () => {
       .filter((object) => object.kind === 'NetworkPolicy')
       .map((object) => object.metadata.name);
     expect(policies.sort()).toEqual(['kubently-redis', 'kubently-server']);
-    expect(find(objects, 'ServiceMonitor')).toMatchObject({
-      spec: { endpoints: [{ port: 'http', path: '/metrics' }] },
+    // /metrics is served only by the metrics listener (the main port answers 404 without a token).
+    expect(envOf(container, 'KUBENTLY_METRICS_PORT')?.value).toBe('9464');
+    expect(envOf(container, 'KUBENTLY_METRICS_HOST')?.value).toBe('0.0.0.0');
+    expect(container?.ports).toContainEqual({ name: 'metrics', containerPort: 9464, protocol: 'TCP' });
+    expect(find(objects, 'Service', '-server')).toMatchObject({
+      spec: { ports: [{ name: 'http' }, { name: 'metrics', port: 9464, targetPort: 'metrics' }] },
     });
+    expect(find(objects, 'ServiceMonitor')).toMatchObject({
+      spec: { endpoints: [{ port: 'metrics', path: '/metrics', scheme: 'http' }] },
+    });
+    const policy = find(objects, 'NetworkPolicy', '-server') as unknown as {
+      spec: { ingress: { ports: { port: string }[]; from?: unknown[] }[] };
+    };
+    // The API port from any source (ingressFrom empty); the metrics port only from this namespace.
+    expect(policy.spec.ingress).toEqual([
+      { ports: [{ port: 'http', protocol: 'TCP' }] },
+      { ports: [{ port: 'metrics', protocol: 'TCP' }], from: [{ podSelector: {} }] },
+    ]);
+    expect(envOf(container, 'KUBENTLY_TLS_CERT_FILE')).toBeUndefined();
+    expect(container?.readinessProbe?.httpGet?.scheme).toBe('HTTP');
     expect(find(objects, 'Ingress')).toMatchObject({
       spec: {
         ingressClassName: 'nginx',
@@ -152,6 +172,9 @@ describe('what each shape renders', () => {
     expect(container?.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
     expect(spec.volumes?.find((volume) => volume.name === 'tmp')?.emptyDir).toBeDefined();
     expect(spec.automountServiceAccountToken).toBe(true);
+    expect(container?.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'health' });
+    expect(container?.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'health' });
+    expect(envOf(container, 'KUBENTLY_CA_FILE')).toBeUndefined();
     const policy = find(objects, 'ConfigMap', '-policy') as unknown as { data: Record<string, string> };
     expect(JSON.parse(policy.data['policy.json'] ?? '{}')).toEqual({
       mode: 'readOnly',
@@ -164,6 +187,98 @@ describe('what each shape renders', () => {
     expect(role.rules).toEqual(
       executorRbacRules('readOnly', { secrets: true, extraApiGroups: ['cert-manager.io'] }),
     );
+  });
+});
+
+describe('TLS, metrics and OIDC claim mapping', () => {
+  it('server TLS from a Secret: mounted read-only, files named, probes on HTTPS, the metrics listener still HTTP', async () => {
+    const objects = await renderChart(helm, valuesMatrix[8]?.values ?? {});
+    const spec = podSpec(find(objects, 'Deployment', '-server'));
+    const container = spec.containers[0];
+    expect(envOf(container, 'KUBENTLY_TLS_CERT_FILE')?.value).toBe('/etc/kubently/tls/tls.crt');
+    expect(envOf(container, 'KUBENTLY_TLS_KEY_FILE')?.value).toBe('/etc/kubently/tls/tls.key');
+    expect(envOf(container, 'KUBENTLY_TLS_TERMINATED_BY_PROXY')).toBeUndefined();
+    expect(container?.volumeMounts).toContainEqual({
+      name: 'tls',
+      mountPath: '/etc/kubently/tls',
+      readOnly: true,
+    });
+    expect(spec.volumes?.find((volume) => volume.name === 'tls')?.secret).toMatchObject({
+      secretName: 'kubently-server-tls',
+    });
+    for (const probe of [container?.startupProbe, container?.livenessProbe, container?.readinessProbe]) {
+      expect(probe?.httpGet).toMatchObject({ port: 'http', scheme: 'HTTPS' });
+    }
+    expect(find(objects, 'ServiceMonitor')).toMatchObject({
+      spec: { endpoints: [{ port: 'metrics', scheme: 'http' }] },
+    });
+    const policy = find(objects, 'NetworkPolicy', '-server') as unknown as {
+      spec: { ingress: { ports: { port: string }[]; from?: unknown[] }[] };
+    };
+    expect(policy.spec.ingress[1]).toEqual({
+      ports: [{ port: 'metrics', protocol: 'TCP' }],
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+    });
+  });
+
+  it('OIDC claim mapping: every variable set is one the server reads, and it parses', async () => {
+    const objects = await renderChart(helm, valuesMatrix[8]?.values ?? {});
+    const container = podSpec(find(objects, 'Deployment', '-server')).containers[0];
+    const oidc = (container?.env ?? []).filter((entry) => entry.name.startsWith('KUBENTLY_OIDC_'));
+    expect(envOf(container, 'KUBENTLY_OIDC_ISSUER')?.valueFrom).toEqual({
+      secretKeyRef: { name: 'kubently-oidc', key: 'issuer' },
+    });
+    // The Secret's values stand in for the two secretKeyRefs; the rest is parsed as rendered.
+    const env: Record<string, string> = {
+      KUBENTLY_OIDC_ISSUER: 'https://issuer.example.com',
+      KUBENTLY_OIDC_AUDIENCE: 'kubently',
+    };
+    for (const entry of oidc) if (entry.value !== undefined) env[entry.name] = entry.value;
+    expect(Object.keys(env).sort()).toEqual([
+      'KUBENTLY_OIDC_ALGORITHMS',
+      'KUBENTLY_OIDC_AUDIENCE',
+      'KUBENTLY_OIDC_CLUSTERS_CLAIM',
+      'KUBENTLY_OIDC_DEFAULT_ROLE',
+      'KUBENTLY_OIDC_IDENTITY_CLAIM',
+      'KUBENTLY_OIDC_ISSUER',
+      'KUBENTLY_OIDC_ROLE_CLAIM',
+      'KUBENTLY_OIDC_ROLE_MAP',
+    ]);
+    expect(parseOidcEnvironment(env)).toMatchObject({
+      algorithms: ['RS256', 'EdDSA'],
+      identityClaim: 'email',
+      roleClaim: 'groups',
+      roleMap: { 'sre-team': 'operator', platform: 'admin' },
+      defaultRole: 'viewer',
+      clustersClaim: 'kubently_clusters',
+    });
+  });
+
+  it('TLS terminated by a proxy and no metrics listener: the flag set, no metrics port anywhere', async () => {
+    const objects = await renderChart(helm, valuesMatrix[10]?.values ?? {});
+    const container = podSpec(find(objects, 'Deployment', '-server')).containers[0];
+    expect(envOf(container, 'KUBENTLY_TLS_TERMINATED_BY_PROXY')?.value).toBe('true');
+    expect(envOf(container, 'KUBENTLY_METRICS_PORT')).toBeUndefined();
+    expect(container?.ports?.map((port) => port.name)).toEqual(['http']);
+    expect(container?.livenessProbe?.httpGet?.scheme).toBe('HTTP');
+    const service = find(objects, 'Service', '-server') as unknown as { spec: { ports: { name: string }[] } };
+    expect(service.spec.ports.map((port) => port.name)).toEqual(['http']);
+  });
+
+  it("the executor trusts the server's private CA: the Secret's key mounted read-only and named by KUBENTLY_CA_FILE", async () => {
+    const objects = await renderChart(helm, valuesMatrix[9]?.values ?? {});
+    const spec = podSpec(find(objects, 'Deployment', '-executor'));
+    const container = spec.containers[0];
+    expect(envOf(container, 'KUBENTLY_CA_FILE')?.value).toBe('/etc/kubently/server-ca/ca.crt');
+    expect(container?.volumeMounts).toContainEqual({
+      name: 'server-ca',
+      mountPath: '/etc/kubently/server-ca',
+      readOnly: true,
+    });
+    expect(spec.volumes?.find((volume) => volume.name === 'server-ca')?.secret).toEqual({
+      secretName: 'kubently-server-ca',
+      items: [{ key: 'ca.crt', path: 'ca.crt' }],
+    });
   });
 });
 

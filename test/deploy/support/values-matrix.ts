@@ -65,6 +65,38 @@ export const valuesMatrix: readonly ValuesCase[] = [
     name: 'server and executor in one release',
     values: { executor: { enabled: true, clusterId: 'local', token: { value: 'token-for-tests' } } },
   },
+  {
+    name: 'server TLS from a Secret, scrapers from the monitoring namespace, OIDC claim mapping',
+    values: {
+      server: {
+        tls: { existingSecret: 'kubently-server-tls' },
+        networkPolicy: {
+          enabled: true,
+          metricsFrom: [
+            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+          ],
+        },
+        serviceMonitor: { enabled: true },
+        oidc: {
+          existingSecret: 'kubently-oidc',
+          identityClaim: 'email',
+          roleClaim: 'groups',
+          roleMap: { 'sre-team': 'operator', platform: 'admin' },
+          defaultRole: 'viewer',
+          clustersClaim: 'kubently_clusters',
+          algorithms: ['RS256', 'EdDSA'],
+        },
+      },
+    },
+  },
+  {
+    name: 'executor only, trusting a private CA for the server',
+    values: executorOnly({ serverCa: { existingSecret: 'kubently-server-ca' } }),
+  },
+  {
+    name: 'server behind a TLS-terminating proxy, no metrics listener',
+    values: { server: { tls: { terminatedByProxy: true }, metrics: { port: 0 } } },
+  },
 ];
 
 /** Values the chart must refuse, with the words its message must contain. */
@@ -124,6 +156,16 @@ export const rejectedValues: readonly { name: string; values: Record<string, unk
     name: 'nothing enabled',
     values: { server: { enabled: false } },
     message: /nothing to install/,
+  },
+  {
+    name: 'a ServiceMonitor without the metrics listener',
+    values: { server: { serviceMonitor: { enabled: true }, metrics: { port: 0 } } },
+    message: /server.serviceMonitor.enabled scrapes the metrics port: set server.metrics.port/,
+  },
+  {
+    name: 'an OIDC role map to an unknown role',
+    values: { server: { oidc: { roleMap: { 'sre-team': 'root' } } } },
+    message: /at '\/server\/oidc\/roleMap\/sre-team': value must be one of 'admin', 'operator', 'viewer'/,
   },
   {
     name: 'a PDB on one replica',

@@ -140,6 +140,12 @@ export function executorManifests(options: ExecutorManifestOptions): KubernetesO
                   timeoutSeconds: 3,
                   failureThreshold: 3,
                 },
+                readinessProbe: {
+                  httpGet: { path: '/readyz', port: 'health' },
+                  periodSeconds: 5,
+                  timeoutSeconds: 3,
+                  failureThreshold: 2,
+                },
                 resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '384Mi' } },
                 volumeMounts: [
                   { name: 'tmp', mountPath: '/tmp' },

@@ -67,8 +67,22 @@ app.kubernetes.io/component: {{ .component }}
 {{- if .Values.executor.apiUrl -}}
 {{- .Values.executor.apiUrl -}}
 {{- else -}}
-{{- printf "http://%s.%s.svc:%v" (include "kubently.server.fullname" .) .Release.Namespace .Values.server.service.port -}}
+{{- printf "%s://%s.%s.svc:%v" (include "kubently.server.scheme" . | lower) (include "kubently.server.fullname" .) .Release.Namespace .Values.server.service.port -}}
 {{- end -}}
+{{- end -}}
+
+{{/* HTTPS when the server serves TLS itself (server.tls.existingSecret), else HTTP: probes, ServiceMonitor. */}}
+{{- define "kubently.server.scheme" -}}
+{{- if .Values.server.tls.existingSecret -}}HTTPS{{- else -}}HTTP{{- end -}}
+{{- end -}}
+
+{{/* server.oidc.roleMap as KUBENTLY_OIDC_ROLE_MAP ("claim value=role,..."; keys sorted). */}}
+{{- define "kubently.server.oidcRoleMap" -}}
+{{- $entries := list -}}
+{{- range $value, $role := .Values.server.oidc.roleMap -}}
+{{- $entries = append $entries (printf "%s=%s" $value $role) -}}
+{{- end -}}
+{{- join "," $entries -}}
 {{- end -}}
 
 {{/* The executor's policy file (same keys as the executor's KUBENTLY_POLICY_FILE). */}}
@@ -94,6 +108,13 @@ Cross-value rules the JSON schema cannot say clearly. Each message names the val
 {{- end -}}
 {{- if and .Values.server.pdb.enabled (lt $replicas 2) (not .Values.server.hpa.enabled) -}}
 {{- fail "server.pdb.enabled with server.replicas=1 would block node drains: set server.replicas >= 2 (with Redis) or enable server.hpa" -}}
+{{- end -}}
+{{- $metricsPort := int .Values.server.metrics.port -}}
+{{- if and .Values.server.serviceMonitor.enabled (eq $metricsPort 0) -}}
+{{- fail "server.serviceMonitor.enabled scrapes the metrics port: set server.metrics.port (e.g. 9464)" -}}
+{{- end -}}
+{{- if eq $metricsPort (int .Values.server.port) -}}
+{{- fail "server.metrics.port must differ from server.port: /metrics gets a listener of its own" -}}
 {{- end -}}
 {{- end -}}
 {{- if .Values.executor.enabled -}}
