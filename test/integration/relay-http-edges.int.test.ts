@@ -133,8 +133,11 @@ describe('relay: authentication and request hygiene', () => {
       token: 'wrong-token',
       kubectl: createFakeKubectl(),
     });
-    const line = await executor.waitForLog((l) => l.msg === 'command stream down; reconnecting');
-    expect(String(line.reason)).toMatch(/401/);
+    // One clear line naming the fix, not a reconnect storm (the link then backs off to minutes).
+    const line = await executor.waitForLog((l) =>
+      String(l.msg).startsWith("the server rejects this executor's token"),
+    );
+    expect(String(line.msg)).toMatch(/\(unauthorized\).*KUBENTLY_TOKEN/);
     const clusters = await server.api.get('/v1/clusters');
     expect(JSON.stringify(clusters.body)).toMatch(/"id":"edges-b","createdAt":"[^"]+","connected":false/);
   });
