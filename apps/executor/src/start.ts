@@ -17,7 +17,7 @@ import type { ExecutorDependencies } from './dependencies.js';
 import { KubentlyError } from './executor-error.js';
 import type { LinkHandlers } from './link/link-handlers.js';
 import { LinkRestored } from './link/link-restored.js';
-import { policyCapabilities, startPolicyInForce } from './policy/index.js';
+import { policyCapabilities, createPolicyInForce } from './policy/index.js';
 import { runPollLink } from './link/poll-link.js';
 import { backoffDelayMs } from './link/backoff.js';
 import { describeError, RetryableError, ServerClient } from './link/server-client.js';
@@ -168,7 +168,7 @@ export async function start(
     onChange: reportIfConnected,
     signal: monitorAbort.signal,
   });
-  const policy = startPolicyInForce({
+  const policy = createPolicyInForce({
     policy: config.policy,
     file: config.policyFile,
     intervalMs: config.policyReloadMs,
@@ -192,6 +192,7 @@ export async function start(
   const monitorDone = monitor.run().catch((error: unknown) => {
     logger.error({ err: describeError(error) }, 'the API server check stopped unexpectedly');
   });
+  policy.start();
   const runner = new CommandRunner({
     kubectl: config.kubectl,
     policy: () => policy.current(),
@@ -223,7 +224,6 @@ export async function start(
       logger.debug({ commandId: result.commandId, outcome }, 'result delivery ended');
     },
   });
-
   /** Bumped on every (re)connection: a report still retrying for an older one stops. */
   let connection = 0;
   /** The API server's version at the last check that got one. */

@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { PolicyWatcher, readPolicyFile } from '../src/policy/index.js';
-import { startPolicyInForce } from '../src/policy/index.js';
+import { createPolicyInForce } from '../src/policy/index.js';
 
 const overrides = { mode: undefined, fullAccessAcknowledged: false };
 const readOnly = 'mode: readOnly\n';
@@ -206,10 +206,10 @@ describe('PolicyWatcher', () => {
   });
 });
 
-describe('startPolicyInForce', () => {
+describe('createPolicyInForce', () => {
   it('has no readiness check and a fixed policy without a policy file', async () => {
     const policy = readPolicyFile(await written(readOnly), overrides).policy;
-    const inForce = startPolicyInForce({
+    const inForce = createPolicyInForce({
       policy,
       file: null,
       intervalMs: 1000,
@@ -226,7 +226,7 @@ describe('startPolicyInForce', () => {
     const file = await written(readOnly);
     const loaded = readPolicyFile(file, overrides);
     const timer = manualSleep();
-    const inForce = startPolicyInForce({
+    const inForce = createPolicyInForce({
       policy: loaded.policy,
       file: { path: file, sha256: loaded.sha256, overrides },
       intervalMs: 1000,
@@ -235,6 +235,7 @@ describe('startPolicyInForce', () => {
       onReload: () => undefined,
     });
     expect(inForce.checks()).toEqual({ policy: { ok: true, message: `${file} is in force` } });
+    inForce.start();
     await timer.sleeping(1);
     await writeFile(file, 'mode: nope\n');
     timer.wake();

@@ -15,14 +15,16 @@ export interface PolicyInForce {
    * is invalid and the last valid policy stays in force.
    */
   checks(): HealthChecks;
+  /** Starts polling the file (apart from creation, so a failed start leaves nothing running). */
+  start(): void;
   stop(): Promise<void>;
 }
 
 /**
- * Starts watching the policy file, if there is one. `onReload` re-posts the capabilities so the
+ * The policy in force, watching the policy file (once `start` is called) if there is one. `onReload` re-posts the capabilities so the
  * server's pre-check follows the new policy.
  */
-export function startPolicyInForce(options: {
+export function createPolicyInForce(options: {
   readonly policy: PolicyConfig;
   readonly file: PolicyFileSource | null;
   readonly intervalMs: number;
@@ -32,7 +34,12 @@ export function startPolicyInForce(options: {
 }): PolicyInForce {
   const { file } = options;
   if (file === null) {
-    return { current: () => options.policy, checks: () => ({}), stop: () => Promise.resolve() };
+    return {
+      current: () => options.policy,
+      checks: () => ({}),
+      start: () => undefined,
+      stop: () => Promise.resolve(),
+    };
   }
   const abort = new AbortController();
   const watcher = new PolicyWatcher({
@@ -45,9 +52,7 @@ export function startPolicyInForce(options: {
     onReload: options.onReload,
     signal: abort.signal,
   });
-  const done = watcher.run().catch((error: unknown) => {
-    options.logger.error({ err: describeError(error) }, 'the policy file watch stopped unexpectedly');
-  });
+  let done: Promise<void> = Promise.resolve();
   return {
     current: () => watcher.current,
     checks: () => {
@@ -58,6 +63,11 @@ export function startPolicyInForce(options: {
             ? { ok: true, message: `${file.path} is in force` }
             : { ok: false, message: problem },
       };
+    },
+    start: () => {
+      done = watcher.run().catch((error: unknown) => {
+        options.logger.error({ err: describeError(error) }, 'the policy file watch stopped unexpectedly');
+      });
     },
     stop: async () => {
       abort.abort();
