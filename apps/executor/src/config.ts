@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
 
-import { kubectlEnvironmentRefusal, parsePolicyConfig, PolicyConfigError } from '@kubently/policy';
+import { kubectlEnvironmentRefusal } from '@kubently/policy';
 import type { PolicyConfig } from '@kubently/policy';
 import { clusterIdSchema, parseOtlpTracing, policyModeSchema } from '@kubently/protocol';
 import type { OtlpTracing } from '@kubently/protocol';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
 import { defaultServiceAccountDirectory, resolveClusterAccess } from './cluster/index.js';
 import type { ClusterAccess } from './cluster/index.js';
 import { KubentlyError } from './executor-error.js';
+import { policyWithoutFile, readPolicyFile } from './policy/index.js';
+import type { PolicyOverrides } from './policy/index.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -63,6 +63,8 @@ export const executorOptionsSchema = z.object({
   policyMode: policyModeSchema.optional(),
   policyFile: z.string().min(1).optional(),
   fullAccessAcknowledged: booleanString.default(false),
+  /** How often the policy file is read again (its content hash compared) to reload it at runtime. */
+  policyReloadSeconds: positiveInt(3600).default(10),
   transport: z.enum(['sse', 'poll']).default('sse'),
   maxConcurrency: positiveInt(256).default(4),
   maxOutputBytes: positiveInt(64 * 1024 * 1024).default(1024 * 1024),
@@ -104,6 +106,13 @@ export const executorOptionsSchema = z.object({
 });
 export type ExecutorOptions = z.input<typeof executorOptionsSchema>;
 
+export interface PolicyFileSource {
+  readonly path: string;
+  /** Hash of the content read at start: the watcher reloads when it changes. */
+  readonly sha256: string;
+  readonly overrides: PolicyOverrides;
+}
+
 /** Frozen executor configuration: the only input of `start`. */
 export interface ExecutorConfig {
   readonly apiUrl: string;
@@ -111,7 +120,11 @@ export interface ExecutorConfig {
   readonly token: string;
   readonly logLevel: LogLevel;
   readonly kubectl: string;
+  /** The policy at start; with a policy file, the executor reloads it at runtime (policy-watcher.ts). */
   readonly policy: PolicyConfig;
+  /** The policy file read at start, or null (KUBENTLY_POLICY_MODE alone: nothing to reload). */
+  readonly policyFile: PolicyFileSource | null;
+  readonly policyReloadMs: number;
   readonly transport: 'sse' | 'poll';
   readonly maxConcurrency: number;
   readonly maxOutputBytes: number;
@@ -145,6 +158,7 @@ const environmentNames: Readonly<Record<keyof ExecutorOptions, string>> = {
   policyMode: 'KUBENTLY_POLICY_MODE',
   policyFile: 'KUBENTLY_POLICY_FILE',
   fullAccessAcknowledged: 'KUBENTLY_POLICY_FULL_ACCESS_ACKNOWLEDGED',
+  policyReloadSeconds: 'KUBENTLY_POLICY_RELOAD_SECONDS',
   transport: 'KUBENTLY_TRANSPORT',
   maxConcurrency: 'KUBENTLY_MAX_CONCURRENCY',
   maxOutputBytes: 'KUBENTLY_MAX_OUTPUT_BYTES',
@@ -219,7 +233,8 @@ export function buildExecutorConfig(
     token: o.token,
     logLevel: o.logLevel,
     kubectl: o.kubectl,
-    policy: loadPolicy(o.policyFile, o.policyMode, o.fullAccessAcknowledged),
+    ...loadPolicy(o.policyFile, { mode: o.policyMode, fullAccessAcknowledged: o.fullAccessAcknowledged }),
+    policyReloadMs: o.policyReloadSeconds * 1000,
     transport: o.transport,
     maxConcurrency: o.maxConcurrency,
     maxOutputBytes: o.maxOutputBytes,
@@ -265,53 +280,18 @@ export function readExecutorConfig(): ExecutorConfig {
   return parseExecutorConfig(process.env);
 }
 
-function loadPolicy(file: string | undefined, mode: string | undefined, acknowledged: boolean): PolicyConfig {
-  let input: Record<string, unknown> = {};
-  if (file !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (cause) {
-      throw new KubentlyError(
-        'validation_failed',
-        `KUBENTLY_POLICY_FILE: cannot read ${file}: ${String(cause)}`,
-        {
-          cause,
-        },
-      );
-    }
-    let document: unknown;
-    try {
-      document = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
-    } catch (cause) {
-      throw new KubentlyError(
-        'validation_failed',
-        `KUBENTLY_POLICY_FILE: ${file} is not valid JSON/YAML: ${String(cause)}`,
-        {
-          cause,
-        },
-      );
-    }
-    if (document === null || typeof document !== 'object' || Array.isArray(document)) {
-      throw new KubentlyError(
-        'validation_failed',
-        `KUBENTLY_POLICY_FILE: ${file} must hold an object, e.g. {"mode":"readOnly"}`,
-      );
-    }
-    input = { ...(document as Record<string, unknown>) };
-  }
-  if (mode !== undefined) input.mode = mode;
-  if (acknowledged) input.fullAccessAcknowledged = true;
-  try {
-    return parsePolicyConfig(input);
-  } catch (cause) {
-    if (cause instanceof PolicyConfigError) {
-      const source = file === undefined ? 'KUBENTLY_POLICY_MODE' : `KUBENTLY_POLICY_FILE (${file})`;
-      throw new KubentlyError('validation_failed', `${source}: ${cause.message}`, {
-        cause,
-        details: { field: cause.field },
-      });
-    }
-    throw cause;
-  }
+function loadPolicy(
+  file: string | undefined,
+  overrides: PolicyOverrides,
+): { policy: PolicyConfig; policyFile: PolicyFileSource | null } {
+  if (file === undefined) return { policy: policyWithoutFile(overrides), policyFile: null };
+  const loaded = readPolicyFile(file, overrides);
+  return {
+    policy: loaded.policy,
+    policyFile: Object.freeze({
+      path: file,
+      sha256: loaded.sha256,
+      overrides: Object.freeze({ ...overrides }),
+    }),
+  };
 }

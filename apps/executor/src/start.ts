@@ -17,6 +17,7 @@ import type { ExecutorDependencies } from './dependencies.js';
 import { KubentlyError } from './executor-error.js';
 import type { LinkHandlers } from './link/link-handlers.js';
 import { LinkRestored } from './link/link-restored.js';
+import { policyCapabilities, createPolicyInForce } from './policy/index.js';
 import { runPollLink } from './link/poll-link.js';
 import { backoffDelayMs } from './link/backoff.js';
 import { describeError, RetryableError, ServerClient } from './link/server-client.js';
@@ -144,6 +145,10 @@ export async function start(
     timeoutMs: versionProbeTimeoutMs,
     signal: linkAbort.signal,
   });
+  // A change (API server, policy) is reported at once over a live link, else at the next connection.
+  const reportIfConnected = (): void => {
+    if (metrics.isConnected) reportAndLog();
+  };
   const monitorAbort = new AbortController();
   const monitor = new ApiServerMonitor({
     check: (signal) =>
@@ -160,11 +165,16 @@ export async function start(
     intervalMs: config.clusterCheckMs,
     sleep: deps.sleep,
     logger,
-    onChange: () => {
-      // A change is reported at once over a live link; otherwise the next connection reports it.
-      if (metrics.isConnected) reportAndLog();
-    },
+    onChange: reportIfConnected,
     signal: monitorAbort.signal,
+  });
+  const policy = createPolicyInForce({
+    policy: config.policy,
+    file: config.policyFile,
+    intervalMs: config.policyReloadMs,
+    sleep: deps.sleep,
+    logger,
+    onReload: reportIfConnected,
   });
   let rejectedMessage: string | null = null;
   let health: HealthServer | null = null;
@@ -173,17 +183,19 @@ export async function start(
       ...config.health,
       version: executorVersion,
       metrics,
-      checks: () =>
-        readinessChecks({ isConnected: metrics.isConnected, rejectedMessage, apiServer: monitor.current }),
+      checks: () => ({
+        ...policy.checks(),
+        ...readinessChecks({ isConnected: metrics.isConnected, rejectedMessage, apiServer: monitor.current }),
+      }),
     });
   }
   const monitorDone = monitor.run().catch((error: unknown) => {
     logger.error({ err: describeError(error) }, 'the API server check stopped unexpectedly');
   });
-
+  policy.start();
   const runner = new CommandRunner({
     kubectl: config.kubectl,
-    policy: config.policy,
+    policy: () => policy.current(),
     maxConcurrency: config.maxConcurrency,
     maxOutputBytes: config.maxOutputBytes,
     kubectlEnvironment: kubectlHome.environment,
@@ -212,7 +224,6 @@ export async function start(
       logger.debug({ commandId: result.commandId, outcome }, 'result delivery ended');
     },
   });
-
   /** Bumped on every (re)connection: a report still retrying for an older one stops. */
   let connection = 0;
   /** The API server's version at the last check that got one. */
@@ -227,12 +238,7 @@ export async function start(
     const capabilities: ExecutorCapabilities = {
       executorId,
       executorVersion,
-      mode: config.policy.mode,
-      policy: {
-        extraVerbs: [...config.policy.extraVerbs],
-        extraFlags: [...config.policy.extraFlags],
-        restrictedResources: [...config.policy.restrictedResources],
-      },
+      ...policyCapabilities(policy.current()),
       kubectlVersion: known.kubectlVersion,
       kubernetesVersion: lastServerVersion,
       maxConcurrency: config.maxConcurrency,
@@ -356,7 +362,7 @@ export async function start(
       executorId,
       apiUrl: config.apiUrl,
       transport: config.transport,
-      mode: config.policy.mode,
+      mode: policy.current().mode,
       healthUrl: health?.url,
     },
     'executor started',
@@ -375,6 +381,7 @@ export async function start(
     await linkDone;
     monitorAbort.abort();
     await monitorDone;
+    await policy.stop();
     await kubectlVersion.catch(() => undefined);
     await kubectlHome.remove();
     await removeClusterDirectory();

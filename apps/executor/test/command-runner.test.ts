@@ -27,9 +27,10 @@ function setup(options: { maxConcurrency?: number; maxOutputBytes?: number; kube
   const published: CommandResult[] = [];
   const waiters: (() => void)[] = [];
   const metrics = new ExecutorMetrics();
+  const policy = defaultPolicyConfig();
   const runner = new CommandRunner({
     kubectl: kubectl.path,
-    policy: defaultPolicyConfig(),
+    policy: () => policy,
     maxConcurrency: options.maxConcurrency ?? 4,
     maxOutputBytes: options.maxOutputBytes ?? 1024 * 1024,
     kubectlEnvironment: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/tmp' },

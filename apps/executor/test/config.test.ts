@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 import { buildExecutorConfig, parseExecutorConfig } from '../src/config.js';
 import { KubentlyError } from '../src/executor-error.js';
+import { hashPolicyText } from '../src/policy/index.js';
 
 const seed = { KUBENTLY_API_URL: 'http://127.0.0.1:8080/', CLUSTER_ID: 'prod', KUBENTLY_TOKEN: 'tok-123' };
 
@@ -136,6 +137,27 @@ describe('parseExecutorConfig', () => {
     expect(parseExecutorConfig({ ...seed, KUBENTLY_POLICY_FILE: json }).policy.extraFlags).toEqual([
       '--chunk-size',
     ]);
+  });
+
+  it('keeps what the policy watcher needs: the file, its content hash, the overrides and the interval', () => {
+    const yaml = policyFile('policy.yaml', 'mode: readOnly\n');
+    const config = parseExecutorConfig({
+      ...seed,
+      KUBENTLY_POLICY_FILE: yaml,
+      KUBENTLY_POLICY_MODE: 'extendedReadOnly',
+    });
+    expect(config.policyReloadMs).toBe(10_000);
+    expect(config.policy.mode).toBe('extendedReadOnly');
+    expect(config.policyFile).toEqual({
+      path: yaml,
+      sha256: hashPolicyText('mode: readOnly\n'),
+      overrides: { mode: 'extendedReadOnly', fullAccessAcknowledged: false },
+    });
+    expect(parseExecutorConfig(seed).policyFile).toBeNull();
+    expect(parseExecutorConfig({ ...seed, KUBENTLY_POLICY_RELOAD_SECONDS: '2' }).policyReloadMs).toBe(2000);
+    expect(
+      errorOf(() => parseExecutorConfig({ ...seed, KUBENTLY_POLICY_RELOAD_SECONDS: '0' })).message,
+    ).toMatch(/KUBENTLY_POLICY_RELOAD_SECONDS/);
   });
 
   it('fails closed on an invalid or unreadable policy file', () => {

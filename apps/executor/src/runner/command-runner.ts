@@ -11,7 +11,11 @@ import { runProcess } from './run-process.js';
 
 export interface CommandRunnerOptions {
   readonly kubectl: string;
-  readonly policy: PolicyConfig;
+  /**
+   * The policy in force, read when each command is evaluated: a reloaded policy file applies to
+   * every command evaluated after the reload (running ones keep their decision).
+   */
+  readonly policy: () => PolicyConfig;
   readonly maxConcurrency: number;
   readonly maxOutputBytes: number;
   readonly kubectlEnvironment: Readonly<Record<string, string>>;
@@ -154,7 +158,7 @@ export class CommandRunner {
       await this.#finish(command, this.#denied(command, startedAt, error.message));
       return;
     }
-    const decision = evaluate(args, this.#options.policy);
+    const decision = evaluate(args, this.#options.policy());
     if (!decision.allowed) {
       logger.warn(
         { commandId: command.id, args: command.args, reason: decision.reason },
