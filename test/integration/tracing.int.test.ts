@@ -12,6 +12,8 @@ import { createConfig, start as startServer } from '@kubently/server';
 import type { RunningServer } from '@kubently/server';
 
 import { createFakeKubectl } from '../fixtures/fake-kubectl.js';
+import { a2aClient, userMessage } from './support/a2a-client.js';
+import { programmableModel } from './support/agent-kubently.js';
 import { eventually } from './support/processes.js';
 
 interface ReceivedSpan {
@@ -20,12 +22,26 @@ interface ReceivedSpan {
   readonly traceId: string;
   readonly spanId: string;
   readonly parentSpanId: string | undefined;
+  readonly attributes: Readonly<Record<string, string | number>>;
+}
+
+interface OtlpAttribute {
+  key: string;
+  value: { stringValue?: string; intValue?: string | number };
 }
 
 interface OtlpJson {
   resourceSpans?: {
     resource?: { attributes?: { key: string; value: { stringValue?: string } }[] };
-    scopeSpans?: { spans?: { name: string; traceId: string; spanId: string; parentSpanId?: string }[] }[];
+    scopeSpans?: {
+      spans?: {
+        name: string;
+        traceId: string;
+        spanId: string;
+        parentSpanId?: string;
+        attributes?: OtlpAttribute[];
+      }[];
+    }[];
   }[];
 }
 
@@ -50,6 +66,12 @@ const startReceiver = async (): Promise<{ url: string; spans: ReceivedSpan[]; se
               traceId: span.traceId,
               spanId: span.spanId,
               parentSpanId: span.parentSpanId === '' ? undefined : span.parentSpanId,
+              attributes: Object.fromEntries(
+                (span.attributes ?? []).map((attribute) => [
+                  attribute.key,
+                  attribute.value.stringValue ?? Number(attribute.value.intValue),
+                ]),
+              ),
             });
       }
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
@@ -61,6 +83,46 @@ const startReceiver = async (): Promise<{ url: string; spans: ReceivedSpan[]; se
 };
 
 const adminKey = `admin-${randomBytes(16).toString('hex')}`;
+
+/** A traced server (model optional) with cluster `traced` served by a traced executor. */
+const startTraced = async (
+  receiverUrl: string,
+  model?: ReturnType<typeof programmableModel>['model'],
+): Promise<{ server: RunningServer; executor: RunningExecutor }> => {
+  const server = await startServer(
+    createConfig({
+      host: '127.0.0.1',
+      port: 0,
+      logLevel: 'silent',
+      apiKeys: [{ identity: 'alice', key: adminKey, role: 'admin' }],
+      tracing: { url: receiverUrl, headers: {}, serviceName: 'kubently-server' },
+    }),
+    model === undefined ? {} : { model },
+  );
+  const created = await fetch(`${server.url}/v1/clusters`, {
+    method: 'POST',
+    headers: { 'x-api-key': adminKey, 'content-type': 'application/json' },
+    body: JSON.stringify({ id: 'traced' }),
+  });
+  const { token } = clusterTokenResponseSchema.parse(await created.json());
+  const executor = await startExecutor(
+    buildExecutorConfig(
+      {
+        apiUrl: server.url,
+        clusterId: 'traced',
+        token,
+        kubectl: createFakeKubectl().path,
+        logLevel: 'silent',
+      },
+      { PATH: process.env['PATH'], OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiverUrl },
+    ),
+  );
+  await eventually(async () => {
+    const answer = await fetch(`${server.url}/v1/clusters/traced`, { headers: { 'x-api-key': adminKey } });
+    return ((await answer.json()) as { connected?: boolean }).connected === true ? true : undefined;
+  });
+  return { server, executor };
+};
 
 /**
  * One command from a caller holding a trace: the caller's traceparent continues into the server's
@@ -74,38 +136,7 @@ describe('tracing: one connected trace from caller to kubectl and back', () => {
 
   beforeAll(async () => {
     receiver = await startReceiver();
-    const environment = { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url };
-    server = await startServer(
-      createConfig({
-        host: '127.0.0.1',
-        port: 0,
-        logLevel: 'silent',
-        apiKeys: [{ identity: 'alice', key: adminKey, role: 'admin' }],
-        tracing: { url: receiver.url, headers: {}, serviceName: 'kubently-server' },
-      }),
-    );
-    const created = await fetch(`${server.url}/v1/clusters`, {
-      method: 'POST',
-      headers: { 'x-api-key': adminKey, 'content-type': 'application/json' },
-      body: JSON.stringify({ id: 'traced' }),
-    });
-    const { token } = clusterTokenResponseSchema.parse(await created.json());
-    executor = await startExecutor(
-      buildExecutorConfig(
-        {
-          apiUrl: server.url,
-          clusterId: 'traced',
-          token,
-          kubectl: createFakeKubectl().path,
-          logLevel: 'silent',
-        },
-        { PATH: process.env['PATH'], ...environment },
-      ),
-    );
-    await eventually(async () => {
-      const answer = await fetch(`${server.url}/v1/clusters/traced`, { headers: { 'x-api-key': adminKey } });
-      return ((await answer.json()) as { connected?: boolean }).connected === true ? true : undefined;
-    });
+    ({ server, executor } = await startTraced(receiver.url));
   });
 
   afterAll(async () => {
@@ -147,5 +178,86 @@ describe('tracing: one connected trace from caller to kubectl and back', () => {
     expect(command.parentSpanId).toBe(request.spanId);
     expect(kubectl.parentSpanId).toBe(command.spanId);
     expect(resultPost.parentSpanId).toBe(kubectl.spanId);
+  });
+});
+
+/**
+ * A question to the agent over A2A: the model's steps are children of the request, the tool call a
+ * child of its step, and the command the tool relays a child of the tool call, down to kubectl.
+ */
+describe('tracing: agent steps and tool calls as child spans', () => {
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let server: RunningServer;
+  let executor: RunningExecutor;
+  const scripted = programmableModel();
+
+  beforeAll(async () => {
+    receiver = await startReceiver();
+    ({ server, executor } = await startTraced(receiver.url, scripted.model));
+  });
+
+  afterAll(async () => {
+    await executor.close();
+    await server.close();
+    await new Promise((resolve) => receiver.server.close(resolve));
+  });
+
+  it('reads caller → request → agent step → tool call → command → kubectl', async () => {
+    scripted.script([
+      {
+        toolCalls: [
+          { id: 'call-1', name: 'execute_kubectl', input: { clusterId: 'traced', args: ['get', 'pods'] } },
+        ],
+      },
+      { text: 'All pods are running.' },
+    ]);
+    const traceId = randomBytes(16).toString('hex');
+    const callerSpanId = randomBytes(8).toString('hex');
+    const client = await a2aClient(server.url);
+    await client.sendMessage(userMessage('are my pods fine?', { clusterId: 'traced' }), {
+      serviceParameters: { 'X-API-Key': adminKey, traceparent: `00-${traceId}-${callerSpanId}-01` },
+    });
+    await executor.close();
+    await server.close();
+    const inTrace = await eventually(() => {
+      const found = receiver.spans.filter((span) => span.traceId === traceId);
+      return found.filter((span) => span.name === 'agent step').length === 2 &&
+        found.some((span) => span.name === 'kubectl get')
+        ? found
+        : undefined;
+    });
+    const byId = new Map(inTrace.map((span) => [span.spanId, span]));
+    const one = (name: string): ReceivedSpan => {
+      const matches = inTrace.filter((span) => span.name === name);
+      expect(matches, name).toHaveLength(1);
+      return matches[0] as ReceivedSpan;
+    };
+    const steps = inTrace.filter((span) => span.name === 'agent step');
+    const tool = one('tool execute_kubectl');
+    const command = one('command get');
+    const kubectl = one('kubectl get');
+    const firstStep = byId.get(tool.parentSpanId ?? '');
+    expect(firstStep?.name).toBe('agent step');
+    expect(firstStep?.attributes).toMatchObject({
+      'kubently.agent.step': 1,
+      'gen_ai.provider.name': 'scripted',
+      'gen_ai.request.model': 'scripted-1',
+      'gen_ai.usage.input_tokens': 100,
+      'gen_ai.usage.output_tokens': 20,
+    });
+    expect(steps.map((step) => step.attributes['kubently.agent.step']).sort()).toEqual([1, 2]);
+    for (const step of steps) {
+      const request = byId.get(step.parentSpanId ?? '');
+      expect(request?.service).toBe('kubently-server');
+      expect(request?.name).toMatch(/^POST /);
+      expect(request?.parentSpanId).toBe(callerSpanId);
+    }
+    expect(tool.attributes).toMatchObject({
+      'gen_ai.tool.name': 'execute_kubectl',
+      'kubently.tool.outcome': 'ok',
+    });
+    expect(typeof tool.attributes['kubently.tool.duration_ms']).toBe('number');
+    expect(command.parentSpanId).toBe(tool.spanId);
+    expect(kubectl.parentSpanId).toBe(command.spanId);
   });
 });

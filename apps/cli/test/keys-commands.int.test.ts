@@ -39,6 +39,8 @@ describe('kubently keys against a real server', () => {
       'operator',
       '--clusters',
       'prod',
+      '--service-identities',
+      'deploy,ci',
       '--expires',
       '30d',
       '-o',
@@ -52,6 +54,7 @@ describe('kubently keys against a real server', () => {
       identity: 'ci-bot',
       role: 'operator',
       clusters: ['prod'],
+      serviceIdentities: ['ci', 'deploy'],
       source: 'managed',
     });
     expect(Date.parse(issued.expiresAt ?? '') - Date.parse(issued.createdAt ?? '')).toBe(30 * 86_400_000);
@@ -65,8 +68,8 @@ describe('kubently keys against a real server', () => {
     expect(listed.out).not.toContain(issued.key);
     expect(keyListSchema.parse(JSON.parse(listed.out)).keys.map((key) => key.identity)).toContain('ci-bot');
     const table = await kubently(['keys', 'list']);
-    expect(table.out).toMatch(/IDENTITY\s+ROLE\s+CLUSTERS/);
-    expect(table.out).toMatch(/ci-bot\s+operator\s+prod\s+managed/);
+    expect(table.out).toMatch(/IDENTITY\s+ROLE\s+CLUSTERS\s+SERVICES/);
+    expect(table.out).toMatch(/ci-bot\s+operator\s+prod\s+ci,deploy\s+managed/);
   });
 
   it('rotates (old key works for the overlap) and revokes (the key stops at once)', async () => {

@@ -182,6 +182,7 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
     clock,
     diagnose: async (input) => (await diagnosis.diagnose(input)).report,
     metrics,
+    tracing,
   });
   telemetry.bind({
     links: () => hub.links(),

@@ -50,4 +50,5 @@ export { scrubSecrets } from './tools/scrub-secrets.js';
 export type { ScrubResult } from './tools/scrub-secrets.js';
 export type { TodoItem, ToolContext } from './tools/tool-context.js';
 export type { ToolOutcome, ToolResult } from './tools/tool-result.js';
+export type { AroundToolCall } from './tools/wrap-tool-calls.js';
 export { defuseUntrusted, untrustedEnd, untrustedStart, wrapUntrusted } from '@kubently/protocol';

@@ -86,6 +86,7 @@ export {
   keyListSchema,
   keyRecordSchema,
   rotateKeyRequestSchema,
+  serviceIdentitySchema,
 } from './keys.js';
 export type { CreateKeyRequest, IssuedKey, KeyList, KeyRecord, RotateKeyRequest } from './keys.js';
 export { healthSchema } from './health.js';

@@ -8,8 +8,17 @@ export const keyIdentitySchema = z.string().regex(/^[A-Za-z0-9._@-]{1,128}$/, {
     'identity must be 1-128 letters, digits, ".", "_", "@" or "-", e.g. "ci-deployer" or "alice@example.com"',
 });
 
+/** An X-Service-Identity value: the service a shared key acts for. */
+export const serviceIdentitySchema = z.string().regex(/^[A-Za-z0-9._@:-]{1,128}$/, {
+  message: 'a service identity must be 1-128 letters, digits, ".", "_", "@", ":" or "-", e.g. "billing-bot"',
+});
+
 /** Longest lifetime a key can be given at creation (10 years). */
-export const keyLimits = { maxExpiresInSeconds: 10 * 365 * 86_400, maxClusters: 256 } as const;
+export const keyLimits = {
+  maxExpiresInSeconds: 10 * 365 * 86_400,
+  maxClusters: 256,
+  maxServiceIdentities: 64,
+} as const;
 
 export const createKeyRequestSchema = z
   .object({
@@ -17,6 +26,8 @@ export const createKeyRequestSchema = z
     role: roleSchema,
     /** The clusters the key may see and act on; absent: every cluster. */
     clusters: z.array(clusterIdSchema).min(1).max(keyLimits.maxClusters).optional(),
+    /** The only X-Service-Identity values the key may assert; absent: any (docs/keys.md). */
+    serviceIdentities: z.array(serviceIdentitySchema).min(1).max(keyLimits.maxServiceIdentities).optional(),
     /** Seconds from now until the key stops working; absent: it never expires. */
     expiresInSeconds: z.number().int().min(60).max(keyLimits.maxExpiresInSeconds).optional(),
   })
@@ -42,6 +53,8 @@ export const keyRecordSchema = z.object({
   role: roleSchema,
   /** null: every cluster. */
   clusters: z.array(clusterIdSchema).nullable(),
+  /** The only X-Service-Identity values the key may assert; null: any (absent from older servers). */
+  serviceIdentities: z.array(serviceIdentitySchema).nullable().default(null),
   /** `environment`: from KUBENTLY_API_KEYS (bootstrap; change it there, not through the API). */
   source: z.enum(['managed', 'environment']),
   createdAt: isoDateSchema.nullable(),

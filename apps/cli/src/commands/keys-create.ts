@@ -1,4 +1,4 @@
-import { roleSchema } from '@kubently/protocol';
+import { roleSchema, serviceIdentitySchema } from '@kubently/protocol';
 import type { CreateKeyRequest, Role } from '@kubently/protocol';
 
 import { openApiClient } from '../api/index.js';
@@ -16,7 +16,7 @@ import { KubentlyError } from '../kubently-error.js';
 import { printIssuedKey } from './keys-output.js';
 
 const usage =
-  'kubently keys create <identity> --role admin|operator|viewer [--clusters a,b] [--expires 30d] [-o table|json]';
+  'kubently keys create <identity> --role admin|operator|viewer [--clusters a,b] [--service-identities a,b] [--expires 30d] [-o table|json]';
 
 const parseRole = (raw: string | undefined): Role => {
   if (raw === undefined)
@@ -44,6 +44,26 @@ const parseClusters = (raw: string): string[] => {
   return ids.map((id) => parseClusterId(id));
 };
 
+const parseServiceIdentities = (raw: string): string[] => {
+  const names = raw
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  if (names.length === 0)
+    throw new KubentlyError(
+      'usage',
+      `--service-identities needs at least one name, e.g. --service-identities billing-bot,ci`,
+    );
+  for (const name of names) {
+    if (!serviceIdentitySchema.safeParse(name).success)
+      throw new KubentlyError(
+        'usage',
+        `--service-identities: "${name}" is not a service identity (1-128 letters, digits, ".", "_", "@", ":" or "-")`,
+      );
+  }
+  return names;
+};
+
 export const keysCreateCommand: CommandSpec = {
   path: ['keys', 'create'],
   summary: 'Create an API key with a role, optional cluster scope and expiry (printed once)',
@@ -55,6 +75,8 @@ Needs an admin key without a cluster scope.
 Flags:
   --role ROLE           admin, operator or viewer (required)
   --clusters A,B        the only clusters the key may see and act on (default: all)
+  --service-identities A,B
+                        the only X-Service-Identity values the key may assert (default: any)
   --expires DURATION    lifetime such as 12h, 30d or 2w (default: never expires)
   -o, --output FORMAT   table (default) or json: {"key": ..., identity, role, clusters, ...}
 ${connectionHelp}`,
@@ -66,6 +88,7 @@ ${connectionHelp}`,
         ...outputOption,
         role: { type: 'string' },
         clusters: { type: 'string' },
+        'service-identities': { type: 'string' },
         expires: { type: 'string' },
       },
       usage,
@@ -76,6 +99,9 @@ ${connectionHelp}`,
       identity,
       role: parseRole(values.role),
       ...(values.clusters === undefined ? {} : { clusters: parseClusters(values.clusters) }),
+      ...(values['service-identities'] === undefined
+        ? {}
+        : { serviceIdentities: parseServiceIdentities(values['service-identities']) }),
       ...(values.expires === undefined
         ? {}
         : { expiresInSeconds: parseDuration(values.expires, '--expires') }),

@@ -6,11 +6,12 @@ import type { OutputFormat } from '../format/index.js';
 
 export const keyRows = (keys: readonly KeyRecord[]): string =>
   renderTable(
-    ['IDENTITY', 'ROLE', 'CLUSTERS', 'SOURCE', 'EXPIRES', 'LAST USED'],
+    ['IDENTITY', 'ROLE', 'CLUSTERS', 'SERVICES', 'SOURCE', 'EXPIRES', 'LAST USED'],
     keys.map((key) => [
       escapeTerminal(key.identity),
       key.role,
       key.clusters === null ? '*' : key.clusters.join(','),
+      key.serviceIdentities === null ? '*' : escapeTerminal(key.serviceIdentities.join(',')),
       key.source,
       key.expiresAt ?? 'never',
       key.lastUsedAt ?? '-',

@@ -14,7 +14,7 @@ import type { ClusterService } from '../clusters/cluster-service.js';
 import type { CommandService } from '../commands/command-service.js';
 import type { CommandSource } from '../state/command-store.js';
 import type { Clock } from '../support/clock.js';
-import type { ServerMetrics } from '../telemetry/index.js';
+import type { ServerMetrics, ServerTracing } from '../telemetry/index.js';
 import { createServerClusterGateway } from './server-cluster-gateway.js';
 import type { DiagnoseFunction } from './server-cluster-gateway.js';
 
@@ -69,6 +69,8 @@ export interface AgentServiceOptions {
   readonly diagnose?: DiagnoseFunction | undefined;
   /** Token and cost counters (one `usage` event per model step). */
   readonly metrics?: ServerMetrics | undefined;
+  /** Agent steps and tool calls as child spans of the request (absent: none). */
+  readonly tracing?: ServerTracing | undefined;
 }
 
 /** Conversation keys are `<identity>\u0000<client key>`: identities cannot contain NUL. */
@@ -100,6 +102,7 @@ export const createAgentService = (options: AgentServiceOptions): AgentService =
     hasDiagnose: diagnose !== undefined,
     config,
     run: (input) => {
+      const spans = options.tracing?.agentRun(modelLabels) ?? null;
       // A fresh agent per run: its gateway carries this caller, nothing is shared between runs.
       const agent = createAgent({
         config,
@@ -107,8 +110,9 @@ export const createAgentService = (options: AgentServiceOptions): AgentService =
         gateway: gatewayFor(input.caller, input.correlationId, input.source),
         conversations,
         clock,
+        ...(spans === null ? {} : { aroundToolCall: spans.aroundToolCall }),
       });
-      return agent.run({
+      const run = agent.run({
         question: input.question,
         conversationId: scopedConversationId(input.caller, input.conversationId),
         ...(input.clusterId === undefined ? {} : { clusterId: input.clusterId }),
@@ -116,9 +120,15 @@ export const createAgentService = (options: AgentServiceOptions): AgentService =
         ...(input.signal === undefined ? {} : { signal: input.signal }),
         onEvent: (event) => {
           countUsage(event);
+          spans?.onEvent(event);
           input.onEvent?.(event);
         },
       });
+      return spans === null
+        ? run
+        : run.finally(() => {
+            spans.end();
+          });
     },
     gatewayFor,
     clearConversation: (caller, conversationId, signal) =>

@@ -1,7 +1,8 @@
 import type { Role } from '@kubently/protocol';
 
 import type { ApiKeyEntry } from '../config.js';
-import type { KeyStore } from '../state/key-store.js';
+import { KubentlyError } from '../errors/kubently-error.js';
+import type { KeyStore, StoredApiKey } from '../state/key-store.js';
 import type { Clock } from '../support/clock.js';
 import type { Logger } from '../support/logger.js';
 import { looksLikeJwt } from './oidc-verifier.js';
@@ -67,7 +68,7 @@ export const createApiKeyVerifier = (options: ApiKeyVerifierOptions): ApiKeyVeri
     }
   };
 
-  const verify = async (key: string): Promise<Caller | null> => {
+  const verify = async (key: string, serviceIdentity: string | undefined): Promise<Caller | null> => {
     if (looksLikeJwt(key)) return options.oidc === undefined ? null : options.oidc.verify(key);
     const hash = hashSecret(key);
     let found: Caller | null = null;
@@ -82,14 +83,29 @@ export const createApiKeyVerifier = (options: ApiKeyVerifierOptions): ApiKeyVeri
         valid = true;
     }
     if (!valid || (record.expiresAt !== null && record.expiresAt <= now)) return null;
+    requireAllowedService(record, serviceIdentity);
     await touch(record.identity, now);
     return { identity: record.identity, role: record.role, clusters: record.clusters };
   };
 
   return {
     async verify(key, serviceIdentity) {
-      const caller = await verify(key);
+      const caller = await verify(key, serviceIdentity);
       return caller === null || serviceIdentity === undefined ? caller : { ...caller, serviceIdentity };
     },
   };
+};
+
+/**
+ * A key with a service identity allowlist may assert only those; asserting none is allowed (the
+ * request is recorded without one, docs/keys.md). 403 rather than 401: the key itself is valid.
+ */
+const requireAllowedService = (record: StoredApiKey, serviceIdentity: string | undefined): void => {
+  const allowed = record.serviceIdentities;
+  if (allowed == null || serviceIdentity === undefined || allowed.includes(serviceIdentity)) return;
+  throw new KubentlyError(
+    'forbidden',
+    `the key for "${record.identity}" may not act for service identity "${serviceIdentity}"; it may assert only ${allowed.map((name) => `"${name}"`).join(', ')} in X-Service-Identity (or none)`,
+    { details: { identity: record.identity, serviceIdentity, allowedServiceIdentities: [...allowed] } },
+  );
 };

@@ -26,6 +26,7 @@ const recordOf = (stored: StoredApiKey, now: number): KeyRecord => {
     identity: stored.identity,
     role: stored.role,
     clusters: stored.clusters === null ? null : [...stored.clusters],
+    serviceIdentities: stored.serviceIdentities == null ? null : [...stored.serviceIdentities],
     source: 'managed',
     createdAt: isoAt(stored.createdAt),
     expiresAt: stored.expiresAt === null ? null : isoAt(stored.expiresAt),
@@ -38,6 +39,7 @@ const environmentRecord = (entry: ApiKeyEntry): KeyRecord => ({
   identity: entry.identity,
   role: entry.role,
   clusters: null,
+  serviceIdentities: null,
   source: 'environment',
   createdAt: null,
   expiresAt: null,
@@ -68,6 +70,8 @@ export class KeyService {
       identity: request.identity,
       role: request.role,
       clusters: request.clusters === undefined ? null : [...new Set(request.clusters)].sort(),
+      serviceIdentities:
+        request.serviceIdentities === undefined ? null : [...new Set(request.serviceIdentities)].sort(),
       createdAt: now,
       expiresAt: request.expiresInSeconds === undefined ? null : now + request.expiresInSeconds * 1000,
       hashes: [{ hash: hashSecret(key), expiresAt: null }],
@@ -81,7 +85,13 @@ export class KeyService {
       );
     }
     logger.info(
-      { identity: stored.identity, role: stored.role, clusters: stored.clusters, by: caller.identity },
+      {
+        identity: stored.identity,
+        role: stored.role,
+        clusters: stored.clusters,
+        serviceIdentities: stored.serviceIdentities,
+        by: caller.identity,
+      },
       'API key created',
     );
     return { key, ...recordOf(stored, now) };

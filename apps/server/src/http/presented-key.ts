@@ -1,4 +1,4 @@
-import { headers } from '@kubently/protocol';
+import { headers, serviceIdentitySchema } from '@kubently/protocol';
 
 /**
  * The API key a request presents: `X-API-Key`, or else `Authorization: Bearer <key>` (what MCP and
@@ -23,5 +23,5 @@ export const missingKeyMessage =
  */
 export const serviceIdentityOf = (header: (name: string) => string | undefined): string | undefined => {
   const value = header('x-service-identity');
-  return value !== undefined && /^[A-Za-z0-9._@:-]{1,128}$/.test(value) ? value : undefined;
+  return value !== undefined && serviceIdentitySchema.safeParse(value).success ? value : undefined;
 };

@@ -12,6 +12,8 @@ export interface StoredApiKey {
   readonly role: Role;
   /** The clusters it may see and act on; null: every cluster. */
   readonly clusters: readonly string[] | null;
+  /** The only X-Service-Identity values it may assert; absent or null: any. */
+  readonly serviceIdentities?: readonly string[] | null | undefined;
   readonly createdAt: number;
   /** Epoch ms after which the key stops working; null: never. */
   readonly expiresAt: number | null;

@@ -8,6 +8,8 @@ import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trac
 
 import type { Command, OtlpTracing } from '@kubently/protocol';
 
+import { noAgentRunSpans, startAgentRunSpans } from './agent-run-spans.js';
+import type { AgentRunSpans, ModelLabels } from './agent-run-spans.js';
 import { verbLabelOf } from './kubectl-verb.js';
 
 /**
@@ -28,6 +30,8 @@ export interface ServerTracing {
   /** Starts the command's span under the active request; returns the command carrying its context. */
   commandQueued(command: Command): Command;
   commandFinished(commandId: string, outcome: string): void;
+  /** Spans of one agent run under the active request: its model steps and tool calls. */
+  agentRun(labels: ModelLabels | null): AgentRunSpans;
   /** Flushes pending spans (close). */
   shutdown(): Promise<void>;
 }
@@ -37,6 +41,7 @@ export const disabledTracing: ServerTracing = {
   request: <T>(_method: string, _traceparent: string | undefined, handle: () => Promise<T>) => handle(),
   commandQueued: (command: Command) => command,
   commandFinished: () => undefined,
+  agentRun: () => noAgentRunSpans,
   shutdown: () => Promise.resolve(),
 };
 
@@ -121,6 +126,7 @@ export const createServerTracing = (options: OtlpTracing, version: string): Serv
       if (outcome !== 'succeeded') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
       span.end();
     },
+    agentRun: (labels) => startAgentRunSpans(tracer, labels),
     shutdown: async () => {
       for (const span of commands.values()) span.end();
       commands.clear();

@@ -10,6 +10,7 @@ const record = (identity: string, overrides: Partial<StoredApiKey> = {}): Stored
   identity,
   role: 'operator',
   clusters: ['prod', 'staging'],
+  serviceIdentities: null,
   createdAt: 1000,
   expiresAt: 9_000_000,
   hashes: [{ hash: hash('a'), expiresAt: null }],
@@ -30,6 +31,14 @@ export const keyStoreContract = (name: string, create: KeyStoreFactory): void =>
       expect(await store.findByHash(hash('b'))).toBeNull();
       expect(await store.get('ci')).toEqual(record('ci'));
       expect(await store.get('nobody')).toBeNull();
+    });
+
+    it('keeps the service identities a key may assert', async () => {
+      const store = await create();
+      const limited = record('shared', { serviceIdentities: ['billing', 'search'] });
+      await store.create(limited);
+      expect(await store.get('shared')).toEqual(limited);
+      expect(await store.findByHash(hash('a'))).toEqual(limited);
     });
 
     it('keeps an unscoped, never-expiring key as such', async () => {

@@ -160,6 +160,18 @@ describe('Redis backend: data it did not write', () => {
     expect(state.errors.count('bad_record', 'queue')).toBe(4);
   });
 
+  it('a key record written before service identity allowlists (no field) still reads, allowing any', async () => {
+    const { state, keys } = await loggedState();
+    const legacy = { role: 'viewer', clusters: null, createdAt: 1, expiresAt: null, hashes: [] };
+    await raw.hset(keys.apiKey('old'), 'record', JSON.stringify(legacy));
+    expect(await state.keys.get('old')).toMatchObject({
+      identity: 'old',
+      role: 'viewer',
+      serviceIdentities: null,
+    });
+    expect(state.errors.count('bad_record', 'api-key')).toBe(0);
+  });
+
   it('the sweep removes a record whose expiry is unreadable, and skips ids that are no record', async () => {
     const { state, keys } = await loggedState();
     await raw.hset(keys.command('bad'), 'expiresAt', 'soon');

@@ -1,3 +1,4 @@
+import type { AroundToolCall } from '../tools/wrap-tool-calls.js';
 import type { PolicyConfig } from '@kubently/policy';
 import type { LanguageModel } from 'ai';
 
@@ -20,6 +21,11 @@ export interface AgentServices {
    * every cluster: the agent only investigates, even where the cluster allows more.
    */
   readonly policyFor?: (clusterId: string) => PolicyConfig;
+  /**
+   * Wraps each tool execution (the server makes it the parent span of the tool's commands);
+   * absent: tools run as they are.
+   */
+  readonly aroundToolCall?: AroundToolCall;
 }
 
 /** One question in one conversation. */

@@ -10,6 +10,7 @@ import { createAgentTools } from '../tools/create-agent-tools.js';
 import { scrubSecrets } from '../tools/scrub-secrets.js';
 import type { ToolContext } from '../tools/tool-context.js';
 import { firstLine, outcomeOf, summaryOf } from '../tools/tool-result.js';
+import { wrapToolCalls } from '../tools/wrap-tool-calls.js';
 import type { AgentErrorEvent, AgentEvent, AgentFinalEvent, StopReason, TokenUsage } from './agent-event.js';
 import type { AgentRequest, AgentServices } from './agent-services.js';
 import { clusterFromText } from './text-hints.js';
@@ -60,7 +61,7 @@ export async function runModelLoop(
     defaultClusterId: clusterId,
     todos: [],
   };
-  const tools: ToolSet = createAgentTools(context);
+  const tools: ToolSet = wrapToolCalls(createAgentTools(context), services.aroundToolCall);
   const system = buildSystemPrompt({
     clusterId,
     clusters,

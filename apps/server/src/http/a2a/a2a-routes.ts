@@ -204,6 +204,16 @@ export const registerA2aRoutes = (app: Hono<AppEnv>, services: ServerServices): 
               serviceIdentityOf((name) => c.req.header(name)),
             );
     } catch (error) {
+      if (isKubentlyError(error) && error.code === 'forbidden') {
+        return c.json(
+          {
+            jsonrpc: '2.0',
+            id,
+            error: { code: -32001, message: error.message, data: { code: 'forbidden', ...error.details } },
+          },
+          403,
+        );
+      }
       if (!isKubentlyError(error) || error.code !== 'rate_limited') throw error;
       return c.json(
         {

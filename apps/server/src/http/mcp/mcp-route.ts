@@ -125,6 +125,9 @@ export const registerMcpRoute = (
               serviceIdentityOf((name) => c.req.header(name)),
             );
     } catch (error) {
+      if (isKubentlyError(error) && error.code === 'forbidden') {
+        return jsonRpcError(403, unauthorizedCode, error.message, { code: 'forbidden', ...error.details });
+      }
       if (!isKubentlyError(error) || error.code !== 'rate_limited') throw error;
       const retryAfter = String(error.retryAfterSeconds ?? 1);
       const limited = jsonRpcError(429, unauthorizedCode, error.message, {

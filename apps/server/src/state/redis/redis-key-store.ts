@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { clusterIdSchema, keyIdentitySchema, roleSchema } from '@kubently/protocol';
+import { clusterIdSchema, keyIdentitySchema, roleSchema, serviceIdentitySchema } from '@kubently/protocol';
 
 import type { KeyStore, StoredApiKey, StoredKeyHash } from '../key-store.js';
 import type { BadDataReporter } from './bad-data-reporter.js';
@@ -22,6 +22,8 @@ const keyHashSchema = z
       z.object({
         role: roleSchema,
         clusters: z.array(clusterIdSchema).nullable(),
+        // Records written before service identity allowlists existed have no field: any.
+        serviceIdentities: z.array(serviceIdentitySchema).nullable().optional(),
         createdAt: z.number(),
         expiresAt: z.number().nullable(),
         hashes: z.array(storedHashSchema),
@@ -30,7 +32,7 @@ const keyHashSchema = z
     lastUsedAt: z.string().regex(/^\d+$/).transform(Number).optional(),
   })
   .transform((fields): { record: StoredFields; lastUsedAt: number | null } => ({
-    record: fields.record,
+    record: { ...fields.record, serviceIdentities: fields.record.serviceIdentities ?? null },
     lastUsedAt: fields.lastUsedAt ?? null,
   }));
 
@@ -128,6 +130,7 @@ export class RedisKeyStore implements KeyStore {
 const fieldsOf = (record: StoredApiKey): StoredFields => ({
   role: record.role,
   clusters: record.clusters,
+  serviceIdentities: record.serviceIdentities ?? null,
   createdAt: record.createdAt,
   expiresAt: record.expiresAt,
   hashes: record.hashes,
