@@ -212,3 +212,4 @@ export { parseOtlpTracing } from './otlp-tracing.js';
 export type { OtlpTracing } from './otlp-tracing.js';
 export { scrubSecrets } from './scrub-secrets.js';
 export type { ScrubResult } from './scrub-secrets.js';
+export { kubectlVerbLabel } from './kubectl-verb-label.js';

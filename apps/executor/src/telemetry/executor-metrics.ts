@@ -1,3 +1,4 @@
+import { kubectlVerbLabel } from '@kubently/protocol';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** How a command ended, as counted in `kubently_executor_commands_total{outcome}`. */
@@ -14,58 +15,7 @@ export type CommandOutcome = (typeof commandOutcomes)[number];
 
 const durationBucketsSeconds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
-/** kubectl's own top-level commands: the only values the `verb` label takes, besides `other`. */
-const kubectlVerbs = new Set([
-  'alpha',
-  'annotate',
-  'api-resources',
-  'api-versions',
-  'apply',
-  'attach',
-  'auth',
-  'autoscale',
-  'certificate',
-  'cluster-info',
-  'completion',
-  'config',
-  'cordon',
-  'cp',
-  'create',
-  'debug',
-  'delete',
-  'describe',
-  'diff',
-  'drain',
-  'edit',
-  'events',
-  'exec',
-  'explain',
-  'expose',
-  'get',
-  'kustomize',
-  'label',
-  'logs',
-  'options',
-  'patch',
-  'plugin',
-  'port-forward',
-  'proxy',
-  'replace',
-  'rollout',
-  'run',
-  'scale',
-  'set',
-  'taint',
-  'top',
-  'uncordon',
-  'version',
-  'wait',
-]);
-
-const verbOf = (argv: readonly string[]): string => {
-  const verb = argv[0];
-  return verb !== undefined && kubectlVerbs.has(verb) ? verb : 'other';
-};
+const verbOf = kubectlVerbLabel;
 
 export interface ExecutorMetricsOptions {
   /** Every series carries `cluster`: one value per executor process, so bounded by construction. */
