@@ -15,23 +15,36 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 
+import { z } from 'zod';
+
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-interface Manifest {
-  readonly name: string;
-  readonly version: string;
-  readonly description?: string;
-  readonly license?: string;
-  readonly type?: string;
-  readonly exports?: Record<string, Record<string, string>>;
-  readonly bin?: Record<string, string>;
-  readonly engines?: Record<string, string>;
-  readonly dependencies?: Record<string, string>;
-}
+const stringMap = z.record(z.string(), z.string());
 
-const readManifest = async (directory: string): Promise<Manifest> =>
-  JSON.parse(await readFile(join(directory, 'package.json'), 'utf8')) as Manifest;
+/** A workspace's package.json: the fields packing reads, every other field kept as it is. */
+const manifestSchema = z.looseObject({
+  name: z.string(),
+  version: z.string(),
+  description: z.string().optional(),
+  license: z.string().optional(),
+  type: z.string().optional(),
+  exports: z.record(z.string(), stringMap).optional(),
+  bin: stringMap.optional(),
+  engines: stringMap.optional(),
+  dependencies: stringMap.optional(),
+  workspaces: z.array(z.string()).optional(),
+});
+type Manifest = z.infer<typeof manifestSchema>;
+
+const packOutputSchema = z.array(z.object({ filename: z.string() }));
+
+const readManifest = async (directory: string): Promise<Manifest> => {
+  const file = join(directory, 'package.json');
+  const parsed = manifestSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+  if (!parsed.success) throw new Error(`${file}: ${parsed.error.message}`);
+  return parsed.data;
+};
 
 /** `exports` without the `kubently-source` condition (it points at sources the tarball lacks). */
 const publishedExports = (manifest: Manifest): Manifest['exports'] =>
@@ -57,9 +70,7 @@ const copyBuilt = async (from: string, to: string, parts: readonly string[]): Pr
 
 async function packCli(outDirectory: string): Promise<string> {
   const rootManifest = await readManifest(root);
-  const workspaces = (
-    JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { workspaces: string[] }
-  ).workspaces;
+  const workspaces = rootManifest.workspaces ?? [];
   const byName = new Map<string, { directory: string; manifest: Manifest }>();
   for (const workspace of workspaces) {
     const directory = join(root, workspace);
@@ -154,7 +165,7 @@ async function packCli(outDirectory: string): Promise<string> {
       cwd: staging,
       maxBuffer: 256 * 1024 * 1024,
     });
-    const [packed] = JSON.parse(stdout) as { filename: string }[];
+    const [packed] = packOutputSchema.parse(JSON.parse(stdout));
     if (packed === undefined) throw new Error(`npm pack printed no file: ${stdout}`);
     return join(outDirectory, packed.filename);
   } finally {

@@ -34,15 +34,24 @@ export interface CommandTokenOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
-const expiryOfJwt = (token: string): number | undefined => {
-  const payload = token.split('.')[1];
-  if (payload === undefined) return undefined;
+/** JSON text parsed, or undefined when it is not JSON: the command's output is not ours to trust. */
+const parseJson = (text: string): unknown => {
   try {
-    const exp = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown }).exp;
-    return typeof exp === 'number' ? exp * 1000 : undefined;
+    const value: unknown = JSON.parse(text);
+    return value;
   } catch {
     return undefined;
   }
+};
+
+const jwtPayloadSchema = z.object({ exp: z.number().optional() });
+
+const expiryOfJwt = (token: string): number | undefined => {
+  const payload = token.split('.')[1];
+  if (payload === undefined) return undefined;
+  const parsed = jwtPayloadSchema.safeParse(parseJson(Buffer.from(payload, 'base64url').toString('utf8')));
+  const exp = parsed.success ? parsed.data.exp : undefined;
+  return exp === undefined ? undefined : exp * 1000;
 };
 
 /** The command's stdout: a bare token, or JSON (`token`/`access_token`/`id_token`, ExecCredential `status.token`). */
@@ -51,7 +60,7 @@ export const parseTokenOutput = (stdout: string, nowMs: number): { token: string
   let token = text;
   let expiresAt: number | undefined;
   if (text.startsWith('{')) {
-    const parsed = jsonOutputSchema.safeParse(JSON.parse(text));
+    const parsed = jsonOutputSchema.safeParse(parseJson(text));
     const value = parsed.success ? parsed.data : undefined;
     token = value?.status?.token ?? value?.token ?? value?.access_token ?? value?.id_token ?? '';
     const stamp = value?.status?.expirationTimestamp ?? value?.expirationTimestamp ?? value?.expiresAt;
