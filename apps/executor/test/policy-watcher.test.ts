@@ -10,6 +10,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PolicyWatcher, readPolicyFile } from '../src/policy/index.js';
 import { createPolicyInForce } from '../src/policy/index.js';
 
+import { z } from 'zod';
+
+/** A JSON log line as pino writes it. */
+const logLineSchema = z.record(z.string(), z.unknown());
+
 const overrides = { mode: undefined, fullAccessAcknowledged: false };
 const readOnly = 'mode: readOnly\n';
 const restricted = 'mode: readOnly\nrestrictedResources: [configmaps]\n';
@@ -27,7 +32,7 @@ function recordingLogger() {
   const lines: Record<string, unknown>[] = [];
   const logger = pino(
     { level: 'info' },
-    { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
+    { write: (line: string) => lines.push(logLineSchema.parse(JSON.parse(line))) },
   );
   return { logger, lines };
 }

@@ -17,6 +17,11 @@ import { makeCommand, makeResult } from '../support/commands.js';
 import { createTestServer } from '../support/test-server.js';
 import { redisTestStates, redisUrl } from './redis/redis-test-state.js';
 
+import { z } from 'zod';
+
+/** A JSON log line as pino writes it. */
+const logLineSchema = z.record(z.string(), z.unknown());
+
 /**
  * What the Redis backend does with data it did not write: every value read is parsed with its
  * schema, a bad one is counted, logged once by key (never by value) and read as absent, and a
@@ -56,7 +61,7 @@ const loggedState = async (
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       for (const line of chunk.toString('utf8').split('\n'))
-        if (line !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
+        if (line !== '') lines.push(logLineSchema.parse(JSON.parse(line)));
       done();
     },
   });

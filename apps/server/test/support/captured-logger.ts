@@ -3,6 +3,11 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
 
+import { z } from 'zod';
+
+/** A JSON log line as pino writes it. */
+const logLineSchema = z.record(z.string(), z.unknown());
+
 export interface CapturedLogger {
   readonly logger: Logger;
   /** Every JSON line written so far, parsed. */
@@ -15,7 +20,7 @@ export const captureLogger = (level: 'debug' | 'info' | 'warn' = 'info'): Captur
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
       for (const line of chunk.toString('utf8').split('\n')) {
-        if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
+        if (line.trim() !== '') lines.push(logLineSchema.parse(JSON.parse(line)));
       }
       done();
     },
