@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { seedSessionResponseSchema } from '@kubently/protocol';
 import type { SeedExecuteResponse, SeedSessionResponse } from '@kubently/protocol';
 
 import { SseReader } from '../support/sse-reader.js';
@@ -13,6 +14,31 @@ afterEach(async () => {
 });
 
 describe('seed aliases', { timeout: 20_000 }, () => {
+  it('echoes only the verified service identity from /debug/session and refuses a body that claims another', async () => {
+    server = createTestServer();
+    await server.createCluster('prod');
+    const claimed = await server.call('POST', '/debug/session', {
+      as: 'operator',
+      body: { cluster_id: 'prod', service_identity: 'payments-bot' },
+    });
+    expect(claimed.status).toBe(400);
+    expect(await claimed.text()).toContain('X-Service-Identity');
+
+    const viaHeader = await server.call('POST', '/debug/session', {
+      as: 'operator',
+      headers: { 'x-service-identity': 'payments-bot' },
+      body: { cluster_id: 'prod', service_identity: 'payments-bot' },
+    });
+    expect(viaHeader.status).toBe(201);
+    expect(seedSessionResponseSchema.parse(await viaHeader.json()).service_identity).toBe('payments-bot');
+
+    const plain = await server.call('POST', '/debug/session', {
+      as: 'operator',
+      body: { cluster_id: 'prod' },
+    });
+    expect(seedSessionResponseSchema.parse(await plain.json()).service_identity).toBe('oncall');
+  });
+
   it('runs /debug/session and /debug/execute against a seed-shaped executor stream and results', async () => {
     server = createTestServer();
     const token = await server.createCluster('prod');

@@ -15,7 +15,7 @@ import type {
 } from '@kubently/protocol';
 
 import { toCommandResponse } from '../../commands/command-response.js';
-import { isKubentlyError } from '../../errors/kubently-error.js';
+import { isKubentlyError, KubentlyError } from '../../errors/kubently-error.js';
 import type { ServerServices } from '../../services.js';
 import { isoAt } from '../../support/clock.js';
 import type { AppEnv } from '../app-env.js';
@@ -54,6 +54,25 @@ export const fromSeedResult = (result: SeedCommandResult, executorId: string): C
   executorId,
 });
 
+/**
+ * The seed shape carries `service_identity` in the body; only the identity verified with the key
+ * (the key's own, or the X-Service-Identity header its allowlist admitted) is echoed back. A body
+ * value that differs is refused rather than reported as if it had been checked.
+ */
+const verifiedServiceIdentity = (
+  asserted: string | undefined,
+  caller: { readonly identity: string; readonly serviceIdentity?: string | undefined },
+): string => {
+  const verified = caller.serviceIdentity ?? caller.identity;
+  if (asserted !== undefined && asserted !== verified) {
+    throw new KubentlyError(
+      'bad_request',
+      `service_identity "${asserted}" in the body is not the identity this request was verified as ("${verified}"); send it as the X-Service-Identity header (checked against the key's allowed service identities) or leave it out`,
+    );
+  }
+  return verified;
+};
+
 /** The original API's routes (snake_case shapes), mapped onto the same services as `/v1`. */
 export const registerSeedRoutes = (app: Hono<AppEnv>, services: ServerServices): void => {
   const { apiKeys, config } = services;
@@ -61,6 +80,7 @@ export const registerSeedRoutes = (app: Hono<AppEnv>, services: ServerServices):
   app.post('/debug/session', requireCaller(apiKeys, 'sessions:write'), async (c) => {
     const request = await readJson(c, seedSessionRequestSchema, config.requestBodyLimitBytes);
     const caller = c.get('caller');
+    const serviceIdentity = verifiedServiceIdentity(request.service_identity, caller);
     const session = await services.sessions.open({
       clusterId: request.cluster_id,
       ttlSeconds: request.ttl_seconds,
@@ -75,7 +95,7 @@ export const registerSeedRoutes = (app: Hono<AppEnv>, services: ServerServices):
       expires_at: session.expiresAt,
       ttl_seconds: session.ttlSeconds,
       correlation_id: session.correlationId,
-      service_identity: request.service_identity ?? caller.identity,
+      service_identity: serviceIdentity,
     };
     return c.json(body, 201);
   });
