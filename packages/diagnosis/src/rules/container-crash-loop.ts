@@ -3,6 +3,7 @@ import { eventEvidence, fieldEvidence } from '../util/evidence.js';
 import { isTerminal } from '../util/pod-status.js';
 import { refOf } from '../util/resource-ref.js';
 import { oneLine } from '../util/text.js';
+import { crashLoopPhase } from './crash-loop-phase.js';
 import { exitCodeMeaning } from './exit-code-meaning.js';
 import { containerLogFacts } from './container-log-evidence.js';
 import { parseForbidden } from './forbidden-message.js';
@@ -17,20 +18,13 @@ export const containerCrashLoopRule: Rule = {
     for (const pod of context.snapshot.pods ?? []) {
       if (isTerminal(pod)) continue;
       const podRef = refOf('Pod', pod);
-      const restarts = (pod.spec?.restartPolicy ?? 'Always') !== 'Never';
       for (const status of pod.status?.containerStatuses ?? []) {
-        const backingOff = status.state?.waiting?.reason === 'CrashLoopBackOff';
-        // Between two back-offs the container shows its latest crash as the current state; after at
-        // least one restart that is the same loop, not a one-off exit.
-        const current = status.state?.terminated;
-        const crashedAgain =
-          restarts &&
-          current !== undefined &&
-          (current.exitCode ?? 0) !== 0 &&
-          (status.restartCount ?? 0) > 0;
-        if (!backingOff && !crashedAgain) continue;
-        const last = backingOff ? status.lastState?.terminated : current;
-        const terminatedPath = backingOff ? 'lastState.terminated' : 'state.terminated';
+        const phase = crashLoopPhase(context, pod, podRef, status);
+        if (phase === undefined) continue;
+        const backingOff = phase.phase === 'backing-off';
+        const terminatedPath = phase.terminatedPath;
+        const last =
+          terminatedPath === 'state.terminated' ? status.state?.terminated : status.lastState?.terminated;
         if (last?.reason === 'OOMKilled') continue;
         const name = status.name ?? '';
         const exitCode = last?.exitCode;
@@ -56,6 +50,15 @@ export const containerCrashLoopRule: Rule = {
                   podRef,
                   `status.containerStatuses[${name}].state.waiting.reason`,
                   'CrashLoopBackOff',
+                ),
+              ]
+            : []),
+          ...(phase.phase === 'restarted'
+            ? [
+                fieldEvidence(
+                  podRef,
+                  `status.containerStatuses[${name}].state.running.startedAt`,
+                  `${status.state?.running?.startedAt ?? '?'} (restarted after the crash below; the loop continues)`,
                 ),
               ]
             : []),

@@ -2,6 +2,7 @@ import type { FindingDraft } from '../model/finding.js';
 import { fieldEvidence } from '../util/evidence.js';
 import { isTerminal } from '../util/pod-status.js';
 import { refOf } from '../util/resource-ref.js';
+import { crashLoopPhase } from './crash-loop-phase.js';
 import { exitCodeMeaning } from './exit-code-meaning.js';
 import type { Rule } from './rule.js';
 
@@ -19,6 +20,8 @@ export const containerRestartingRule: Rule = {
       for (const status of pod.status?.containerStatuses ?? []) {
         const restarts = status.restartCount ?? 0;
         if (restarts < restartThreshold || status.state?.running === undefined) continue;
+        // A container caught running between two crashes is the crash loop's to report.
+        if (crashLoopPhase(context, pod, podRef, status) !== undefined) continue;
         const last = status.lastState?.terminated;
         if (last?.reason === 'OOMKilled') continue;
         const name = status.name ?? '';

@@ -1,4 +1,4 @@
-import { app, event, eventV1, podRef, snapshot, withApps } from '../fixtures/builders.js';
+import { app, event, eventV1, minutesAgo, podRef, snapshot, withApps } from '../fixtures/builders.js';
 import { broken, crashLooping, firstPod, unschedulable } from '../fixtures/scenarios.js';
 import type { RuleCase } from './rule-case.js';
 
@@ -29,6 +29,38 @@ export const podsCases: readonly RuleCase[] = [
     severity: 'critical',
     summary: /crash-looping \(exit code 1, Error\) \(2 pods\)/,
     rootCause: /application failed at startup.*could not connect to postgres/,
+    root: true,
+  },
+  {
+    name: 'crash loop caught running between two back-offs',
+    snapshot: () =>
+      broken(
+        {
+          podReady: false,
+          status: {
+            ready: false,
+            restartCount: 6,
+            state: { running: { startedAt: minutesAgo(0.2) } },
+            lastState: {
+              terminated: {
+                exitCode: 1,
+                reason: 'Error',
+                startedAt: minutesAgo(2.5),
+                finishedAt: minutesAgo(2.5),
+              },
+            },
+          },
+        },
+        (built) => ({
+          events: built.pods.map((pod) =>
+            event(podRef(pod), 'BackOff', 'Back-off restarting failed container web', { count: 12 }),
+          ),
+        }),
+      ),
+    rule: 'container-crash-loop',
+    resource: 'Deployment/web',
+    severity: 'critical',
+    summary: /crash-looping \(exit code 1, Error\)/,
     root: true,
   },
   {
