@@ -74,7 +74,13 @@ const fields = {
     .string()
     .regex(/^\d+$/, { message: 'must be a whole number from 1 to 10' })
     .transform(Number)
-    .pipe(z.number().int().min(1).max(10, { message: 'must be a whole number from 1 to 10' })),
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(1, { message: 'must be a whole number from 1 to 10' })
+        .max(10, { message: 'must be a whole number from 1 to 10' }),
+    ),
 } as const;
 
 /** KUBENTLY_CALLBACK_*; throws CallbackConfigError naming the variable and the fix. */
