@@ -65,7 +65,7 @@ export class CallbackSender {
     }
     let reason = '';
     for (let attempt = 1; attempt <= config.maxAttempts; attempt += 1) {
-      if (this.#closing.signal.aborted) return { type: 'aborted', attempts: attempt - 1 };
+      if (this.#isClosing()) return { type: 'aborted', attempts: attempt - 1 };
       let status: number | undefined;
       try {
         const target = await resolveCallbackTarget(delivery.url, config, this.#options.resolve);
@@ -81,7 +81,7 @@ export class CallbackSender {
           signal: this.#closing.signal,
         });
       } catch (error) {
-        if (this.#closing.signal.aborted) return { type: 'aborted', attempts: attempt };
+        if (this.#isClosing()) return { type: 'aborted', attempts: attempt };
         reason = error instanceof Error ? error.message : String(error);
         if (isKubentlyError(error) && error.code === 'validation_failed') {
           logger.warn({ ...log, attempt, outcome: 'refused', reason }, 'callback attempt');
@@ -115,6 +115,11 @@ export class CallbackSender {
   /** Stops waiting retries and open attempts (shutdown). */
   close(): void {
     this.#closing.abort();
+  }
+
+  /** A method, not a property read: closing happens while an attempt is awaited. */
+  #isClosing(): boolean {
+    return this.#closing.signal.aborted;
   }
 
   /** False when the sender closed during the pause. */

@@ -46,6 +46,9 @@ describe('callback address classes', () => {
       type: 'forbidden',
       range: '169.254.0.0/16 (link-local, cloud metadata)',
     });
-    expect(classifyAddress('fd00:ec2::254')).toEqual({ type: 'forbidden', range: 'fd00:ec2::254 (cloud metadata)' });
+    expect(classifyAddress('fd00:ec2::254')).toEqual({
+      type: 'forbidden',
+      range: 'fd00:ec2::254 (cloud metadata)',
+    });
   });
 });

@@ -142,7 +142,11 @@ describe('CallbackSender against a real HTTP receiver', () => {
       contentType: 'application/json',
       subject: { commandId: 'c4' },
     });
-    expect(outcome).toEqual({ type: 'refused', attempts: 1, reason: 'HTTP 307 (redirects are not followed)' });
+    expect(outcome).toEqual({
+      type: 'refused',
+      attempts: 1,
+      reason: 'HTTP 307 (redirects are not followed)',
+    });
     expect(inside.received).toHaveLength(0);
     expect(time.delays).toEqual([]);
   });
@@ -172,7 +176,9 @@ describe('CallbackSender against a real HTTP receiver', () => {
       subject: { commandId: 'c6' },
     });
     expect(outcome.type).toBe('refused');
-    expect(outcome).toMatchObject({ reason: expect.stringMatching(/169\.254\.169\.254.*never a callback target/) as unknown });
+    expect(outcome).toMatchObject({
+      reason: expect.stringMatching(/169\.254\.169\.254.*never a callback target/) as unknown,
+    });
     expect(receiver.received).toHaveLength(0);
   });
 

@@ -42,7 +42,10 @@ describe('callback signature (X-Kubently-Timestamp / X-Kubently-Signature v1)', 
   });
 
   it('names why a delivery is refused', () => {
-    expect(check({ nowMs: at + 400_000 })).toEqual({ valid: false, reason: 'timestamp is 400s away from now' });
+    expect(check({ nowMs: at + 400_000 })).toEqual({
+      valid: false,
+      reason: 'timestamp is 400s away from now',
+    });
     expect(check({ body: 'x' })).toEqual({ valid: false, reason: 'signature mismatch' });
   });
 });

@@ -54,7 +54,11 @@ describe('callback URL checks', () => {
     ['ftp://hooks.example.com/k', {}, /must be an https URL \(got scheme "ftp"\)/],
     ['file:///etc/passwd', {}, /must be an https URL/],
     ['https://user:pw@hooks.example.com/k', {}, /must not carry credentials/],
-    ['https://metadata.attacker.test/', {}, /resolves to 169\.254\.169\.254 in 169\.254\.0\.0\/16.*never a callback target/],
+    [
+      'https://metadata.attacker.test/',
+      {},
+      /resolves to 169\.254\.169\.254 in 169\.254\.0\.0\/16.*never a callback target/,
+    ],
     ['https://metadata.attacker.test/', { allowPrivateNetworks: true }, /never a callback target/],
     ['https://169.254.169.254/latest/meta-data/', {}, /never a callback target/],
     // The URL parser reads a decimal host as the IPv4 address it spells.
@@ -67,8 +71,16 @@ describe('callback URL checks', () => {
     ['https://mixed.attacker.test/', {}, /resolves to 10\.0\.0\.5/],
     ['https://127.0.0.1:9/', {}, /127\.0\.0\.0\/8 \(loopback\)/],
     ['https://[::1]:9/', {}, /::1 \(loopback\)/],
-    ['https://unknown.example.com/', {}, /^backend_unavailable: callbackUrl host "unknown.example.com" does not resolve/],
-    ['https://hooks.example.com/', { allowedHosts: ['*.ops.example.com'] }, /not in the server's KUBENTLY_CALLBACK_ALLOWED_HOSTS/],
+    [
+      'https://unknown.example.com/',
+      {},
+      /^backend_unavailable: callbackUrl host "unknown.example.com" does not resolve/,
+    ],
+    [
+      'https://hooks.example.com/',
+      { allowedHosts: ['*.ops.example.com'] },
+      /not in the server's KUBENTLY_CALLBACK_ALLOWED_HOSTS/,
+    ],
     ['https://a.ops.example.com/', { allowedHosts: ['*.ops.example.com'] }, /does not resolve/],
     ['https://hooks.example.com/', { allowedHosts: ['hooks.example.com'] }, 'accepted 93.184.216.34'],
     ['https://evilhooks.example.com/', { allowedHosts: ['hooks.example.com'] }, /not in the server's/],

@@ -103,7 +103,11 @@ describe('POST /v1/commands with callbackUrl', () => {
 
   it.each([
     ['http://127.0.0.1:9/k', { ...devCallbacks, allowHttp: false }, /must use https/],
-    ['https://127.0.0.1:9/k', { ...devCallbacks, allowPrivateNetworks: false }, /127\.0\.0\.0\/8 \(loopback\)/],
+    [
+      'https://127.0.0.1:9/k',
+      { ...devCallbacks, allowPrivateNetworks: false },
+      /127\.0\.0\.0\/8 \(loopback\)/,
+    ],
     ['https://169.254.169.254/latest/meta-data/', devCallbacks, /never a callback target/],
     ['https://[::ffff:169.254.169.254]/', devCallbacks, /never a callback target/],
     ['not a url', devCallbacks, /callbackUrl.*absolute URL/],
