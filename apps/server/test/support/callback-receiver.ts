@@ -19,6 +19,8 @@ export interface CallbackReceiver {
   readonly received: ReceivedDelivery[];
   /** Resolves with the n-th delivery (1-based) once it has arrived. */
   nth(n: number): Promise<ReceivedDelivery>;
+  /** Resolves with the first delivery (past or future) that `predicate` accepts. */
+  waitFor(predicate: (delivery: ReceivedDelivery) => boolean): Promise<ReceivedDelivery>;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,10 @@ export const startCallbackReceiver = async (options: {
   const answers = [...(options.answers ?? [])];
   const received: ReceivedDelivery[] = [];
   const waiters: { n: number; resolve: (delivery: ReceivedDelivery) => void }[] = [];
+  const watchers: {
+    predicate: (delivery: ReceivedDelivery) => boolean;
+    resolve: (delivery: ReceivedDelivery) => void;
+  }[] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -65,6 +71,10 @@ export const startCallbackReceiver = async (options: {
       received.push(delivery);
       for (const waiter of waiters.filter((candidate) => candidate.n === received.length))
         waiter.resolve(delivery);
+      for (const watcher of watchers.filter((candidate) => candidate.predicate(delivery))) {
+        watchers.splice(watchers.indexOf(watcher), 1);
+        watcher.resolve(delivery);
+      }
       const answer = answers.shift() ?? { status: verdict.valid ? 200 : 401 };
       response.writeHead(answer.status, answer.headers).end('ok');
     });
@@ -78,6 +88,11 @@ export const startCallbackReceiver = async (options: {
       const already = received[n - 1];
       if (already !== undefined) return Promise.resolve(already);
       return new Promise((resolve) => waiters.push({ n, resolve }));
+    },
+    waitFor: (predicate) => {
+      const already = received.find(predicate);
+      if (already !== undefined) return Promise.resolve(already);
+      return new Promise((resolve) => watchers.push({ predicate, resolve }));
     },
     close: () =>
       new Promise((resolve) => {
