@@ -11,7 +11,8 @@ const maxAnswerBytes = 64 * 1024;
  * POSTs `body` to the target's URL, connecting to the already checked address whatever the name
  * resolves to now (TLS still verifies the certificate for the URL's host name). Redirects are
  * never followed: a 3xx is answered as it came. Resolves with the HTTP status; rejects on network
- * errors, the time limit or `signal`.
+ * errors, `timeoutMs` (of silence, and of the whole exchange: a network guard on the wall clock,
+ * not a schedule tests drive) or `signal`.
  */
 export const postPinned = (
   target: CallbackTarget,
@@ -33,7 +34,8 @@ export const postPinned = (
         headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
         lookup: pinned,
         timeout: options.timeoutMs,
-        signal: options.signal,
+        // The socket timeout above catches silence; this bounds a receiver that drips bytes.
+        signal: AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]),
         agent: false,
       },
       (response) => {
