@@ -9,6 +9,12 @@ import type { OtlpTracing } from '@kubently/protocol';
 import { roleSchema } from '@kubently/protocol';
 
 import type { OidcConfig } from './auth/oidc-verifier.js';
+import {
+  CallbackConfigError,
+  defaultCallbackConfig,
+  parseCallbackEnvironment,
+} from './callbacks/callback-config.js';
+import type { CallbackConfig } from './callbacks/callback-config.js';
 import { OidcConfigError, parseOidcEnvironment } from './oidc-config.js';
 import type { Role } from '@kubently/protocol';
 
@@ -109,6 +115,8 @@ export interface ServerConfig {
   readonly tlsTerminatedByProxy: boolean;
   /** The troubleshooting agent (KUBENTLY_LLM_*, docs/agent.md); `agent.model` null: engine-only. */
   readonly agent: AgentConfig;
+  /** Command callbacks and A2A pushes: signing secret and URL checks (KUBENTLY_CALLBACK_*, docs/security-model.md). */
+  readonly callbacks: CallbackConfig;
   readonly version: string;
 }
 
@@ -150,6 +158,7 @@ export const defaultServerConfig: ServerConfig = Object.freeze({
   tlsReloadSeconds: 10,
   tlsTerminatedByProxy: false,
   agent: parseAgentConfig({}),
+  callbacks: defaultCallbackConfig,
   version: '0.1.0',
 });
 
@@ -427,6 +436,12 @@ export const parseEnvironment = (env: Readonly<Record<string, string | undefined
     overrides['oidc'] = parseOidcEnvironment(env);
   } catch (error) {
     if (error instanceof OidcConfigError) throw new ConfigError(error.variable, error.message);
+    throw error;
+  }
+  try {
+    overrides['callbacks'] = parseCallbackEnvironment(env);
+  } catch (error) {
+    if (error instanceof CallbackConfigError) throw new ConfigError(error.variable, error.message);
     throw error;
   }
   return createConfig(overrides);

@@ -9,6 +9,9 @@ export {
   readEnvironment,
 } from './config.js';
 export type { ApiKeyEntry, ConfigOverrides, LogLevel, ServerConfig } from './config.js';
+export { defaultCallbackConfig } from './callbacks/callback-config.js';
+export type { CallbackConfig } from './callbacks/callback-config.js';
+export { callbackHeaders, signCallback, verifyCallback } from './commands/callback-signature.js';
 export { KubentlyError } from './errors/index.js';
 export { createApp } from './http/index.js';
 export type { AppEnv } from './http/index.js';

@@ -11,6 +11,10 @@ import { withRateLimits } from './auth/rate-limited-verifier.js';
 import { createOidcVerifier } from './auth/oidc-verifier.js';
 import type { ApiKeyVerifier } from './auth/api-key-verifier.js';
 import { AuditWriter } from './audit/audit-writer.js';
+import { CallbackSender } from './callbacks/callback-sender.js';
+import { systemResolve } from './callbacks/callback-target.js';
+import type { ResolveHost } from './callbacks/callback-target.js';
+import { CommandCallbacks } from './callbacks/command-callbacks.js';
 import { ClusterService } from './clusters/cluster-service.js';
 import { CommandLimits } from './commands/command-limits.js';
 import { CommandService } from './commands/command-service.js';
@@ -49,6 +53,12 @@ export interface ServerServices {
   readonly clusters: ClusterService;
   readonly sessions: SessionService;
   readonly commands: CommandService;
+  /** Signed result deliveries of async commands (`callbackUrl`). */
+  readonly callbacks: CommandCallbacks;
+  /** Signed, checked POSTs to caller-given URLs (callbacks, A2A pushes). */
+  readonly callbackSender: CallbackSender;
+  /** Host name resolution for callback URL checks (tests: a table). */
+  readonly resolveHost: ResolveHost;
   readonly audit: AuditWriter;
   /** The troubleshooting agent; `agent.run({caller, correlationId, ...})` acts as that caller. */
   readonly agent: AgentService;
@@ -80,6 +90,8 @@ export interface ServiceOverrides {
   readonly telemetry?: ServerTelemetry;
   /** The Redis backend's probe (start() passes it): round trip and pub/sub lag per scrape. */
   readonly redisProbe?: RedisProbePort;
+  /** How callback hosts resolve (tests: names that stand for private or metadata addresses). */
+  readonly resolveHost?: ResolveHost;
 }
 
 /** Session expiry notices and result sweeping run on one coarse timer, never per command. */
@@ -87,6 +99,8 @@ const housekeepingIntervalMs = 1000;
 const sweepEveryTicks = 30;
 /** Collector commands one diagnosis keeps in flight (the executor runs 4 at once by default). */
 const diagnosisConcurrency = 6;
+/** Async commands: extra time past their timeout for the executor's own timeout result. */
+const asyncSlackMs = 5000;
 
 export const createServices = (config: ServerConfig, overrides: ServiceOverrides = {}): ServerServices => {
   const clock = overrides.clock ?? systemClock;
@@ -153,11 +167,28 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
     policy: overrides.policy ?? followReportedPolicies,
     reportedPolicies: (clusterId) => clusters.reportedPolicies(clusterId),
     executorGraceMs: config.executorGraceMs,
-    asyncSlackMs: 5000,
+    asyncSlackMs,
     metrics,
     tracing,
   });
   lost.fail = (command, executorId) => commands.failLost(command, executorId);
+  const resolveHost = overrides.resolveHost ?? systemResolve;
+  const callbackSender = new CallbackSender({
+    config: config.callbacks,
+    clock,
+    timers: overrides.timers ?? systemTimers,
+    logger,
+    resolve: resolveHost,
+  });
+  const callbacks = new CommandCallbacks({
+    config: config.callbacks,
+    state,
+    sender: callbackSender,
+    timers: overrides.timers ?? systemTimers,
+    logger,
+    resolve: resolveHost,
+    asyncSlackMs,
+  });
   clusters.bind(commands, sessions);
   const diagnosis = new DiagnosisService({
     commands,
@@ -251,6 +282,9 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
     clusters,
     sessions,
     commands,
+    callbacks,
+    callbackSender,
+    resolveHost,
     audit,
     agent,
     diagnosis,
@@ -262,6 +296,7 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
       shuttingDown = true;
       clearInterval(housekeeping);
       commands.close();
+      await callbacks.close();
       hub.close();
       await state.close();
       await tracing.shutdown();

@@ -10,6 +10,15 @@ export const commandLimits = {
   maxTimeoutSeconds: 300,
 } as const;
 
+/** An absolute http(s) URL the server POSTs a result to; the server checks where it points. */
+export const callbackUrlSchema = z
+  .string()
+  .max(2048, 'callbackUrl is longer than 2048 characters')
+  .refine(
+    (value) => URL.canParse(value),
+    'callbackUrl must be an absolute URL, e.g. https://hooks.example.com/kubently',
+  );
+
 const argSchema = z.string().max(commandLimits.maxArgLength);
 const timeoutSecondsSchema = z.number().int().min(1).max(commandLimits.maxTimeoutSeconds);
 
@@ -25,6 +34,11 @@ export const commandRequestSchema = z
     namespace: namespaceSchema.optional(),
     timeoutSeconds: timeoutSecondsSchema.optional(),
     sessionId: idSchema.optional(),
+    /**
+     * Run asynchronously: the call answers 202 at once and the server POSTs the finished command,
+     * signed, to this URL (docs/api.md "Callbacks"). Needs the server's callback secret.
+     */
+    callbackUrl: callbackUrlSchema.optional(),
   })
   .strict()
   .refine((value) => (value.args === undefined) !== (value.command === undefined), {

@@ -8,6 +8,7 @@ export {
 } from './clusters.js';
 export type { ClusterInfo, ClusterList, ClusterTokenResponse, CreateClusterRequest } from './clusters.js';
 export {
+  callbackUrlSchema,
   commandFailureCodes,
   commandFailureSchema,
   commandLimits,
@@ -47,6 +48,22 @@ export type {
   DiagnosisReport,
 } from './diagnosis.js';
 export { errorBodySchema, errorCodeSchema, errorCodes } from './errors.js';
+export {
+  clusterErrorSchema,
+  clusterIdsSchema,
+  fanOutCommandRequestSchema,
+  fanOutCommandResponseSchema,
+  fanOutDiagnoseRequestSchema,
+  fanOutDiagnoseResponseSchema,
+  fanOutLimits,
+} from './fan-out.js';
+export type {
+  ClusterIds,
+  FanOutCommandRequest,
+  FanOutCommandResponse,
+  FanOutDiagnoseRequest,
+  FanOutDiagnoseResponse,
+} from './fan-out.js';
 export type { ErrorBody, ErrorCode } from './errors.js';
 export {
   cancelFrameSchema,

@@ -5,6 +5,8 @@ import {
   commandResponseSchema,
   diagnoseResponseSchema,
   errorBodySchema,
+  fanOutCommandResponseSchema,
+  fanOutDiagnoseResponseSchema,
   headers,
   healthSchema,
   issuedKeySchema,
@@ -20,6 +22,10 @@ import type {
   DiagnoseRequest,
   DiagnoseResponse,
   CreateKeyRequest,
+  FanOutCommandRequest,
+  FanOutCommandResponse,
+  FanOutDiagnoseRequest,
+  FanOutDiagnoseResponse,
   Health,
   IssuedKey,
   KeyList,
@@ -50,6 +56,10 @@ export interface ApiClient {
   /** `POST /v1/commands?wait=false`: the queued command, read later with `getCommand`. */
   startCommand(request: CommandRequest): Promise<CommandResponse>;
   getCommand(id: string): Promise<CommandResponse>;
+  /** `POST /v1/commands` with `clusterIds`: one entry per cluster, partial failure in the entries. */
+  runCommandFanOut(request: FanOutCommandRequest): Promise<FanOutCommandResponse>;
+  /** `POST /v1/diagnose`: the diagnosis of several clusters. */
+  diagnoseFanOut(request: FanOutDiagnoseRequest): Promise<FanOutDiagnoseResponse>;
   openSession(clusterId: string, ttlSeconds?: number): Promise<Session>;
   closeSession(id: string): Promise<void>;
   listAudit(filter: AuditFilter): Promise<AuditList>;
@@ -125,6 +135,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     runCommand: (command) => request('POST', '/v1/commands', commandResponseSchema, command),
     startCommand: (command) => request('POST', '/v1/commands?wait=false', commandResponseSchema, command),
     getCommand: (id) => request('GET', `/v1/commands/${segment(id)}`, commandResponseSchema),
+    runCommandFanOut: (body) => request('POST', '/v1/commands', fanOutCommandResponseSchema, body),
+    diagnoseFanOut: (body) => request('POST', '/v1/diagnose', fanOutDiagnoseResponseSchema, body),
     openSession: (clusterId, ttlSeconds) =>
       request('POST', '/v1/sessions', sessionSchema, {
         clusterId,

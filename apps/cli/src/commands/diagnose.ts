@@ -13,12 +13,14 @@ import {
 import type { CommandSpec } from '../command-spec.js';
 import { diagnoseFormats, printDiagnosis } from '../diagnose/print-diagnosis.js';
 import type { CollectionView, DiagnoseFormat } from '../diagnose/print-diagnosis.js';
+import { printDiagnosisAll } from '../diagnose/print-diagnosis-all.js';
 import { runLocalDiagnosis } from '../diagnose/run-local-diagnosis.js';
 import { exitCodesHelp } from '../exit-codes.js';
 import { KubentlyError } from '../kubently-error.js';
 import { resolveKubectl } from '../local/index.js';
 
 const usage = `kubently diagnose <cluster> [-n NS]... [-A] [-o table|json|markdown] [--min-severity S] [--fail-on S]
+       kubently diagnose --all [-n NS]... [-o ...] [--min-severity S] [--fail-on S]
        kubently diagnose --kubeconfig PATH [--context C] [--kubectl PATH] [-n NS]... [-A] [-o ...]`;
 
 const options = {
@@ -32,6 +34,7 @@ const options = {
   context: { type: 'string' },
   kubectl: { type: 'string' },
   concurrency: { type: 'string' },
+  all: { type: 'boolean' },
 } as const;
 
 const parseChoice = <T extends string>(
@@ -82,6 +85,9 @@ Flags:
   -o, --output FORMAT     table (default; colour on a terminal unless NO_COLOR), json, or markdown
   --min-severity S        report only findings at least this severe: critical, warning, info (default)
   --fail-on S             exit 8 when a finding is at least this severe (CI gating)
+  --all                   every cluster your key may use, one "==> <cluster> <==" section each
+                          (JSON: {results, summary}); clusters that cannot be diagnosed (no
+                          executor connected) are reported on stderr and make the exit code 1
 Local mode:
   --kubeconfig PATH       kubeconfig to use (selects local mode)
   --context NAME          context of the kubeconfig (also selects local mode)
@@ -96,6 +102,7 @@ ${exitCodesHelp}
 
 Examples:
   kubently diagnose prod -n shop
+  kubently diagnose --all --fail-on critical
   kubently diagnose prod -o json --min-severity warning | jq '.findings[].summary'
   kubently diagnose --kubeconfig ~/.kube/config --context staging --fail-on critical`,
   run: async (argv, io) => {
@@ -107,6 +114,26 @@ Examples:
       );
     const [rawCluster] = positionals;
     const local = values.kubeconfig !== undefined || values.context !== undefined;
+    if (values.all === true) {
+      if (rawCluster !== undefined || local)
+        throw new KubentlyError(
+          'usage',
+          `--all diagnoses every cluster on the server: leave out <cluster> and --kubeconfig/--context\n  usage: ${usage}`,
+        );
+      const namespaces = parseNamespaces(values.namespace, values['all-namespaces'] === true);
+      const minSeverity = parseChoice('min-severity', values['min-severity'], severities);
+      const client = await openApiClient(values, io);
+      const answer = await client.diagnoseFanOut({
+        clusterIds: 'all',
+        ...(namespaces === 'all' ? {} : { namespaces }),
+        ...(minSeverity === undefined ? {} : { minSeverity }),
+      });
+      return printDiagnosisAll(answer, {
+        format: parseChoice('output', values.output, diagnoseFormats) ?? 'table',
+        failOn: parseChoice('fail-on', values['fail-on'], severities),
+        io,
+      });
+    }
     if (local && rawCluster !== undefined)
       throw new KubentlyError(
         'usage',

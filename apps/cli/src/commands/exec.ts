@@ -15,8 +15,10 @@ import type { CommandSpec } from '../command-spec.js';
 import { exitCodes, exitCodesHelp } from '../exit-codes.js';
 import { escapeTerminalOutput, escapeTerminalText } from '../format/index.js';
 import { KubentlyError } from '../kubently-error.js';
+import { printFanOutResult } from './exec-all.js';
 
-const usage = 'kubently exec <cluster> [-n NAMESPACE] [--timeout SECONDS] -- <kubectl args...>';
+const usage = `kubently exec <cluster> [-n NAMESPACE] [--timeout SECONDS] -- <kubectl args...>
+       kubently exec --all [-n NAMESPACE] [--timeout SECONDS] -- <kubectl args...>`;
 
 export const execCommand: CommandSpec = {
   path: ['exec'],
@@ -31,19 +33,29 @@ kubectl's exit code.
 Flags:
   -n, --namespace NS    namespace (added as --namespace unless the args already name one)
   --timeout SECONDS     how long to wait for the result (default ${commandLimits.defaultTimeoutSeconds}, max ${commandLimits.maxTimeoutSeconds})
+  --all                 run on every cluster your key may use: one "==> <cluster> <==" section each;
+                        clusters without a connected executor are reported, not waited for;
+                        exit 0 only when every cluster ran it with exit 0, else 1
 ${connectionHelp}
 
 ${exitCodesHelp}
 
 Examples:
   kubently exec prod -- get pods -A
-  kubently exec prod -n kube-system -- logs deploy/coredns --tail 20`,
+  kubently exec prod -n kube-system -- logs deploy/coredns --tail 20
+  kubently exec --all -- get nodes`,
   run: async (argv, io) => {
     const { values, positionals, passthrough } = parseCommandArgs(
       argv,
-      { ...connectionOptions, namespace: { type: 'string', short: 'n' }, timeout: { type: 'string' } },
+      {
+        ...connectionOptions,
+        namespace: { type: 'string', short: 'n' },
+        timeout: { type: 'string' },
+        all: { type: 'boolean' },
+      },
       usage,
     );
+    if (values.all === true) return execAll(values, [...positionals, ...(passthrough ?? [])], io);
     const [rawClusterId, ...rest] = positionals;
     if (rawClusterId === undefined) throw new KubentlyError('usage', `missing <cluster>\n  usage: ${usage}`);
     const clusterId = parseClusterId(rawClusterId);
@@ -69,6 +81,26 @@ Examples:
     return printResult(response, io, clusterId, client.url);
   },
 };
+
+async function execAll(
+  values: Parameters<typeof openApiClient>[0] & { readonly namespace?: string; readonly timeout?: string },
+  args: string[],
+  io: CliIo,
+): Promise<number> {
+  if (args.length === 0) throw new KubentlyError('usage', `no kubectl arguments given\n  usage: ${usage}`);
+  const timeoutSeconds = parseIntegerFlag('timeout', values.timeout, {
+    min: 1,
+    max: commandLimits.maxTimeoutSeconds,
+  });
+  const client = await openApiClient(values, io);
+  const answer = await client.runCommandFanOut({
+    clusterIds: 'all',
+    args,
+    ...(values.namespace === undefined ? {} : { namespace: values.namespace }),
+    ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
+  });
+  return printFanOutResult(answer, io);
+}
 
 /**
  * kubectl's output as it came back; on a terminal, every control sequence but colours (SGR) is

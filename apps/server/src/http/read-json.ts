@@ -32,6 +32,11 @@ export const readJson = async <Schema extends z.ZodType>(
   } catch (error) {
     throw new KubentlyError('bad_request', `the request body is not valid JSON: ${(error as Error).message}`);
   }
+  return parseBody(schema, value);
+};
+
+/** Validates an already read body: 400 validation_failed listing every issue by path. */
+export const parseBody = <Schema extends z.ZodType>(schema: Schema, value: unknown): z.output<Schema> => {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({

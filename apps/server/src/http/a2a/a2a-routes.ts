@@ -30,6 +30,7 @@ import { localOriginOf } from '../source-address.js';
 import { missingKeyMessage, presentedKey, serviceIdentityOf } from '../presented-key.js';
 import { readJson } from '../read-json.js';
 import { createA2aTaskStore } from './a2a-task-store.js';
+import { CheckedPushNotificationStore, SignedPushNotificationSender } from './signed-push-notifications.js';
 import { jsonRpcCodes, toA2aError } from './a2a-errors.js';
 import { a2aPath, agentCardPaths, buildAgentCard, toLegacyAgentCard } from './agent-card.js';
 import { callerUserOf, CallerUser } from './caller-user.js';
@@ -98,6 +99,15 @@ const sseResponse = (
   return new Response(body, { status: 200, headers: { ...SSE_HEADERS } });
 };
 
+/** Push configs checked like callback URLs, pushes signed and sent like callbacks. */
+const signedPush = (services: ServerServices) => {
+  const store = new CheckedPushNotificationStore(services.config.callbacks, services.resolveHost);
+  return {
+    store,
+    sender: new SignedPushNotificationSender(store, services.callbackSender, services.logger),
+  };
+};
+
 /**
  * A2A (docs/api.md "A2A"): the agent card (public) and JSON-RPC at /a2a for protocol 1.0 and, for
  * requests without `A2A-Version`, 0.3. Callers authenticate with X-API-Key like REST; asking
@@ -117,6 +127,7 @@ export const registerA2aRoutes = (app: Hono<AppEnv>, services: ServerServices): 
   // sends other agents to. Beyond loopback KUBENTLY_PUBLIC_URL is required (checkListenConfig).
   const configuredBase = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   const baseUrlOf = (c: Context<AppEnv>): string => config.publicUrl ?? localOriginOf(c) ?? configuredBase;
+  const pushNotifications = config.callbacks.secret !== null;
   const cardFor = (baseUrl: string, visible: readonly ClusterInfo[] | null) =>
     buildAgentCard({
       baseUrl,
@@ -124,6 +135,7 @@ export const registerA2aRoutes = (app: Hono<AppEnv>, services: ServerServices): 
       mode: agent.mode,
       hasDiagnose: agent.hasDiagnose,
       clusters: visible,
+      pushNotifications,
     });
   /** The extended card names the clusters the caller may use; the routes only build contexts for callers. */
   const extendedCard = async (context: ServerCallContext): Promise<AgentCard> => {
@@ -143,11 +155,13 @@ export const registerA2aRoutes = (app: Hono<AppEnv>, services: ServerServices): 
       mode: agent.mode,
       hasDiagnose: agent.hasDiagnose,
       clusters: null,
+      pushNotifications,
     }),
     createA2aTaskStore(state.tasks),
     executor,
     state.tasks,
     extendedCard,
+    pushNotifications ? signedPush(services) : undefined,
   );
   const transport = new JsonRpcTransportHandler(handler);
   const legacyTransport = new LegacyJsonRpcTransportHandler(handler);

@@ -19,6 +19,8 @@ export interface AgentCardInput {
    * name the examples and the description.
    */
   readonly clusters: readonly ClusterInfo[] | null;
+  /** Push notifications are on (a callback signing secret is configured). */
+  readonly pushNotifications?: boolean;
 }
 
 const outputModes = ['text/markdown', 'text/plain'];
@@ -116,7 +118,12 @@ export const buildAgentCard = (input: AgentCardInput): AgentCard => {
     provider: { organization: 'Kubently', url: input.baseUrl },
     version: input.version,
     documentationUrl: `${input.baseUrl}/v1/openapi.json`,
-    capabilities: { streaming: true, pushNotifications: false, extensions: [], extendedAgentCard: true },
+    capabilities: {
+      streaming: true,
+      pushNotifications: input.pushNotifications === true,
+      extensions: [],
+      extendedAgentCard: true,
+    },
     securitySchemes: {
       apiKey: {
         scheme: {

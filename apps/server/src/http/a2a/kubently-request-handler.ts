@@ -12,6 +12,8 @@ import { TaskNotFoundError, UnsupportedOperationError } from '@a2a-js/sdk/errors
 import type {
   AgentExecutionEvent,
   ExtendedAgentCardProvider,
+  PushNotificationSender,
+  PushNotificationStore,
   ServerCallContext,
   TaskStore,
 } from '@a2a-js/sdk/server';
@@ -77,8 +79,10 @@ export class KubentlyRequestHandler extends DefaultRequestHandler {
     tasks: AgentTaskStore,
     /** GetExtendedAgentCard: the card for the authenticated caller (it names their clusters). */
     extendedCard?: ExtendedAgentCardProvider,
+    /** Push notifications (the card's capability says whether they are on). */
+    push?: { readonly store: PushNotificationStore; readonly sender: PushNotificationSender },
   ) {
-    super(card, store, executor, undefined, undefined, undefined, extendedCard);
+    super(card, store, executor, undefined, push?.store, push?.sender, extendedCard);
     this.#executor = executor;
     this.#tasks = tasks;
     this.#store = store;

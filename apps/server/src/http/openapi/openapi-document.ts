@@ -15,6 +15,10 @@ import {
   diagnoseResponseSchema,
   errorBodySchema,
   executorCapabilitiesSchema,
+  fanOutCommandRequestSchema,
+  fanOutCommandResponseSchema,
+  fanOutDiagnoseRequestSchema,
+  fanOutDiagnoseResponseSchema,
   healthSchema,
   issuedKeySchema,
   keyListSchema,
@@ -44,6 +48,10 @@ const components = {
   CommandRequest: [commandRequestSchema, 'input'],
   CommandResponse: [commandResponseSchema, 'output'],
   CommandResult: [commandResultSchema, 'input'],
+  FanOutCommandRequest: [fanOutCommandRequestSchema, 'input'],
+  FanOutCommandResponse: [fanOutCommandResponseSchema, 'output'],
+  FanOutDiagnoseRequest: [fanOutDiagnoseRequestSchema, 'input'],
+  FanOutDiagnoseResponse: [fanOutDiagnoseResponseSchema, 'output'],
   ResultAck: [resultAckSchema, 'output'],
   ExecutorCapabilities: [executorCapabilitiesSchema, 'input'],
   LongPollResponse: [longPollResponseSchema, 'output'],
@@ -73,6 +81,10 @@ const errors = (...statuses: number[]) =>
 const body = (name: ComponentName) => ({
   required: true,
   content: { 'application/json': { schema: ref(name) } },
+});
+const oneOf = (description: string, ...names: ComponentName[]) => ({
+  description,
+  content: { 'application/json': { schema: { oneOf: names.map(ref) } } },
 });
 const pathId = (name: string, description: string) => ({
   name,
@@ -147,6 +159,18 @@ const paths = {
       },
     },
   },
+  '/v1/diagnose': {
+    post: {
+      summary:
+        'Diagnose several clusters (clusterIds, or "all" within the key\'s scope): one entry per cluster, the report or the error that cluster gave (admin, operator)',
+      security: apiKey,
+      requestBody: body('FanOutDiagnoseRequest'),
+      responses: {
+        '200': json('FanOutDiagnoseResponse', 'per-cluster reports and errors, with a summary'),
+        ...errors(400, 401, 403, 413, 415),
+      },
+    },
+  },
   '/v1/sessions': {
     post: {
       summary: 'Open a debug session (sliding TTL)',
@@ -182,10 +206,21 @@ const paths = {
           schema: { type: 'string', enum: ['true', 'false'] },
         },
       ],
-      requestBody: body('CommandRequest'),
+      requestBody: {
+        ...oneOf('one cluster (clusterId) or several (clusterIds)', 'CommandRequest', 'FanOutCommandRequest'),
+        required: true,
+      },
       responses: {
-        '200': json('CommandResponse', 'finished: succeeded (exit 0) or failed (non-zero exit or a failure)'),
-        '202': json('CommandResponse', 'queued (wait=false)'),
+        '200': oneOf(
+          'finished: succeeded (exit 0) or failed (non-zero exit or a failure); with clusterIds one entry per cluster, partial failure inside',
+          'CommandResponse',
+          'FanOutCommandResponse',
+        ),
+        '202': oneOf(
+          'queued (wait=false or callbackUrl: the signed result is POSTed to it when the command ends)',
+          'CommandResponse',
+          'FanOutCommandResponse',
+        ),
         ...errors(400, 401, 403, 404, 413, 415, 422, 429, 503, 504),
       },
     },

@@ -9,6 +9,7 @@ import type { AppEnv } from '../app-env.js';
 import { readJson } from '../read-json.js';
 import { requireCaller } from '../require-caller.js';
 import { registerDiagnosisRoutes } from './diagnosis-routes.js';
+import { registerFanOutDiagnoseRoute } from './fan-out-diagnose.js';
 
 const clusterIdParam = (value: string): string => {
   const parsed = clusterIdSchema.safeParse(value);
@@ -44,4 +45,5 @@ export const registerClusterRoutes = (app: Hono<AppEnv>, services: ServerService
   );
 
   registerDiagnosisRoutes(app, services);
+  registerFanOutDiagnoseRoute(app, services);
 };

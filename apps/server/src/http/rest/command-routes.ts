@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { z } from 'zod';
 
 import { commandLimits, commandRequestSchema, headers } from '@kubently/protocol';
 
@@ -6,8 +7,13 @@ import { toCommandResponse } from '../../commands/command-response.js';
 import { KubentlyError } from '../../errors/kubently-error.js';
 import type { ServerServices } from '../../services.js';
 import type { AppEnv } from '../app-env.js';
-import { readJson } from '../read-json.js';
+import { parseBody, readJson } from '../read-json.js';
 import { requireCaller } from '../require-caller.js';
+import { runCommandFanOut } from './fan-out-commands.js';
+
+const jsonObjectSchema = z.record(z.string(), z.unknown(), {
+  message: 'send a JSON object, e.g. {"clusterId":"prod","args":["get","pods"]}',
+});
 
 const parseWait = (value: string | undefined): boolean => {
   if (value === undefined || value === 'true' || value === '') return true;
@@ -34,7 +40,22 @@ export const registerCommandRoutes = (app: Hono<AppEnv>, services: ServerService
   app.post('/v1/commands', requireCaller(apiKeys, 'commands:run'), async (c) => {
     const wait = parseWait(c.req.query('wait'));
     const requestTimeoutSeconds = parseRequestTimeout(c.req.header(headers.requestTimeout));
-    const request = await readJson(c, commandRequestSchema, config.requestBodyLimitBytes);
+    const body = await readJson(c, jsonObjectSchema, config.requestBodyLimitBytes);
+    if ('clusterIds' in body) {
+      const fanned = await runCommandFanOut(services, body, {
+        caller: c.get('caller'),
+        correlationId: c.get('correlationId'),
+        wait,
+        requestTimeoutSeconds,
+        signal: c.req.raw.signal,
+      });
+      return c.json(fanned.body, fanned.status);
+    }
+    const request = parseBody(commandRequestSchema, body);
+    // A callback makes the command asynchronous: 202 now, the signed result POSTed when it ends.
+    const callbackUrl =
+      request.callbackUrl === undefined ? undefined : await services.callbacks.accept(request.callbackUrl);
+    const waits = wait && callbackUrl === undefined;
     const record = await commands.submit({
       clusterId: request.clusterId,
       args: request.args,
@@ -45,11 +66,12 @@ export const registerCommandRoutes = (app: Hono<AppEnv>, services: ServerService
       caller: c.get('caller'),
       correlationId: c.get('correlationId'),
       source: 'rest',
-      wait,
+      wait: waits,
       requestTimeoutSeconds,
       signal: c.req.raw.signal,
     });
-    return c.json(toCommandResponse(record), wait ? 200 : 202);
+    if (callbackUrl !== undefined) await services.callbacks.register(record, callbackUrl);
+    return c.json(toCommandResponse(record), waits ? 200 : 202);
   });
 
   app.get('/v1/commands/:id', requireCaller(apiKeys, 'commands:read'), async (c) =>
