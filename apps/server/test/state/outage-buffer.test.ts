@@ -184,13 +184,24 @@ describe('OutageBuffer', () => {
 
   it('bufferPort: listener registrations pass straight through; promise methods go through the buffer', async () => {
     const { link, buffer } = rig();
-    const port = {
-      onFinished: (listener: () => void) => listener,
-      get: (id: string) => Promise.resolve(`got ${id}`),
-    };
+    // A class with private fields, like the Redis ports: the methods must run on the port itself.
+    class Port {
+      readonly #prefix = 'got';
+      #listeners = 0;
+      onFinished(listener: () => void): number {
+        this.#listeners += 1;
+        listener();
+        return this.#listeners;
+      }
+      get(id: string): Promise<string> {
+        return Promise.resolve(`${this.#prefix} ${id}`);
+      }
+    }
+    const port = new Port();
     const wrapped = bufferPort(port, buffer);
-    const listener = (): void => undefined;
-    expect(wrapped.onFinished(listener)).toBe(listener);
+    let heard = 0;
+    expect(wrapped.onFinished(() => (heard += 1))).toBe(1);
+    expect(heard).toBe(1);
     link.up = false;
     const call = settled(wrapped.get('c1'));
     await flush();

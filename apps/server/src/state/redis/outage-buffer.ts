@@ -200,8 +200,10 @@ export const bufferPort = <T extends object>(port: T, buffer: OutageBuffer): T =
   new Proxy(port, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
-      if (typeof value !== 'function' || isLocalMethod(property)) return value;
+      if (typeof value !== 'function') return value;
       const method = value as (...parameters: unknown[]) => unknown;
+      // Called on the port itself (not this proxy): its private fields are the port's.
+      if (isLocalMethod(property)) return (...args: unknown[]): unknown => method.apply(target, args);
       return (...args: unknown[]): unknown =>
         buffer.run(
           () => Promise.resolve(method.apply(target, args)),
