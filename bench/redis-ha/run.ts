@@ -72,7 +72,7 @@ async function measure(topology: string, url: string): Promise<Row> {
     KUBENTLY_LOG_LEVEL: 'warn',
     KUBENTLY_AUDIT_MAX_RECORDS: '1000',
     KUBENTLY_MAX_COMMANDS_IN_FLIGHT_PER_IDENTITY: '10000',
-    KUBENTLY_RATE_LIMITS: 'admin=10000000',
+    KUBENTLY_RATE_LIMITS: 'admin=1000000',
     KUBENTLY_REDIS_URL: url,
     KUBENTLY_REDIS_PREFIX: 'bench:',
   };
