@@ -12,9 +12,11 @@ import { Agent, request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 
-import { connectExecutor, startServer } from '../../test/integration/support/kubently.js';
+import { clusterListSchema } from '@kubently/protocol';
+
+import { startExecutor, startServer } from '../../test/integration/support/kubently.js';
 import type { RunningServer } from '../../test/integration/support/kubently.js';
-import { stopAll } from '../../test/integration/support/processes.js';
+import { eventually, stopAll } from '../../test/integration/support/processes.js';
 import { createPrivateRedis } from '../../test/integration/support/redis-server.js';
 import { startRedisCluster, startSentinelSet } from '../../test/integration/support/redis-topology.js';
 
@@ -81,11 +83,20 @@ async function measure(topology: string, url: string): Promise<Row> {
     const [first] = replicas;
     const clusterId = 'bench-ha';
     const token = await first.api.addCluster(clusterId);
-    await connectExecutor(first, {
+    const executor = startExecutor({
+      apiUrl: first.url,
       clusterId,
       token,
       kubectl: { path: '/bin/echo', logFile: '', invocations: () => [] },
       env: { LOG_LEVEL: 'warn', KUBENTLY_MAX_CONCURRENCY: '8' },
+    });
+    // A loaded shared machine can take a while to start a process: wait up to 3 minutes.
+    await eventually(async () => {
+      const answer = await first.api.get('/v1/clusters');
+      const cluster = clusterListSchema.parse(answer.body).clusters.find((entry) => entry.id === clusterId);
+      return cluster?.connected === true ? true : undefined;
+    }, 180_000).catch((error: unknown) => {
+      throw new Error(`the executor did not connect: ${String(error)}\n${executor.output().slice(-2000)}`);
     });
     const replicaFor = (index: number): RunningServer => replicas[index % 2] ?? first;
     for (let index = 0; index < 20; index += 1)
