@@ -3,7 +3,7 @@
  * relay load through one private Redis, a Sentinel set (primary, replica, three sentinels) and a
  * Redis Cluster (three primaries, three replicas), all local processes on free ports, started and
  * killed by this script (the machine's shared Redis is not touched). Per topology: two built server
- * replicas, one built executor with /bin/echo as kubectl, callers round robin over both replicas.
+ * replicas, one built executor with a shell `printf` as kubectl (createLightKubectl), callers round robin over both replicas.
  * Prints sequential p50/p99 and throughput with the machine, its load average and the commit.
  * Flags: --sequential N (200), --callers N (16), --seconds S (5).
  */
@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 
 import { clusterListSchema } from '@kubently/protocol';
 
+import { createLightKubectl } from '../../test/integration/support/command-load.js';
 import { startExecutor, startServer } from '../../test/integration/support/kubently.js';
 import type { RunningServer } from '../../test/integration/support/kubently.js';
 import { eventually, stopAll } from '../../test/integration/support/processes.js';
@@ -87,7 +88,7 @@ async function measure(topology: string, url: string): Promise<Row> {
       apiUrl: first.url,
       clusterId,
       token,
-      kubectl: { path: '/bin/echo', logFile: '', invocations: () => [] },
+      kubectl: createLightKubectl(),
       env: { LOG_LEVEL: 'warn', KUBENTLY_MAX_CONCURRENCY: '8' },
     });
     // A loaded shared machine can take a while to start a process: wait up to 3 minutes.
