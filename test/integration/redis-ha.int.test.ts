@@ -79,8 +79,8 @@ async function failoverUnderLoad(
   for (const [name, replica] of [['A', a] as const, ['B', b] as const]) {
     const back = replica.process
       .logLines()
-      .filter((line) => line.msg === 'Redis connection is back' && typeof line.time === 'number')
-      .map((line) => `${String(line.connection)} +${Number(line.time) - faultAt} ms`);
+      .filter((line) => line.msg === 'Redis connection is back' && typeof line.timestamp === 'string')
+      .map((line) => `${String(line.connection)} +${Date.parse(String(line.timestamp)) - faultAt} ms`);
     console.log(`replica ${name}: Redis connection back: ${back.join(', ') || 'no log line'}`);
   }
   return { report, replicas: [a, b] };
