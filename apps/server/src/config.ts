@@ -66,6 +66,11 @@ export interface ServerConfig {
   readonly redisUrl: string | null;
   /** Prefix of every Redis key, so several deployments can share one Redis. */
   readonly redisPrefix: string;
+  /** How long a state call waits for an unreachable Redis to come back (0: fail at once). */
+  readonly redisOutageGraceMs: number;
+  /** Calls, and bytes of their arguments, that may wait at once during a Redis outage. */
+  readonly redisOutageMaxCalls: number;
+  readonly redisOutageMaxBytes: number;
   /**
    * The server's external base URL (KUBENTLY_PUBLIC_URL), used in the A2A agent card; null: the
    * origin of each card request (right unless a proxy rewrites the host or scheme).
@@ -142,6 +147,9 @@ export const defaultServerConfig: ServerConfig = Object.freeze({
   shutdownTimeoutMs: 5000,
   redisUrl: null,
   redisPrefix: 'kubently:',
+  redisOutageGraceMs: 10_000,
+  redisOutageMaxCalls: 1000,
+  redisOutageMaxBytes: 16 * 1024 * 1024,
   publicUrl: null,
   trustedProxies: Object.freeze([]),
   authFailureLimit: 10,
@@ -194,6 +202,9 @@ const variables = {
   KUBENTLY_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
   KUBENTLY_REDIS_URL: 'redisUrl',
   KUBENTLY_REDIS_PREFIX: 'redisPrefix',
+  KUBENTLY_REDIS_OUTAGE_GRACE_MS: 'redisOutageGraceMs',
+  KUBENTLY_REDIS_OUTAGE_MAX_CALLS: 'redisOutageMaxCalls',
+  KUBENTLY_REDIS_OUTAGE_MAX_BYTES: 'redisOutageMaxBytes',
   KUBENTLY_PUBLIC_URL: 'publicUrl',
   KUBENTLY_TRUSTED_PROXIES: 'trustedProxies',
   KUBENTLY_AUTH_FAILURE_LIMIT: 'authFailureLimit',
@@ -257,6 +268,9 @@ const fieldSchemas = {
   maxResultBytesPerIdentity: integer(1024, 2 ** 40, '67108864'),
   maxResultBytesTotal: integer(1024, 2 ** 40, '268435456'),
   shutdownTimeoutMs: integer(0, 600_000, '5000'),
+  redisOutageGraceMs: integer(0, 300_000, '10000 (0 fails every call at once during an outage)'),
+  redisOutageMaxCalls: integer(1, 1_000_000, '1000'),
+  redisOutageMaxBytes: integer(1024, 2 ** 32, '16777216'),
   redisUrl: z
     .string()
     .trim()

@@ -61,6 +61,11 @@ export const start = async (
       presenceTtlMs: config.keepaliveSeconds * 3000,
       redeliveryGraceMs: config.redeliveryGraceMs,
       reapIntervalMs: Math.min(5000, Math.max(1000, config.keepaliveSeconds * 1000)),
+      outage: {
+        graceMs: config.redisOutageGraceMs,
+        maxCalls: config.redisOutageMaxCalls,
+        maxBytes: config.redisOutageMaxBytes,
+      },
     });
   }
   const services = createServices(

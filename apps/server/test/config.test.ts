@@ -55,7 +55,24 @@ describe('parseEnvironment', () => {
     ]);
   });
 
+  it('reads the Redis outage buffer settings (defaults: 10 s, 1000 calls, 16 MiB)', () => {
+    expect(parseEnvironment({})).toMatchObject({
+      redisOutageGraceMs: 10_000,
+      redisOutageMaxCalls: 1000,
+      redisOutageMaxBytes: 16 * 1024 * 1024,
+    });
+    expect(
+      parseEnvironment({
+        KUBENTLY_REDIS_OUTAGE_GRACE_MS: '0',
+        KUBENTLY_REDIS_OUTAGE_MAX_CALLS: '5',
+        KUBENTLY_REDIS_OUTAGE_MAX_BYTES: '4096',
+      }),
+    ).toMatchObject({ redisOutageGraceMs: 0, redisOutageMaxCalls: 5, redisOutageMaxBytes: 4096 });
+  });
+
   it.each([
+    ['KUBENTLY_REDIS_OUTAGE_GRACE_MS', '10s', 'whole number'],
+    ['KUBENTLY_REDIS_OUTAGE_MAX_CALLS', '0', 'at least 1'],
     ['KUBENTLY_PORT', '80a', 'whole number'],
     ['KUBENTLY_PORT', '70000', 'at most 65535'],
     ['KUBENTLY_LOG_LEVEL', 'loud', 'one of fatal'],

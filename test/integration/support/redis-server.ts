@@ -32,7 +32,9 @@ const freePort = async (): Promise<number> =>
     });
   });
 
-export async function createPrivateRedis(): Promise<PrivateRedis> {
+/** `appendOnly: false`: no persistence at all, so a restart comes back empty (a Redis that lost its data). */
+export async function createPrivateRedis(options: { appendOnly?: boolean } = {}): Promise<PrivateRedis> {
+  const appendOnly = options.appendOnly ?? true;
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'kubently-redis-'));
   let child: ChildProcess | undefined;
@@ -65,7 +67,7 @@ export async function createPrivateRedis(): Promise<PrivateRedis> {
           '--save',
           '',
           '--appendonly',
-          'yes',
+          appendOnly ? 'yes' : 'no',
           '--appendfsync',
           'always',
           '--dir',

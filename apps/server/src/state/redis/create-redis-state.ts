@@ -10,6 +10,8 @@ import { agentStateDefaults } from '../agent-task-store.js';
 import { BadDataReporter } from './bad-data-reporter.js';
 import { guardPort, toBackendError } from './backend-errors.js';
 import { OrphanReaper } from './orphan-reaper.js';
+import { createOutageBuffer } from './outage-wiring.js';
+import type { RedisOutageOptions } from './outage-wiring.js';
 import { RedisAgentTaskStore } from './redis-agent-task-store.js';
 import type { LostListener } from './orphan-reaper.js';
 import { RedisAuditLog } from './redis-audit-log.js';
@@ -45,6 +47,8 @@ export interface RedisStateOptions {
   readonly logger: Logger;
   /** Where bad records, bad messages, failed listeners and refused commands are counted. */
   readonly errors?: BackendErrorCounter;
+  /** Short outages absorbed in memory (outage-buffer.ts); absent: every call fails at once. */
+  readonly outage?: RedisOutageOptions;
 }
 
 export interface RedisStateStore extends StateStore {
@@ -177,9 +181,10 @@ export const createRedisState = async (options: RedisStateOptions): Promise<Redi
     },
   });
   const isReady = (): boolean => client.status === 'ready';
+  const outage = createOutageBuffer(client, isReady, where, options.outage);
   /** Each port's Redis error replies are counted and logged once per port method. */
   const guard = <T extends object>(port: T, entity: string): T =>
-    guardPort(port, isReady, where, (error, method) => {
+    guardPort(outage.wrap(port), isReady, where, (error, method) => {
       reporter.report(
         'redis_error',
         { entity, key: `${entity}.${method}` },
@@ -239,6 +244,7 @@ export const createRedisState = async (options: RedisStateOptions): Promise<Redi
       if (closed) return;
       closed = true;
       clearInterval(timer);
+      outage.close();
       queue.close();
       commands.close();
       await Promise.allSettled([client.quit(), subscriber.quit()]);

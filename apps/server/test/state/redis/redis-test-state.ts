@@ -24,7 +24,12 @@ export interface RedisTestStates {
   cleanup(): Promise<void>;
 }
 
-export const redisTestStates = (): RedisTestStates => {
+/**
+ * `url`: the machine's Redis by default; a function for a private topology started in `beforeAll`
+ * (its keys die with its processes, so cleanup only closes the stores there).
+ */
+export const redisTestStates = (url: string | (() => string) = redisUrl): RedisTestStates => {
+  const urlNow = (): string => (typeof url === 'string' ? url : url());
   const stores: RedisStateStore[] = [];
   const prefixes = new Set<string>();
   const newPrefix = (): string => {
@@ -38,7 +43,7 @@ export const redisTestStates = (): RedisTestStates => {
       const prefix = options.prefix ?? newPrefix();
       prefixes.add(prefix);
       const store = await createRedisState({
-        url: redisUrl,
+        url: urlNow(),
         clock: systemClock,
         resultTtlMs: 60_000,
         auditMaxRecords: 1000,
@@ -54,6 +59,7 @@ export const redisTestStates = (): RedisTestStates => {
     },
     cleanup: async () => {
       await Promise.all(stores.map((store) => store.close()));
+      if (urlNow() !== redisUrl) return;
       const client = new Redis(redisUrl);
       try {
         for (const prefix of prefixes) {
