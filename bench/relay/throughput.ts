@@ -141,6 +141,8 @@ async function measure(backend: 'memory' | 'redis'): Promise<Row> {
       .map((v) => v.toFixed(2))
       .join(' ');
     stream.destroy();
+    // A graceful exit without stopAll's 5 s SIGKILL: --cpu-prof writes its profile at exit.
+    await server.process.stop();
     latencies.sort((a, b) => a - b);
     const completed = latencies.length - errors;
     return {
@@ -161,7 +163,6 @@ async function measure(backend: 'memory' | 'redis'): Promise<Row> {
       loadAverage,
     };
   } finally {
-    // SIGTERM lets the server exit normally, which is when --cpu-prof writes its profile.
     await stopAll();
     agent.destroy();
     resultAgent.destroy();
