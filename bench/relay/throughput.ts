@@ -140,6 +140,8 @@ async function measure(backend: 'memory' | 'redis'): Promise<Row> {
     const loadAverage = loadavg()
       .map((v) => v.toFixed(2))
       .join(' ');
+    // Counted before the stream is closed: its teardown is not an error of the run.
+    const linkErrors = counters.resultErrors + counters.streamErrors;
     stream.destroy();
     // A graceful exit without stopAll's 5 s SIGKILL: --cpu-prof writes its profile at exit.
     await server.process.stop();
@@ -151,7 +153,7 @@ async function measure(backend: 'memory' | 'redis'): Promise<Row> {
       callers,
       seconds: elapsedSeconds,
       completed,
-      errors: errors + counters.resultErrors + counters.streamErrors,
+      errors: errors + linkErrors,
       commandsPerSecond: completed / elapsedSeconds,
       p50Ms: percentile(latencies, 0.5),
       p99Ms: percentile(latencies, 0.99),
