@@ -74,7 +74,7 @@ try {
   });
 } catch (error) {
   console.log(
-    `skipped: the testbed did not start (${error instanceof Error ? error.message : String(error)}); build its binaries once with "bash testbed/build.sh"`,
+    `skipped: the testbed did not start: ${error instanceof Error ? error.message : String(error)}`,
   );
   process.exit(0);
 }
