@@ -84,16 +84,27 @@ export interface RunningServer {
   readonly api: Api;
 }
 
-/** Starts the built server (apps/server/dist/main.js) on a free loopback port. */
-export async function startServer(env: Record<string, string> = {}, port = 0): Promise<RunningServer> {
-  const spawned = spawnNode(serverMain, {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    KUBENTLY_HOST: '127.0.0.1',
-    KUBENTLY_PORT: String(port),
-    KUBENTLY_API_KEYS: `admin:${adminKey}:admin,viewer:${viewerKey}:viewer`,
-    KUBENTLY_LOG_LEVEL: 'info',
-    ...env,
-  });
+/**
+ * Starts the built server (apps/server/dist/main.js, or `options.script`) on a free loopback port;
+ * `options.nodeArgs` go to node before the script (benchmarks pass `--cpu-prof`).
+ */
+export async function startServer(
+  env: Record<string, string> = {},
+  port = 0,
+  options: { readonly nodeArgs?: readonly string[]; readonly script?: string } = {},
+): Promise<RunningServer> {
+  const spawned = spawnNode(
+    options.script ?? serverMain,
+    {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      KUBENTLY_HOST: '127.0.0.1',
+      KUBENTLY_PORT: String(port),
+      KUBENTLY_API_KEYS: `admin:${adminKey}:admin,viewer:${viewerKey}:viewer`,
+      KUBENTLY_LOG_LEVEL: 'info',
+      ...env,
+    },
+    options.nodeArgs,
+  );
   const line = await spawned.waitForLog((l) => typeof l.url === 'string' && l.msg === 'listening');
   const url = line.url as string;
   return { url, process: spawned, api: new Api(url, adminKey) };

@@ -26,8 +26,13 @@ export interface Spawned {
 
 const live = new Set<Spawned>();
 
-export function spawnNode(script: string, env: Record<string, string>): Spawned {
-  const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `nodeArgs` go before the script (e.g. `--cpu-prof`, which NODE_OPTIONS does not accept). */
+export function spawnNode(
+  script: string,
+  env: Record<string, string>,
+  nodeArgs: readonly string[] = [],
+): Spawned {
+  const child = spawn(process.execPath, [...nodeArgs, script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   let lines: Record<string, unknown>[] = [];
   let partial = '';

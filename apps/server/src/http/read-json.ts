@@ -23,7 +23,10 @@ export const readJson = async <Schema extends z.ZodType>(
   }
   const declared = c.req.header('content-length');
   if (declared !== undefined && Number(declared) > limitBytes) throw tooLarge(limitBytes);
-  const text = await readText(c.req.raw, limitBytes);
+  const text =
+    declared === undefined
+      ? await readText(c.req.raw, limitBytes)
+      : await readDeclared(c.req.raw, limitBytes);
   if (text.trim() === '')
     throw new KubentlyError('bad_request', 'the request body is empty; send a JSON object');
   let value: unknown;
@@ -57,6 +60,19 @@ const tooLarge = (limitBytes: number): KubentlyError =>
     details: { limitBytes },
   });
 
+/**
+ * A body with a declared length at most `limitBytes`: read in one piece through `Request.text()`,
+ * which on the Node adapter reads the socket directly instead of building a web Request and stream
+ * around it (a quarter of the relay's per-command CPU before). The HTTP parser never delivers more
+ * than the declared length; the size is checked again for requests built in memory.
+ */
+const readDeclared = async (request: Request, limitBytes: number): Promise<string> => {
+  const text = await request.text();
+  if (Buffer.byteLength(text, 'utf8') > limitBytes) throw tooLarge(limitBytes);
+  return text;
+};
+
+/** A chunked body (no declared length): streamed, refused as soon as it passes `limitBytes`. */
 const readText = async (request: Request, limitBytes: number): Promise<string> => {
   const body = request.body;
   if (body === null) return '';

@@ -77,6 +77,21 @@ describe('request validation and error mapping', { timeout: 20_000 }, () => {
     expect(response.status).toBe(413);
   });
 
+  it('answers 413 when a body is longer than its declared length and the limit', async () => {
+    server = createTestServer({ requestBodyLimitBytes: 2048 });
+    const response = await server.app.request('/v1/clusters', {
+      method: 'POST',
+      headers: {
+        'x-api-key': 'admin-key-0123456789abcdef',
+        'content-type': 'application/json',
+        'content-length': '10',
+      },
+      body: `{"id":"${'a'.repeat(3000)}"}`,
+    });
+    expect(response.status).toBe(413);
+    expect((await error(response)).code).toBe('payload_too_large');
+  });
+
   it('answers 404 not_found in the error shape for an unknown route', async () => {
     server = createTestServer();
     const response = await server.call('GET', '/v1/nothing-here');
