@@ -105,12 +105,8 @@ export const App = () => {
           <span title={signed.me.clusters === null ? 'every cluster' : signed.me.clusters.join(', ')}>
             {signed.me.identity} <span className="role">({signed.me.role})</span>
           </span>
-          <button
-            type="button"
-            onClick={toggle}
-            aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}
-          >
-            {theme === 'dark' ? 'Light' : 'Dark'}
+          <button type="button" onClick={toggle}>
+            {theme === 'dark' ? 'Light theme' : 'Dark theme'}
           </button>
           <button type="button" onClick={signOut}>
             Sign out
