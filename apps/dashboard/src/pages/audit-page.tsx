@@ -1,9 +1,9 @@
 import { auditListSchema } from '@kubently/protocol';
-import type { AuditRecord } from '@kubently/protocol';
 import { useState } from 'react';
 import type { SyntheticEvent } from 'react';
 
 import type { ApiClient } from '../api/api-client.js';
+import { toCsv } from '../ui/audit-csv.js';
 import { CommandFilters, CommandTable, matches } from '../ui/command-table.js';
 import type { CommandFilter } from '../ui/command-table.js';
 import { useAsync } from '../ui/use-async.js';
@@ -12,38 +12,6 @@ interface Query {
   readonly since: string;
   readonly limit: number;
 }
-
-const csvColumns = [
-  'at',
-  'identity',
-  'role',
-  'clusterId',
-  'argv',
-  'decision',
-  'outcome',
-  'exitCode',
-  'durationMs',
-  'reason',
-  'source',
-  'correlationId',
-] as const;
-
-const csvCell = (value: unknown): string => {
-  const text = Array.isArray(value)
-    ? value.join(' ')
-    : typeof value === 'string' || typeof value === 'number'
-      ? String(value)
-      : '';
-  // A leading = + - @ would be a formula in a spreadsheet: quote it as text.
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-};
-
-export const toCsv = (records: readonly AuditRecord[]): string =>
-  [
-    csvColumns.join(','),
-    ...records.map((record) => csvColumns.map((column) => csvCell(record[column])).join(',')),
-  ].join('\n') + '\n';
 
 const download = (name: string, type: string, text: string): void => {
   const url = URL.createObjectURL(new Blob([text], { type }));
