@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
 
-import type { LanguageModelV3CallOptions, LanguageModelV3StreamPart } from '@ai-sdk/provider';
-import { MockLanguageModelV3, convertArrayToReadableStream } from 'ai/test';
 import { pino } from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -11,6 +9,12 @@ import { createConfig, start } from '@kubently/server';
 import type { RunningServer } from '@kubently/server';
 
 import { Api } from '../integration/support/kubently.js';
+import {
+  answer,
+  hangUntilCancelled,
+  scriptedModel,
+  toolCall,
+} from '../integration/support/scripted-stream-model.js';
 import { executorMain, spawnNode, stopAll } from '../integration/support/processes.js';
 import { launchChromium, openPage, screenshot, signedInPage } from './dashboard-browser.js';
 import './testbed-context.js';
@@ -27,76 +31,6 @@ const namespace = 'crashloop-missing-env';
 const keys = {
   admin: `admin-${randomBytes(16).toString('hex')}`,
   operator: `operator-${randomBytes(16).toString('hex')}`,
-};
-
-const finish = (toolCalls: boolean): LanguageModelV3StreamPart => ({
-  type: 'finish',
-  finishReason: { unified: toolCalls ? 'tool-calls' : 'stop', raw: undefined },
-  usage: {
-    inputTokens: { total: 100, noCache: 100, cacheRead: 0, cacheWrite: 0 },
-    outputTokens: { total: 20, text: 20, reasoning: 0 },
-  },
-});
-
-type Step = (options: LanguageModelV3CallOptions) => ReadableStream<LanguageModelV3StreamPart>;
-
-const toolCall =
-  (id: string, args: string[]): Step =>
-  () =>
-    convertArrayToReadableStream<LanguageModelV3StreamPart>([
-      { type: 'stream-start', warnings: [] },
-      { type: 'tool-call', toolCallId: id, toolName: 'execute_kubectl', input: JSON.stringify({ args }) },
-      finish(true),
-    ]);
-
-const answer =
-  (text: string): Step =>
-  () =>
-    convertArrayToReadableStream<LanguageModelV3StreamPart>([
-      { type: 'stream-start', warnings: [] },
-      { type: 'text-start', id: 't' },
-      ...(text.match(/\S+\s*/g) ?? []).map((delta): LanguageModelV3StreamPart => ({
-        type: 'text-delta',
-        id: 't',
-        delta,
-      })),
-      { type: 'text-end', id: 't' },
-      finish(false),
-    ]);
-
-/** Writes a first sentence, then waits until the run is cancelled (its signal aborts the stream). */
-const hangUntilCancelled: Step = (options) =>
-  new ReadableStream<LanguageModelV3StreamPart>({
-    start(controller) {
-      controller.enqueue({ type: 'stream-start', warnings: [] });
-      controller.enqueue({ type: 'text-start', id: 't' });
-      controller.enqueue({ type: 'text-delta', id: 't', delta: 'Looking at every namespace, one by one…\n' });
-      options.abortSignal?.addEventListener('abort', () => {
-        controller.error(new Error('aborted'));
-      });
-    },
-  });
-
-const scriptedModel = () => {
-  let steps: Step[] = [];
-  const aborted: number[] = [];
-  const model = new MockLanguageModelV3({
-    provider: 'scripted',
-    modelId: 'scripted-1',
-    doStream: (options) => {
-      const step = steps.shift();
-      if (step === undefined) throw new Error('the scripted model ran out of turns');
-      options.abortSignal?.addEventListener('abort', () => aborted.push(Date.now()), { once: true });
-      return Promise.resolve({ stream: step(options) });
-    },
-  });
-  return {
-    model,
-    aborted,
-    script: (next: Step[]): void => {
-      steps = [...next];
-    },
-  };
 };
 
 describe('the web dashboard in Chromium against the testbed', () => {
