@@ -17,6 +17,8 @@ import type { ResolveHost } from './callbacks/callback-target.js';
 import { CommandCallbacks } from './callbacks/command-callbacks.js';
 import { ClusterService } from './clusters/cluster-service.js';
 import { CommandLimits } from './commands/command-limits.js';
+import { CommandCheck } from './commands/command-check.js';
+import { CommandFeed } from './commands/command-feed.js';
 import { CommandService } from './commands/command-service.js';
 import { DiagnosisService } from './diagnosis/diagnosis-service.js';
 import type { ServerConfig } from './config.js';
@@ -60,6 +62,10 @@ export interface ServerServices {
   /** Host name resolution for callback URL checks (tests: a table). */
   readonly resolveHost: ResolveHost;
   readonly audit: AuditWriter;
+  /** The policy's verdict without running (`POST /v1/commands/check`). */
+  readonly commandCheck: CommandCheck;
+  /** Live audit records for `GET /v1/commands/stream`. */
+  readonly commandFeed: CommandFeed;
   /** The troubleshooting agent; `agent.run({caller, correlationId, ...})` acts as that caller. */
   readonly agent: AgentService;
   /** Collects a snapshot through the cluster's executor as the caller and runs the rule engine. */
@@ -145,6 +151,12 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
     logger,
     defaultTtlSeconds: config.sessionTtlSeconds,
   });
+  const policy = overrides.policy ?? followReportedPolicies;
+  const commandFeed = new CommandFeed({
+    audit: state.audit,
+    timers: overrides.timers ?? systemTimers,
+    logger,
+  });
   const commands = new CommandService({
     state,
     hub,
@@ -164,7 +176,7 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
       resultTtlMs: config.resultTtlSeconds * 1000,
       metrics,
     }),
-    policy: overrides.policy ?? followReportedPolicies,
+    policy,
     reportedPolicies: (clusterId) => clusters.reportedPolicies(clusterId),
     executorGraceMs: config.executorGraceMs,
     asyncSlackMs,
@@ -286,6 +298,12 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
     callbackSender,
     resolveHost,
     audit,
+    commandCheck: new CommandCheck({
+      requireCluster: (clusterId, caller) => clusters.get(clusterId, caller),
+      reportedPolicies: (clusterId) => clusters.reportedPolicies(clusterId),
+      policy,
+    }),
+    commandFeed,
     agent,
     diagnosis,
     telemetry,
@@ -295,6 +313,7 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
       if (shuttingDown) return;
       shuttingDown = true;
       clearInterval(housekeeping);
+      commandFeed.close();
       commands.close();
       await callbacks.close();
       hub.close();

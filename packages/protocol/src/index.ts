@@ -230,3 +230,19 @@ export type { OtlpTracing } from './otlp-tracing.js';
 export { scrubSecrets } from './scrub-secrets.js';
 export type { ScrubResult } from './scrub-secrets.js';
 export { kubectlVerbLabel } from './kubectl-verb-label.js';
+export {
+  commandCheckRequestSchema,
+  commandCheckResponseSchema,
+  commandFeedEventSchema,
+  commandFeedQuerySchema,
+  permissionNameSchema,
+  permissionNames,
+  whoamiSchema,
+} from './dashboard-api.js';
+export type {
+  CommandCheckRequest,
+  CommandCheckResponse,
+  CommandFeedEvent,
+  PermissionName,
+  Whoami,
+} from './dashboard-api.js';

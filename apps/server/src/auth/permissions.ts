@@ -1,15 +1,10 @@
-import type { Role } from '@kubently/protocol';
+import type { PermissionName, Role } from '@kubently/protocol';
 
-/** What a REST call needs. Executor endpoints use cluster tokens instead, so they are not listed. */
-export type Permission =
-  | 'clusters:read'
-  | 'clusters:write'
-  | 'sessions:read'
-  | 'sessions:write'
-  | 'commands:read'
-  | 'commands:run'
-  | 'audit:read'
-  | 'keys:manage';
+/**
+ * What a REST call needs (named in packages/protocol, so `GET /v1/whoami` can list them). Executor
+ * endpoints use cluster tokens instead, so they are not listed.
+ */
+export type Permission = PermissionName;
 
 /**
  * The permission matrix (docs/api.md): admins do everything; operators troubleshoot (run commands,

@@ -15,15 +15,18 @@ import { registerMcpRoute } from './mcp/index.js';
 import {
   registerAuditRoutes,
   registerClusterRoutes,
+  registerCommandFeedRoutes,
   registerCommandRoutes,
   registerHealthRoutes,
   registerMetricsRoute,
   registerKeyRoutes,
   registerOpenApiRoute,
   registerSessionRoutes,
+  registerWhoamiRoute,
 } from './rest/index.js';
 import { registerSeedRoutes } from './seed/index.js';
 import { trustedProxyList } from './source-address.js';
+import { registerUiRoutes } from './ui/index.js';
 
 /** The caller is only set on authenticated routes. */
 const callerOf = (variables: { caller?: Caller }): Caller | undefined => variables.caller;
@@ -71,13 +74,16 @@ export const createApp = (services: ServerServices): Hono<AppEnv> => {
   registerMetricsRoute(app, services);
   registerClusterRoutes(app, services);
   registerSessionRoutes(app, services);
+  registerCommandFeedRoutes(app, services);
   registerCommandRoutes(app, services);
+  registerWhoamiRoute(app, services);
   registerAuditRoutes(app, services);
   registerKeyRoutes(app, services);
   registerExecutorRoutes(app, services);
   registerSeedRoutes(app, services);
   registerA2aRoutes(app, services);
   registerOpenApiRoute(app, services);
+  registerUiRoutes(app);
   registerMcpRoute(
     app,
     {

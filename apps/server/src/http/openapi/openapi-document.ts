@@ -5,6 +5,8 @@ import {
   clusterInfoSchema,
   clusterListSchema,
   clusterTokenResponseSchema,
+  commandCheckResponseSchema,
+  commandFeedEventSchema,
   commandRequestSchema,
   commandResponseSchema,
   commandResultSchema,
@@ -31,7 +33,10 @@ import {
   seedSessionRequestSchema,
   seedSessionResponseSchema,
   sessionSchema,
+  whoamiSchema,
 } from '@kubently/protocol';
+
+import { dashboardPaths } from './dashboard-paths.js';
 
 /** Named component schemas, generated from the protocol's zod schemas (the one source of types). */
 const components = {
@@ -56,6 +61,9 @@ const components = {
   ExecutorCapabilities: [executorCapabilitiesSchema, 'input'],
   LongPollResponse: [longPollResponseSchema, 'output'],
   AuditList: [auditListSchema, 'output'],
+  Whoami: [whoamiSchema, 'output'],
+  CommandCheckResponse: [commandCheckResponseSchema, 'output'],
+  CommandFeedEvent: [commandFeedEventSchema, 'output'],
   CreateKeyRequest: [createKeyRequestSchema, 'input'],
   RotateKeyRequest: [rotateKeyRequestSchema, 'input'],
   IssuedKey: [issuedKeySchema, 'output'],
@@ -225,6 +233,7 @@ const paths = {
       },
     },
   },
+  ...dashboardPaths({ json, ref, errors, body, apiKey }),
   '/v1/commands/{id}': {
     get: {
       summary:

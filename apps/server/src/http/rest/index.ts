@@ -6,3 +6,5 @@ export { registerMetricsRoute } from './metrics-routes.js';
 export { registerOpenApiRoute } from './openapi-routes.js';
 export { registerSessionRoutes } from './session-routes.js';
 export { registerKeyRoutes } from './key-routes.js';
+export { registerCommandFeedRoutes } from './command-feed-routes.js';
+export { registerWhoamiRoute } from './whoami-routes.js';

@@ -1,0 +1,1 @@
+export { defaultUiRoot, registerUiRoutes } from './ui-routes.js';
