@@ -39,7 +39,7 @@ describe('kubently diagnose: argument errors', () => {
     [[], /missing <cluster>.*--kubeconfig PATH/s],
     [['prod', 'extra'], /unexpected arguments: extra/],
     [['prod', '--kubeconfig', 'k'], /either <cluster>.*not both/],
-    [['prod', '-o', 'yaml'], /--output must be one of table, json, markdown \(got "yaml"\)/],
+    [['prod', '-o', 'xml'], /-o\/--output must be one of table, wide, json, yaml, markdown \(got "xml"\)/],
     [['prod', '--min-severity', 'high'], /--min-severity must be one of critical, warning, info/],
     [['prod', '--fail-on', 'error'], /--fail-on must be one of critical, warning, info/],
     [['prod', '-A', '-n', 'shop'], /-A and -n exclude each other/],

@@ -8,7 +8,7 @@ import { KubentlyError } from '../kubently-error.js';
 import type { AgentClient } from './agent-client.js';
 import type { ChatHistory } from './chat-history.js';
 import { MuteOutput } from './mute-output.js';
-import type { Palette } from './palette.js';
+import type { Palette } from '../format/index.js';
 import { runTurn } from './run-turn.js';
 import { chatHelp, parseChatInput } from './slash-command.js';
 import { createTurnPrinter } from './turn-printer.js';

@@ -11,18 +11,12 @@ import {
 import type { TurnResult } from '../chat/index.js';
 import type { CommandSpec } from '../command-spec.js';
 import { exitCodes, exitCodesHelp } from '../exit-codes.js';
-import { toJsonText } from '../format/index.js';
+import { parseOutputFormat, writeDocument } from '../format/index.js';
 import { KubentlyError } from '../kubently-error.js';
 
-const usage = 'kubently ask "<question>" [--cluster ID] [-n NAMESPACE] [-o text|json]';
+const usage = 'kubently ask "<question>" [--cluster ID] [-n NAMESPACE] [-o text|json|yaml]';
 
-type AskFormat = 'text' | 'json';
-
-function parseAskFormat(raw: string | undefined): AskFormat {
-  if (raw === undefined || raw === 'text') return 'text';
-  if (raw === 'json') return 'json';
-  throw new KubentlyError('usage', `-o/--output must be "text" or "json", got "${raw}"`);
-}
+const askFormats = ['text', 'json', 'yaml'] as const;
 
 /** The `-o json` document: one object, printed when the task has ended. */
 export function askJson(result: TurnResult, requestedCluster: string | undefined): Record<string, unknown> {
@@ -61,7 +55,7 @@ Ctrl-C cancels the task on the server (exit 130).
 Flags:
   --cluster ID          the cluster to investigate (default: the agent decides)
   -n, --namespace NS    focus on one namespace
-  -o, --output FORMAT   text (default) or json
+  -o, --output FORMAT   text (default), json or yaml
 ${connectionHelp}
 
 Exit: 0 when the task completed, 1 when it failed or was canceled by the server, 130 after Ctrl-C;
@@ -85,7 +79,7 @@ Examples:
     );
     const question = positionals.join(' ').trim();
     if (question === '') throw new KubentlyError('usage', `missing "<question>"\n  usage: ${usage}`);
-    const format = parseAskFormat(values.output);
+    const format = parseOutputFormat(values.output, askFormats);
     const clusterId = values.cluster === undefined ? undefined : parseClusterId(values.cluster);
     const namespace = parseNamespace(values.namespace);
     const chat = await openChat(values, io, clusterId);
@@ -110,7 +104,8 @@ Examples:
       signal: io.signal,
       onEvent: printer?.onEvent ?? (() => undefined),
     });
-    if (printer === undefined) io.stdout.write(toJsonText(askJson(result, clusterId)));
+    if (printer === undefined)
+      writeDocument(io.stdout, format === 'yaml' ? 'yaml' : 'json', askJson(result, clusterId));
     else printer.finish(result, io.now().getTime() - startedAt);
     if (result.state === 'completed') return exitCodes.ok;
     return io.signal.aborted ? 130 : exitCodes.error;

@@ -15,10 +15,11 @@ import { diagnoseFormats, printDiagnosis } from '../diagnose/print-diagnosis.js'
 import type { CollectionView, DiagnoseFormat } from '../diagnose/print-diagnosis.js';
 import { runLocalDiagnosis } from '../diagnose/run-local-diagnosis.js';
 import { exitCodesHelp } from '../exit-codes.js';
+import { parseChoice, parseOutputFormat } from '../format/index.js';
 import { KubentlyError } from '../kubently-error.js';
 import { resolveKubectl } from '../local/index.js';
 
-const usage = `kubently diagnose <cluster> [-n NS]... [-A] [-o table|json|markdown] [--min-severity S] [--fail-on S]
+const usage = `kubently diagnose <cluster> [-n NS]... [-A] [-o table|wide|json|yaml|markdown] [--min-severity S] [--fail-on S]
        kubently diagnose --kubeconfig PATH [--context C] [--kubectl PATH] [-n NS]... [-A] [-o ...]`;
 
 const options = {
@@ -33,16 +34,6 @@ const options = {
   kubectl: { type: 'string' },
   concurrency: { type: 'string' },
 } as const;
-
-const parseChoice = <T extends string>(
-  flag: string,
-  raw: string | undefined,
-  choices: readonly T[],
-): T | undefined => {
-  if (raw === undefined) return undefined;
-  if ((choices as readonly string[]).includes(raw)) return raw as T;
-  throw new KubentlyError('usage', `--${flag} must be one of ${choices.join(', ')} (got "${raw}")`);
-};
 
 /** `-n a -n b` and `-n a,b` both work; each name must be a namespace name. */
 const parseNamespaces = (raw: readonly string[] | undefined, all: boolean): 'all' | string[] => {
@@ -79,7 +70,8 @@ one line per root cause with its fix, the symptoms it explains indented under it
 Flags:
   -n, --namespace NS      only this namespace (repeat, or comma-separate, for several); default all
   -A, --all-namespaces    every namespace (the default)
-  -o, --output FORMAT     table (default; colour on a terminal unless NO_COLOR), json, or markdown
+  -o, --output FORMAT     table (default; colour on a terminal unless NO_COLOR), wide (the table with
+                          causes and fixes wrapped, never cut), json, yaml, or markdown
   --min-severity S        report only findings at least this severe: critical, warning, info (default)
   --fail-on S             exit 8 when a finding is at least this severe (CI gating)
 Local mode:
@@ -134,9 +126,13 @@ Examples:
           `--${localFlag} applies to local mode only (--kubeconfig); through the server the executor runs kubectl`,
         );
     }
-    const format: DiagnoseFormat = parseChoice('output', values.output, diagnoseFormats) ?? 'table';
-    const minSeverity: Severity | undefined = parseChoice('min-severity', values['min-severity'], severities);
-    const failOn: Severity | undefined = parseChoice('fail-on', values['fail-on'], severities);
+    const format: DiagnoseFormat = parseOutputFormat(values.output, diagnoseFormats);
+    const minSeverity: Severity | undefined = parseChoice(
+      '--min-severity',
+      values['min-severity'],
+      severities,
+    );
+    const failOn: Severity | undefined = parseChoice('--fail-on', values['fail-on'], severities);
     const namespaces = parseNamespaces(values.namespace, values['all-namespaces'] === true);
 
     let report: Report;
