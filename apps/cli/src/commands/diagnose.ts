@@ -19,7 +19,7 @@ import { parseChoice, parseOutputFormat } from '../format/index.js';
 import { KubentlyError } from '../kubently-error.js';
 import { resolveKubectl } from '../local/index.js';
 
-const usage = `kubently diagnose <cluster> [-n NS]... [-A] [-o table|wide|json|yaml|markdown] [--min-severity S] [--fail-on S]
+const usage = `kubently diagnose [<cluster>] [-n NS]... [-A] [-o table|wide|json|yaml|markdown] [--min-severity S] [--fail-on S]
        kubently diagnose --kubeconfig PATH [--context C] [--kubectl PATH] [-n NS]... [-A] [-o ...]`;
 
 const options = {
@@ -66,6 +66,7 @@ one line per root cause with its fix, the symptoms it explains indented under it
   kubently diagnose prod               through the server: the cluster's executor runs the commands,
                                        each audited under your API key (operator or admin)
   kubently diagnose --kubeconfig PATH  locally: runs kubectl on this machine, no server needed
+  kubently diagnose                    locally, the current context of your kubeconfig
 
 Flags:
   -n, --namespace NS      only this namespace (repeat, or comma-separate, for several); default all
@@ -98,7 +99,14 @@ Examples:
         `unexpected arguments: ${positionals.slice(1).join(' ')}\n  usage: ${usage}`,
       );
     const [rawCluster] = positionals;
-    const local = values.kubeconfig !== undefined || values.context !== undefined;
+    const hasServerFlag = (['server', 'api-url', 'api-key'] as const).some(
+      (flag) => values[flag] !== undefined,
+    );
+    // No cluster and no server flag: the current kubeconfig context, like k8sgpt and kubectl.
+    const local =
+      values.kubeconfig !== undefined ||
+      values.context !== undefined ||
+      (rawCluster === undefined && !hasServerFlag);
     if (local && rawCluster !== undefined)
       throw new KubentlyError(
         'usage',
@@ -107,7 +115,7 @@ Examples:
     if (!local && rawCluster === undefined)
       throw new KubentlyError(
         'usage',
-        `missing <cluster>: name a cluster registered on the server, or pass --kubeconfig PATH to diagnose locally\n  usage: ${usage}`,
+        `missing <cluster>: name a cluster registered on the server, or drop the server flags to diagnose the current kubeconfig context\n  usage: ${usage}`,
       );
     if (local) {
       const serverFlag = (['server', 'api-url', 'api-key'] as const).find(
