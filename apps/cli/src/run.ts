@@ -1,7 +1,9 @@
 import { peelConnectionFlags } from './args/index.js';
 import type { CliIo } from './cli-io.js';
+import { resolveAliases } from './command-aliases.js';
 import type { CommandSpec } from './command-spec.js';
 import { commands } from './commands/index.js';
+import { didYouMean } from './did-you-mean.js';
 import { exitCodeFor } from './exit-code-for.js';
 import { exitCodes, exitCodesHelp } from './exit-codes.js';
 import { escapeTerminal, escapeTerminalText, renderTable } from './format/index.js';
@@ -29,11 +31,11 @@ export async function run(
     io.stdout.write(rootHelp(table, (await selfCommand(io)).shell));
     return first === undefined ? exitCodes.usage : exitCodes.ok;
   }
-  if (first === '--version' || first === '-v' || first === 'version') {
+  if (first === '--version' || first === '-v' || (first === 'version' && !hasCommand(table, 'version'))) {
     io.stdout.write(`kubently ${cliVersion}\n`);
     return exitCodes.ok;
   }
-  const words = first === 'help' ? argv.slice(1) : argv;
+  const words = resolveAliases(table, first === 'help' ? argv.slice(1) : argv);
   const command = findCommand(table, words);
   if (command === undefined) {
     const group = table.filter((spec) => spec.path.length > 1 && spec.path[0] === words[0]);
@@ -46,7 +48,7 @@ export async function run(
     }
     const known = group.length > 0 ? group : table;
     io.stderr.write(
-      `kubently: unknown command "${escapeTerminal(words.slice(0, group.length > 0 ? 2 : 1).join(' '))}"\n  known: ${known.map((spec) => spec.path.join(' ')).join(', ')}\n  run \`kubently --help\` for usage\n`,
+      `kubently: unknown command "${escapeTerminal(words.slice(0, group.length > 0 ? 2 : 1).join(' '))}"\n${suggestion(table, words, group.length > 0)}  known: ${known.map((spec) => spec.path.join(' ')).join(', ')}\n  run \`kubently --help\` for usage\n`,
     );
     return exitCodes.usage;
   }
@@ -59,6 +61,22 @@ export async function run(
   } catch (error) {
     return reportError(error, io);
   }
+}
+
+function hasCommand(table: readonly CommandSpec[], name: string): boolean {
+  return table.some((spec) => spec.path[0] === name);
+}
+
+/** `  did you mean "kubently diagnose"?` for a typo of a command or of a group's verb; else nothing. */
+function suggestion(table: readonly CommandSpec[], words: readonly string[], isInGroup: boolean): string {
+  const typo = (isInGroup ? words[1] : words[0]) ?? '';
+  const known = isInGroup
+    ? table.filter((spec) => spec.path[0] === words[0]).map((spec) => spec.path[1] ?? '')
+    : table.map((spec) => spec.path[0] ?? '');
+  const [best, second] = didYouMean(typo, known);
+  if (best === undefined) return '';
+  const full = (word: string): string => `kubently ${isInGroup ? `${words[0] ?? ''} ` : ''}${word}`;
+  return `  did you mean "${full(best)}"${second === undefined ? '' : ` or "${full(second)}"`}?\n`;
 }
 
 function findCommand(table: readonly CommandSpec[], words: readonly string[]): CommandSpec | undefined {

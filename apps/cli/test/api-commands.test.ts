@@ -194,13 +194,45 @@ describe('kubently clusters and audit', () => {
     expect(rotated.out).toContain('--cluster temp --token');
     expect(rotated.out).not.toContain(added.token);
     expect(rotated.out).toContain('The previous token keeps working until');
-    const removed = await kubently(['clusters', 'remove', 'temp']);
+    const unconfirmed = await kubently(['clusters', 'remove', 'temp']);
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.err).toContain('confirm with --yes (kubently clusters remove temp --yes)');
+    const removed = await kubently(['clusters', 'rm', 'temp', '--yes']);
     expect(removed.code).toBe(0);
     const list = await kubently(['clusters', 'list', '-o', 'json']);
     expect((JSON.parse(list.out) as { clusters: { id: string }[] }).clusters.map((c) => c.id)).not.toContain(
       'temp',
     );
-    expect((await kubently(['clusters', 'remove', 'temp'])).code).toBe(5);
+    expect((await kubently(['clusters', 'remove', 'temp', '-y'])).code).toBe(5);
+  });
+
+  it('clusters list speaks every -o: name, wide, yaml', async () => {
+    expect((await kubently(['clusters', 'ls', '-o', 'name'])).out.split('\n')).toContain('prod');
+    const wide = await kubently(['clusters', 'list', '-o', 'wide']);
+    expect(wide.out).toMatch(/^CLUSTER\s+CONNECTED.*EXECUTOR\s+KUBECTL\s+API SERVER URL\s+CREATED$/m);
+    const yaml = await kubently(['clusters', 'list', '-o', 'yaml']);
+    expect(yaml.out).toMatch(/^clusters:\n {2}- id: /);
+    expect(yaml.out).toMatch(/^ {2}- id: prod$/m);
+    const bad = await kubently(['clusters', 'list', '-o', 'xml']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('-o/--output must be one of table, wide, json, yaml, name (got "xml")');
+  });
+
+  it('version shows the client and the server it talks to', async () => {
+    const both = await kubently(['version']);
+    expect(both.code).toBe(0);
+    expect(both.out).toMatch(
+      new RegExp(`^Client: kubently \\d+\\.\\d+\\.\\d+\nServer: kubently \\S+ at ${server.url}\n$`),
+    );
+    const json = await kubently(['version', '-o', 'json']);
+    expect(json.out).toContain(`"url": "${server.url}"`);
+    const down = await kubently(['version'], { KUBENTLY_API_URL: 'http://127.0.0.1:9' });
+    expect(down.out).toMatch(/^Client: kubently /);
+    expect(down.err).toMatch(/^Server: .*127\.0\.0\.1:9/);
+    expect(down.code).not.toBe(0);
+    expect((await kubently(['version', '--client'], { KUBENTLY_API_URL: 'http://127.0.0.1:9' })).code).toBe(
+      0,
+    );
   });
 
   it('audit lists who ran what, with filters and JSON output', async () => {

@@ -175,9 +175,9 @@ describe('kubently ask against an A2A server built with the SDK', () => {
 
   it('rejects a missing question and a bad -o', async () => {
     expect((await ask([])).code).toBe(2);
-    const bad = await ask(['why?', '-o', 'yaml']);
+    const bad = await ask(['why?', '-o', 'xml']);
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain('-o/--output must be "text" or "json"');
+    expect(bad.err).toContain('-o/--output must be one of text, json, yaml (got "xml")');
   });
 });
 

@@ -36,10 +36,10 @@ async function kubently(args: string[], env: Record<string, string> = {}) {
 
 describe('kubently diagnose: argument errors', () => {
   it.each([
-    [[], /missing <cluster>.*--kubeconfig PATH/s],
+    [['--api-url', 'http://127.0.0.1:9'], /missing <cluster>.*drop the server flags/s],
     [['prod', 'extra'], /unexpected arguments: extra/],
     [['prod', '--kubeconfig', 'k'], /either <cluster>.*not both/],
-    [['prod', '-o', 'yaml'], /--output must be one of table, json, markdown \(got "yaml"\)/],
+    [['prod', '-o', 'xml'], /-o\/--output must be one of table, wide, json, yaml, markdown \(got "xml"\)/],
     [['prod', '--min-severity', 'high'], /--min-severity must be one of critical, warning, info/],
     [['prod', '--fail-on', 'error'], /--fail-on must be one of critical, warning, info/],
     [['prod', '-A', '-n', 'shop'], /-A and -n exclude each other/],
@@ -84,6 +84,17 @@ describe('kubently diagnose --kubeconfig (local, kubectl test double)', { timeou
     // eslint-disable-next-line no-control-regex
     expect(result.out).not.toMatch(/\u001b\[/);
     expect(result.err).toMatch(/collected 30 kinds with \d+ kubectl commands in \d+\.\d s/);
+  });
+
+  it('with no cluster and no flags, diagnoses the current kubeconfig context; -o wide wraps instead of cutting', async () => {
+    const result = await kubently(['-n', 'shop', '-o', 'wide'], {
+      KUBECONFIG: kubeconfig,
+      KUBENTLY_KUBECTL: fakeKubectl,
+    });
+    expect(result.err).not.toContain('missing <cluster>');
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/CRITICAL\s+Pod\/shop\/api-7d9f-x1\s+container api is crash-looping/);
+    expect(result.out).not.toContain('…');
   });
 
   it('runs only read-only argv, adds --kubeconfig/--context itself, and hides KUBENTLY_* from kubectl', async () => {

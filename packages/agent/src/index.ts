@@ -8,6 +8,8 @@ export type {
   PriceTable,
   Provider,
 } from './config/agent-config.js';
+export { checkModel, describeModel } from './config/check-model.js';
+export type { CheckModelOptions, ModelCheck } from './config/check-model.js';
 export { createModelFromConfig } from './config/create-model-from-config.js';
 export type { CreateModelOptions } from './config/create-model-from-config.js';
 export { agentEventStream } from './loop/agent-event-stream.js';

@@ -388,6 +388,28 @@ describe('runAgent with a scripted model', () => {
     expect(last.type === 'error' && last.message).not.toContain('abcdefghijklmnopqrstuvwx');
   });
 
+  it('when the model fails mid-answer, the engine answers instead, marked "Model failed"', async () => {
+    const { gateway, diagnoses } = fakeGateway({ report: sampleReport() });
+    const { agent } = setup(
+      [
+        { text: 'Looking at the pods first.', toolCalls: [call('c1', ['get', 'pods'])] },
+        { error: new Error('503 upstream overloaded, key sk-proj-abcdefghijklmnopqrstuvwx') },
+      ],
+      gateway,
+    );
+    const { last, events } = await run(agent, 'why is web down?', { clusterId: 'dev' });
+    expect(last).toMatchObject({ type: 'final', mode: 'engine', stopReason: 'engine_only' });
+    if (last.type !== 'final') throw new Error('expected a final answer');
+    expect(last.modelError).toContain('503 upstream overloaded');
+    expect(last.answer).toMatch(/^\*\*Model failed:\*\* 503 upstream overloaded/);
+    expect(last.answer).toContain('The answer below comes from the diagnosis engine alone.');
+    expect(last.answer).toContain('**Root cause:**');
+    expect(JSON.stringify(events)).not.toContain('abcdefghijklmnopqrstuvwx');
+    expect(diagnoses).toEqual([{ clusterId: 'dev' }]);
+    const streamed = events.flatMap((event) => (event.type === 'text-delta' ? [event.text] : [])).join('');
+    expect(streamed).toMatch(/^Looking at the pods first\.\s+\*\*Model failed:\*\*/);
+  });
+
   it('keeps memory per conversation', async () => {
     const { gateway } = fakeGateway();
     const { agent, calls } = setup(

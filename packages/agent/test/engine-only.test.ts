@@ -151,4 +151,38 @@ describe('engine-only mode (no model configured)', () => {
     });
     expect(last).toEqual({ type: 'error', code: 'cancelled', message: 'The request was cancelled.' });
   });
+
+  it('focuses on what the question names, or says plainly that nothing matched', async () => {
+    const report = sampleReport();
+    const other = report.findings[0];
+    if (other === undefined) throw new Error('the sample has a root cause');
+    const billing = {
+      ...other,
+      id: 'billing-1',
+      resource: { kind: 'Pod', namespace: 'billing', name: 'ledger-0' },
+      affected: [],
+    };
+    const { gateway } = fakeGateway({ report: { ...report, findings: [...report.findings, billing] } });
+    const { agent } = engineAgent(gateway);
+    const focused = await agent.run({
+      question: 'why is shop not ready?',
+      conversationId: 'f1',
+      clusterId: 'dev',
+    });
+    if (focused.type !== 'final') throw new Error('expected an answer');
+    expect(focused.answer).toMatch(/^Focused on `shop`, named in the question\./);
+    expect(focused.answer).not.toContain('ledger-0');
+    expect(focused.answer).toContain('kubently diagnose dev -n shop');
+    expect(focused.answer).not.toMatch(/kubently diagnose --namespace/);
+    const unknown = await agent.run({
+      question: 'why is payments slow?',
+      conversationId: 'f2',
+      clusterId: 'dev',
+    });
+    if (unknown.type !== 'final') throw new Error('expected an answer');
+    expect(unknown.answer).toMatch(
+      /^Nothing the engine found matches a name in the question \(`payments`, `slow`\)/,
+    );
+    expect(unknown.answer).toContain('ledger-0');
+  });
 });

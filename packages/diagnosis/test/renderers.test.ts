@@ -64,6 +64,33 @@ describe('renderers', () => {
     expect(text).not.toMatch(ansi);
   });
 
+  it('wrapped, the table keeps every word of the cause and the whole fix within the width', () => {
+    const report = chain();
+    const narrow = renderTable(report, { color: false, width: 80 });
+    const wrapped = renderTable(report, { color: false, width: 80, wrap: true });
+    const [root] = report.findings;
+    if (root === undefined) throw new Error('the chain has a root cause');
+    // Words longer than a column are split across lines; the rest must appear whole.
+    const words = (text: string): string[] =>
+      text
+        .replace(/\s+/g, ' ')
+        .trim()
+        .split(' ')
+        .filter((word) => word.length <= 20);
+    const flat = wrapped.replace(/\s+/g, ' ');
+    expect(narrow).toContain('…');
+    expect(wrapped).not.toContain('…');
+    for (const word of [...words(root.summary), ...words(root.remediation)]) expect(flat).toContain(word);
+    expect(
+      wrapped
+        .trimEnd()
+        .split('\n')
+        .slice(1)
+        .filter((line) => line.length > 80),
+    ).toEqual([]);
+    expect(wrapped.split('\n').filter((line) => line.startsWith('CRITICAL'))).toHaveLength(1);
+  });
+
   it('colours severities only when asked', () => {
     expect(renderTable(chain(), { color: true })).toMatch(ansi);
   });

@@ -6,3 +6,4 @@ export { logLevels, parseLogLevel } from './parse-log-level.js';
 export type { LogLevel } from './parse-log-level.js';
 export { peelConnectionFlags } from './peel-connection-flags.js';
 export { parseClusterId } from './parse-cluster-id.js';
+export { isLocalMode, localHelp, localOptions } from './local-options.js';

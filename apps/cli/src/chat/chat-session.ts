@@ -5,17 +5,19 @@ import type { ClusterInfo } from '@kubently/protocol';
 import type { CliIo } from '../cli-io.js';
 import { escapeTerminalText } from '../format/index.js';
 import { KubentlyError } from '../kubently-error.js';
-import type { AgentClient } from './agent-client.js';
 import type { ChatHistory } from './chat-history.js';
 import { MuteOutput } from './mute-output.js';
-import type { Palette } from './palette.js';
-import { runTurn } from './run-turn.js';
+import type { Palette } from '../format/index.js';
+import type { TurnRunner } from './local-turn-runner.js';
 import { chatHelp, parseChatInput } from './slash-command.js';
 import { createTurnPrinter } from './turn-printer.js';
 
 export interface ChatSessionOptions {
   readonly io: CliIo;
-  readonly client: AgentClient;
+  /** Runs one question: over A2A (`runTurn` with the client) or in this process (local mode). */
+  readonly runTurn: TurnRunner;
+  /** Where the agent is, for messages: the server URL or the kubeconfig context. */
+  readonly where: string;
   /** The registered clusters; `null` when this key may not list them. */
   readonly listClusters: () => Promise<readonly ClusterInfo[] | null>;
   readonly clusterId: string | undefined;
@@ -36,7 +38,7 @@ function isTty(stream: unknown): boolean {
  * turn it cancels the turn, at an empty prompt it leaves. Returns the exit code.
  */
 export async function runChatSession(options: ChatSessionOptions): Promise<number> {
-  const { io, client, palette } = options;
+  const { io, palette } = options;
   const out = io.stdout;
   const isTerminal = isTty(io.stdin) && isTty(out);
   const echo = new MuteOutput(out);
@@ -120,7 +122,7 @@ export async function runChatSession(options: ChatSessionOptions): Promise<numbe
     if (clusters === null) {
       say('this API key may not list clusters; name one with /cluster NAME');
     } else if (clusters.length === 0) {
-      say(`no clusters registered on ${client.url}: add one with \`kubently clusters add NAME\``);
+      say(`no clusters registered on ${options.where}: add one with \`kubently clusters add NAME\``);
     } else {
       for (const cluster of clusters) {
         const marker = cluster.id === clusterId ? palette.green('*') : ' ';
@@ -150,8 +152,7 @@ export async function runChatSession(options: ChatSessionOptions): Promise<numbe
     const printer = createTurnPrinter({ answer: out, progress: out, palette });
     const startedAt = io.now().getTime();
     try {
-      const result = await runTurn({
-        client,
+      const result = await options.runTurn({
         text,
         messageId: options.newId(),
         contextId,

@@ -1,6 +1,6 @@
 import type { StreamTokenUsage } from '@kubently/protocol';
 
-import type { Palette } from './palette.js';
+import type { Palette } from '../format/index.js';
 
 export function formatDuration(ms: number): string {
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;

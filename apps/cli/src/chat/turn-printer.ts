@@ -2,8 +2,8 @@ import type { CliOutput } from '../cli-io.js';
 import { escapeTerminal, escapeTerminalText } from '../format/index.js';
 import { describeToolCall } from './describe-tool-call.js';
 import { formatToolFinish, formatTurnSummary } from './format-turn.js';
-import { isTerminal } from './palette.js';
-import type { Palette } from './palette.js';
+import { isTerminal } from '../format/index.js';
+import type { Palette } from '../format/index.js';
 import type { TurnEvent } from './turn-event.js';
 import type { TurnResult } from './turn-result.js';
 

@@ -8,9 +8,9 @@ import {
 } from '../args/index.js';
 import type { CommandSpec } from '../command-spec.js';
 import { exitCodes } from '../exit-codes.js';
-import { outputOption, parseOutputFormat, parseSince, renderTable, toJsonText } from '../format/index.js';
+import { listFormats, outputOption, parseOutputFormat, parseSince, printListing } from '../format/index.js';
 
-const usage = 'kubently audit [--cluster ID] [--since 30m|ISO] [--limit N] [-o table|json]';
+const usage = 'kubently audit [--cluster ID] [--since 30m|ISO] [--limit N] [-o table|wide|json|yaml|name]';
 
 export const auditCommand: CommandSpec = {
   path: ['audit'],
@@ -21,7 +21,8 @@ Flags:
   --cluster ID          only this cluster
   --since WHEN          a duration back from now (45s, 30m, 2h, 1d) or an ISO date-time
   --limit N             at most N records (1-1000, server default 100)
-  -o, --output FORMAT   table (default) or json
+  -o, --output FORMAT   table (default), wide (more columns), json, yaml or name (record ids)
+                        wide shows the whole command and reason, and the correlation id
 ${connectionHelp}
 
 Needs an admin key.`,
@@ -38,19 +39,13 @@ Needs an admin key.`,
       usage,
     );
     requirePositionals(positionals, [], usage);
-    const format = parseOutputFormat(values.output);
+    const format = parseOutputFormat(values.output, listFormats);
     const limit = parseIntegerFlag('limit', values.limit, { min: 1, max: 1000 });
     const since = values.since === undefined ? undefined : parseSince(values.since, io.now());
     const client = await openApiClient(values, io);
     const { records } = await client.listAudit({ clusterId: values.cluster, since, limit });
-    if (format === 'json') {
-      io.stdout.write(toJsonText({ records }));
-      return exitCodes.ok;
-    }
-    if (records.length === 0) {
-      io.stdout.write('No audit records match.\n');
-      return exitCodes.ok;
-    }
+    const isWide = format === 'wide';
+    const cut = (text: string): string => (isWide ? text : truncate(text, 60));
     const rows = records.map((record) => [
       record.at,
       record.identity,
@@ -59,15 +54,17 @@ Needs an admin key.`,
       record.outcome,
       record.exitCode === null ? '-' : String(record.exitCode),
       record.durationMs === null ? '-' : `${Math.round(record.durationMs)}ms`,
-      truncate(record.argv.join(' '), 60),
-      record.reason === null ? '' : truncate(record.reason, 60),
+      cut(record.argv.join(' ')),
+      record.reason === null ? '' : cut(record.reason),
     ]);
-    io.stdout.write(
-      renderTable(
-        ['TIME', 'WHO', 'CLUSTER', 'DECISION', 'OUTCOME', 'EXIT', 'DURATION', 'COMMAND', 'REASON'],
-        rows,
-      ),
-    );
+    printListing(io.stdout, format, {
+      document: { records },
+      names: records.map((record) => record.id),
+      header: ['TIME', 'WHO', 'CLUSTER', 'DECISION', 'OUTCOME', 'EXIT', 'DURATION', 'COMMAND', 'REASON'],
+      rows,
+      wide: { header: ['CORRELATION'], rows: records.map((record) => [record.correlationId]) },
+      empty: 'No audit records match.',
+    });
     return exitCodes.ok;
   },
 };

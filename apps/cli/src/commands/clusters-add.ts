@@ -8,10 +8,10 @@ import {
 } from '../args/index.js';
 import type { CommandSpec } from '../command-spec.js';
 import { exitCodes } from '../exit-codes.js';
-import { outputOption, parseOutputFormat, toJsonText } from '../format/index.js';
+import { outputOption, parseOutputFormat, writeDocument } from '../format/index.js';
 import { printExecutorToken } from './print-executor-token.js';
 
-const usage = 'kubently clusters add <cluster> [-o table|json]';
+const usage = 'kubently clusters add <cluster> [-o table|json|yaml]';
 
 export const clustersAddCommand: CommandSpec = {
   path: ['clusters', 'add'],
@@ -22,7 +22,7 @@ Registers a cluster id (a DNS label such as "prod-eu") and prints its executor t
 exact command that starts an executor with it. Needs an admin key.
 
 Flags:
-  -o, --output FORMAT   table (default, human text) or json ({id, token, createdAt})
+  -o, --output FORMAT   table (default, human text), json or yaml ({id, token, createdAt})
 ${connectionHelp}`,
   run: async (argv, io) => {
     const { values, positionals } = parseCommandArgs(argv, { ...connectionOptions, ...outputOption }, usage);
@@ -30,8 +30,8 @@ ${connectionHelp}`,
     const format = parseOutputFormat(values.output);
     const client = await openApiClient(values, io);
     const response = await client.createCluster(clusterId);
-    if (format === 'json') io.stdout.write(toJsonText(response));
-    else await printExecutorToken(io, client.url, response, 'registered');
+    if (!writeDocument(io.stdout, format, response))
+      await printExecutorToken(io, client.url, response, 'registered');
     return exitCodes.ok;
   },
 };

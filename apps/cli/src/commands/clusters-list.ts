@@ -2,9 +2,9 @@ import { openApiClient } from '../api/index.js';
 import { connectionHelp, connectionOptions, parseCommandArgs, requirePositionals } from '../args/index.js';
 import type { CommandSpec } from '../command-spec.js';
 import { exitCodes } from '../exit-codes.js';
-import { outputOption, parseOutputFormat, renderTable, toJsonText } from '../format/index.js';
+import { listFormats, outputOption, parseOutputFormat, printListing } from '../format/index.js';
 
-const usage = 'kubently clusters list [-o table|json]';
+const usage = 'kubently clusters list [-o table|wide|json|yaml|name]';
 
 export const clustersListCommand: CommandSpec = {
   path: ['clusters', 'list'],
@@ -12,24 +12,14 @@ export const clustersListCommand: CommandSpec = {
   help: `Usage: ${usage}
 
 Flags:
-  -o, --output FORMAT   table (default) or json
+  -o, --output FORMAT   table (default), wide (more columns), json, yaml or name (one per line)
 ${connectionHelp}`,
   run: async (argv, io) => {
     const { values, positionals } = parseCommandArgs(argv, { ...connectionOptions, ...outputOption }, usage);
     requirePositionals(positionals, [], usage);
-    const format = parseOutputFormat(values.output);
+    const format = parseOutputFormat(values.output, listFormats);
     const client = await openApiClient(values, io);
     const { clusters } = await client.listClusters();
-    if (format === 'json') {
-      io.stdout.write(toJsonText({ clusters }));
-      return exitCodes.ok;
-    }
-    if (clusters.length === 0) {
-      io.stdout.write(
-        `No clusters registered on ${client.url}. Add one with \`kubently clusters add <cluster>\`.\n`,
-      );
-      return exitCodes.ok;
-    }
     const rows = clusters.map((cluster) => [
       cluster.id,
       cluster.connected ? 'yes' : 'no',
@@ -40,12 +30,31 @@ ${connectionHelp}`,
       cluster.kubernetesVersion ?? '-',
       cluster.executorVersion ?? '-',
     ]);
-    io.stdout.write(
-      renderTable(
-        ['CLUSTER', 'CONNECTED', 'EXECUTORS', 'MODE', 'LAST SEEN', 'API SERVER', 'KUBERNETES', 'EXECUTOR'],
-        rows,
-      ),
-    );
+    printListing(io.stdout, format, {
+      document: { clusters },
+      names: clusters.map((cluster) => cluster.id),
+      header: [
+        'CLUSTER',
+        'CONNECTED',
+        'EXECUTORS',
+        'MODE',
+        'LAST SEEN',
+        'API SERVER',
+        'KUBERNETES',
+        'EXECUTOR',
+      ],
+      rows,
+      wide: {
+        header: ['KUBECTL', 'API SERVER URL', 'CREATED'],
+        rows: clusters.map((cluster) => [
+          cluster.kubectlVersion ?? '-',
+          cluster.apiServer?.server ?? '-',
+          cluster.createdAt,
+        ]),
+      },
+      empty: `No clusters registered on ${client.url}. Add one with \`kubently clusters add <cluster>\`.`,
+    });
+    if (format !== 'table' && format !== 'wide') return exitCodes.ok;
     // An API server the executor cannot use is the first thing to fix: say why, under the table.
     for (const cluster of clusters) {
       const status = cluster.apiServer;

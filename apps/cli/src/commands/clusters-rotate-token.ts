@@ -8,10 +8,10 @@ import {
 } from '../args/index.js';
 import type { CommandSpec } from '../command-spec.js';
 import { exitCodes } from '../exit-codes.js';
-import { outputOption, parseOutputFormat, toJsonText } from '../format/index.js';
+import { outputOption, parseOutputFormat, writeDocument } from '../format/index.js';
 import { printExecutorToken } from './print-executor-token.js';
 
-const usage = 'kubently clusters rotate-token <cluster> [-o table|json]';
+const usage = 'kubently clusters rotate-token <cluster> [-o table|json|yaml]';
 
 export const clustersRotateTokenCommand: CommandSpec = {
   path: ['clusters', 'rotate-token'],
@@ -30,8 +30,8 @@ ${connectionHelp}`,
     const format = parseOutputFormat(values.output);
     const client = await openApiClient(values, io);
     const response = await client.rotateClusterToken(clusterId);
-    if (format === 'json') io.stdout.write(toJsonText(response));
-    else await printExecutorToken(io, client.url, response, 'has a new executor token');
+    if (!writeDocument(io.stdout, format, response))
+      await printExecutorToken(io, client.url, response, 'has a new executor token');
     return exitCodes.ok;
   },
 };

@@ -16,10 +16,11 @@ import type { CollectionView, DiagnoseFormat } from '../diagnose/print-diagnosis
 import { printDiagnosisAll } from '../diagnose/print-diagnosis-all.js';
 import { runLocalDiagnosis } from '../diagnose/run-local-diagnosis.js';
 import { exitCodesHelp } from '../exit-codes.js';
+import { parseChoice, parseOutputFormat } from '../format/index.js';
 import { KubentlyError } from '../kubently-error.js';
 import { resolveKubectl } from '../local/index.js';
 
-const usage = `kubently diagnose <cluster> [-n NS]... [-A] [-o table|json|markdown] [--min-severity S] [--fail-on S]
+const usage = `kubently diagnose [<cluster>] [-n NS]... [-A] [-o table|wide|json|yaml|markdown] [--min-severity S] [--fail-on S]
        kubently diagnose --all [-n NS]... [-o ...] [--min-severity S] [--fail-on S]
        kubently diagnose --kubeconfig PATH [--context C] [--kubectl PATH] [-n NS]... [-A] [-o ...]`;
 
@@ -36,16 +37,6 @@ const options = {
   concurrency: { type: 'string' },
   all: { type: 'boolean' },
 } as const;
-
-const parseChoice = <T extends string>(
-  flag: string,
-  raw: string | undefined,
-  choices: readonly T[],
-): T | undefined => {
-  if (raw === undefined) return undefined;
-  if ((choices as readonly string[]).includes(raw)) return raw as T;
-  throw new KubentlyError('usage', `--${flag} must be one of ${choices.join(', ')} (got "${raw}")`);
-};
 
 /** `-n a -n b` and `-n a,b` both work; each name must be a namespace name. */
 const parseNamespaces = (raw: readonly string[] | undefined, all: boolean): 'all' | string[] => {
@@ -78,11 +69,13 @@ one line per root cause with its fix, the symptoms it explains indented under it
   kubently diagnose prod               through the server: the cluster's executor runs the commands,
                                        each audited under your API key (operator or admin)
   kubently diagnose --kubeconfig PATH  locally: runs kubectl on this machine, no server needed
+  kubently diagnose                    locally, the current context of your kubeconfig
 
 Flags:
   -n, --namespace NS      only this namespace (repeat, or comma-separate, for several); default all
   -A, --all-namespaces    every namespace (the default)
-  -o, --output FORMAT     table (default; colour on a terminal unless NO_COLOR), json, or markdown
+  -o, --output FORMAT     table (default; colour on a terminal unless NO_COLOR), wide (the table with
+                          causes and fixes wrapped, never cut), json, yaml, or markdown
   --min-severity S        report only findings at least this severe: critical, warning, info (default)
   --fail-on S             exit 8 when a finding is at least this severe (CI gating)
   --all                   every cluster your key may use, one "==> <cluster> <==" section each
@@ -113,15 +106,14 @@ Examples:
         `unexpected arguments: ${positionals.slice(1).join(' ')}\n  usage: ${usage}`,
       );
     const [rawCluster] = positionals;
-    const local = values.kubeconfig !== undefined || values.context !== undefined;
     if (values.all === true) {
-      if (rawCluster !== undefined || local)
+      if (rawCluster !== undefined || values.kubeconfig !== undefined || values.context !== undefined)
         throw new KubentlyError(
           'usage',
           `--all diagnoses every cluster on the server: leave out <cluster> and --kubeconfig/--context\n  usage: ${usage}`,
         );
       const namespaces = parseNamespaces(values.namespace, values['all-namespaces'] === true);
-      const minSeverity = parseChoice('min-severity', values['min-severity'], severities);
+      const minSeverity = parseChoice('--min-severity', values['min-severity'], severities);
       const client = await openApiClient(values, io);
       const answer = await client.diagnoseFanOut({
         clusterIds: 'all',
@@ -129,11 +121,19 @@ Examples:
         ...(minSeverity === undefined ? {} : { minSeverity }),
       });
       return printDiagnosisAll(answer, {
-        format: parseChoice('output', values.output, diagnoseFormats) ?? 'table',
-        failOn: parseChoice('fail-on', values['fail-on'], severities),
+        format: parseOutputFormat(values.output, diagnoseFormats),
+        failOn: parseChoice('--fail-on', values['fail-on'], severities),
         io,
       });
     }
+    const hasServerFlag = (['server', 'api-url', 'api-key'] as const).some(
+      (flag) => values[flag] !== undefined,
+    );
+    // No cluster and no server flag: the current kubeconfig context, like k8sgpt and kubectl.
+    const local =
+      values.kubeconfig !== undefined ||
+      values.context !== undefined ||
+      (rawCluster === undefined && !hasServerFlag);
     if (local && rawCluster !== undefined)
       throw new KubentlyError(
         'usage',
@@ -142,7 +142,7 @@ Examples:
     if (!local && rawCluster === undefined)
       throw new KubentlyError(
         'usage',
-        `missing <cluster>: name a cluster registered on the server, or pass --kubeconfig PATH to diagnose locally\n  usage: ${usage}`,
+        `missing <cluster>: name a cluster registered on the server, or drop the server flags to diagnose the current kubeconfig context\n  usage: ${usage}`,
       );
     if (local) {
       const serverFlag = (['server', 'api-url', 'api-key'] as const).find(
@@ -161,9 +161,13 @@ Examples:
           `--${localFlag} applies to local mode only (--kubeconfig); through the server the executor runs kubectl`,
         );
     }
-    const format: DiagnoseFormat = parseChoice('output', values.output, diagnoseFormats) ?? 'table';
-    const minSeverity: Severity | undefined = parseChoice('min-severity', values['min-severity'], severities);
-    const failOn: Severity | undefined = parseChoice('fail-on', values['fail-on'], severities);
+    const format: DiagnoseFormat = parseOutputFormat(values.output, diagnoseFormats);
+    const minSeverity: Severity | undefined = parseChoice(
+      '--min-severity',
+      values['min-severity'],
+      severities,
+    );
+    const failOn: Severity | undefined = parseChoice('--fail-on', values['fail-on'], severities);
     const namespaces = parseNamespaces(values.namespace, values['all-namespaces'] === true);
 
     let report: Report;

@@ -5,6 +5,9 @@ import { clustersAddCommand } from './clusters-add.js';
 import { clustersListCommand } from './clusters-list.js';
 import { clustersRemoveCommand } from './clusters-remove.js';
 import { clustersRotateTokenCommand } from './clusters-rotate-token.js';
+import { completionCommand } from './completion.js';
+import { configCurrentCommand } from './config-current.js';
+import { configDeleteCommand } from './config-delete.js';
 import { configListCommand } from './config-list.js';
 import { configSetServerCommand } from './config-set-server.js';
 import { configUseCommand } from './config-use.js';
@@ -21,6 +24,7 @@ import { mcpCommand } from './mcp.js';
 import { policyCheckCommand } from './policy-check.js';
 import { serveCommand } from './serve.js';
 import { upCommand } from './up.js';
+import { versionCommand } from './version.js';
 
 /** The command table, in the order `kubently --help` lists it. */
 export const commands: readonly CommandSpec[] = [
@@ -42,8 +46,12 @@ export const commands: readonly CommandSpec[] = [
   policyCheckCommand,
   configSetServerCommand,
   configUseCommand,
+  configCurrentCommand,
   configListCommand,
+  configDeleteCommand,
   serveCommand,
   executorCommand,
   mcpCommand,
+  versionCommand,
+  completionCommand(() => commands),
 ];

@@ -16,7 +16,7 @@ import { KubentlyError } from '../kubently-error.js';
 import { printIssuedKey } from './keys-output.js';
 
 const usage =
-  'kubently keys create <identity> --role admin|operator|viewer [--clusters a,b] [--service-identities a,b] [--expires 30d] [-o table|json]';
+  'kubently keys create <identity> --role admin|operator|viewer [--clusters a,b] [--service-identities a,b] [--expires 30d] [-o table|json|yaml]';
 
 const parseRole = (raw: string | undefined): Role => {
   if (raw === undefined)
@@ -78,7 +78,7 @@ Flags:
   --service-identities A,B
                         the only X-Service-Identity values the key may assert (default: any)
   --expires DURATION    lifetime such as 12h, 30d or 2w (default: never expires)
-  -o, --output FORMAT   table (default) or json: {"key": ..., identity, role, clusters, ...}
+  -o, --output FORMAT   table (default), json or yaml: {"key": ..., identity, role, clusters, ...}
 ${connectionHelp}`,
   run: async (argv, io) => {
     const { values, positionals } = parseCommandArgs(

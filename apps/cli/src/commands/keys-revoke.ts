@@ -2,9 +2,9 @@ import { openApiClient } from '../api/index.js';
 import { connectionHelp, connectionOptions, parseCommandArgs, requirePositionals } from '../args/index.js';
 import type { CommandSpec } from '../command-spec.js';
 import { exitCodes } from '../exit-codes.js';
-import { escapeTerminal, outputOption, parseOutputFormat, toJsonText } from '../format/index.js';
+import { escapeTerminal, outputOption, parseOutputFormat, writeDocument } from '../format/index.js';
 
-const usage = 'kubently keys revoke <identity> [-o table|json]';
+const usage = 'kubently keys revoke <identity> [-o table|json|yaml]';
 
 export const keysRevokeCommand: CommandSpec = {
   path: ['keys', 'revoke'],
@@ -14,7 +14,7 @@ export const keysRevokeCommand: CommandSpec = {
 Deletes the key of <identity>; every replica refuses it from the next request on. Needs an admin key.
 
 Flags:
-  -o, --output FORMAT   table (default) or json
+  -o, --output FORMAT   table (default), json or yaml
 ${connectionHelp}`,
   run: async (argv, io) => {
     const { values, positionals } = parseCommandArgs(argv, { ...connectionOptions, ...outputOption }, usage);
@@ -22,11 +22,8 @@ ${connectionHelp}`,
     const format = parseOutputFormat(values.output);
     const client = await openApiClient(values, io);
     await client.revokeKey(identity);
-    io.stdout.write(
-      format === 'json'
-        ? toJsonText({ identity, revoked: true })
-        : `Revoked the key of ${escapeTerminal(identity)} on ${client.url}.\n`,
-    );
+    if (!writeDocument(io.stdout, format, { identity, revoked: true }))
+      io.stdout.write(`Revoked the key of ${escapeTerminal(identity)} on ${client.url}.\n`);
     return exitCodes.ok;
   },
 };

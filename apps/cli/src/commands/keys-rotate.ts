@@ -5,7 +5,7 @@ import { exitCodes } from '../exit-codes.js';
 import { outputOption, parseDuration, parseOutputFormat } from '../format/index.js';
 import { printIssuedKey } from './keys-output.js';
 
-const usage = 'kubently keys rotate <identity> [--overlap 10m] [-o table|json]';
+const usage = 'kubently keys rotate <identity> [--overlap 10m] [-o table|json|yaml]';
 
 export const keysRotateCommand: CommandSpec = {
   path: ['keys', 'rotate'],
@@ -17,7 +17,7 @@ KUBENTLY_TOKEN_OVERLAP_SECONDS, 5 minutes) so clients can switch. Needs an admin
 
 Flags:
   --overlap DURATION    how long the previous key keeps working, e.g. 0s, 10m, 1h
-  -o, --output FORMAT   table (default) or json
+  -o, --output FORMAT   table (default), json or yaml
 ${connectionHelp}`,
   run: async (argv, io) => {
     const { values, positionals } = parseCommandArgs(

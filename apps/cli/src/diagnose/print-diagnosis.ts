@@ -3,10 +3,10 @@ import type { Report, Severity } from '@kubently/diagnosis';
 
 import type { CliIo } from '../cli-io.js';
 import { exitCodes } from '../exit-codes.js';
-import { escapeTerminal, toJsonText } from '../format/index.js';
+import { escapeTerminal, shouldUseColor, toJsonText, toYamlText } from '../format/index.js';
 import { escapeReport } from './escape-report.js';
 
-export const diagnoseFormats = ['table', 'json', 'markdown'] as const;
+export const diagnoseFormats = ['table', 'wide', 'json', 'yaml', 'markdown'] as const;
 export type DiagnoseFormat = (typeof diagnoseFormats)[number];
 
 /** What is printed of a collection; both the local `Collection` and the server's parsed answer fit. */
@@ -35,11 +35,6 @@ export interface PrintDiagnosisOptions {
   readonly io: CliIo;
 }
 
-const isColorTerminal = (io: CliIo): boolean => {
-  const noColor = io.env['NO_COLOR'];
-  return (io.stdout as { isTTY?: unknown }).isTTY === true && (noColor === undefined || noColor === '');
-};
-
 const widthOf = (io: CliIo): number | undefined => {
   const columns = (io.stdout as { columns?: unknown }).columns;
   return typeof columns === 'number' && columns >= 80 ? columns : undefined;
@@ -65,20 +60,24 @@ const describeCollection = (collection: CollectionView): string => {
 export const printDiagnosis = (options: PrintDiagnosisOptions): number => {
   const { report, collection, format, io } = options;
   switch (format) {
-    case 'json': {
+    case 'json':
+    case 'yaml': {
       const body = { ...options.origin, ...(JSON.parse(renderJson(report)) as object), collection };
-      io.stdout.write(toJsonText(body));
+      io.stdout.write(format === 'json' ? toJsonText(body) : toYamlText(body));
       break;
     }
     case 'markdown':
       io.stdout.write(renderMarkdown(escapeReport(report)).replace(/\n?$/, '\n'));
       io.stderr.write(describeCollection(collection));
       break;
-    case 'table': {
+    case 'table':
+    case 'wide': {
+      // wide wraps long causes and fixes instead of cutting them (to the terminal, else 160 columns).
       const width = widthOf(io);
       io.stdout.write(
         renderTable(escapeReport(report), {
-          color: isColorTerminal(io),
+          color: shouldUseColor(io.stdout, io.env),
+          wrap: format === 'wide',
           ...(width === undefined ? {} : { width }),
         }).replace(/\n?$/, '\n'),
       );

@@ -6,7 +6,8 @@ import type { LocalCluster } from './local-cluster.js';
 import type { AskInput } from './mcp-backend.js';
 import { McpToolError } from './tool-error.js';
 
-const gatewayFor = (cluster: LocalCluster): ClusterGateway => ({
+/** The agent's view of the one local context: kubectl and the engine, both run on this machine. */
+export const localGateway = (cluster: LocalCluster): ClusterGateway => ({
   listClusters: () => Promise.resolve([cluster.info()]),
   runKubectl: async (request): Promise<KubectlRun> => {
     if (request.clusterId !== cluster.id) {
@@ -67,7 +68,7 @@ export const createLocalAsk = (cluster: LocalCluster, config: AgentConfig) => {
   const agent = createAgent({
     config,
     model: config.model === null ? null : createModelFromConfig(config.model),
-    gateway: gatewayFor(cluster),
+    gateway: localGateway(cluster),
     conversations: createMemoryConversationStore(),
   });
   let conversations = 0;

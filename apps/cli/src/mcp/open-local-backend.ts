@@ -32,11 +32,20 @@ const agentConfigFrom = (env: CliIo['env']): AgentConfig => {
   }
 };
 
+/** One kubeconfig context opened for local mode; `close()` removes kubectl's private directory. */
+export interface OpenLocalCluster {
+  readonly cluster: LocalCluster;
+  readonly context: string;
+  readonly agentConfig: AgentConfig;
+  close(): Promise<void>;
+}
+
 /**
  * Checks the flags, opens the private kubectl directory, pins the context (the current one when
- * --context is absent) and builds the local tools; `close()` removes the directory.
+ * --context is absent) and reads the model configuration (KUBENTLY_LLM_*). Shared by
+ * `mcp`, `ask` and `debug` in local mode.
  */
-export const openLocalBackend = async (flags: LocalFlags, io: CliIo): Promise<McpBackend> => {
+export const openLocalCluster = async (flags: LocalFlags, io: CliIo): Promise<OpenLocalCluster> => {
   const kubectl = resolveKubectl(flags.kubectl, io.env);
   let kubeconfig: string | undefined;
   if (flags.kubeconfig !== undefined) {
@@ -58,49 +67,26 @@ export const openLocalBackend = async (flags: LocalFlags, io: CliIo): Promise<Mc
     signal: io.signal,
   });
   try {
-    return await openWithHome(kubectl, kubeconfig, flags.context, home, io);
+    const context = await pinContext(kubectl, kubeconfig, flags.context, home, io);
+    const cluster = new LocalCluster({
+      kubectl,
+      kubeconfig,
+      context,
+      clusterId: clusterIdFromContext(context),
+      env: home.env,
+      now: io.now,
+    });
+    return { cluster, context, agentConfig: agentConfigFrom(io.env), close: () => home.remove() };
   } catch (error) {
     await home.remove();
     throw error;
   }
 };
 
-const openWithHome = async (
-  kubectl: string,
-  kubeconfig: string | undefined,
-  flagContext: string | undefined,
-  home: LocalKubectlHome,
-  io: CliIo,
-): Promise<McpBackend> => {
-  let context = flagContext;
-  if (context === undefined) {
-    const env = kubeconfig === undefined ? home.env : { ...home.env, KUBECONFIG: kubeconfig };
-    const probe = await detectKubeContext(kubectl, env, io.signal);
-    switch (probe.type) {
-      case 'found':
-        context = probe.context;
-        break;
-      case 'kubectl-missing':
-        throw new KubentlyError(
-          'usage',
-          `kubectl "${kubectl}" could not be started: install kubectl or pass its path with --kubectl`,
-        );
-      case 'no-context':
-        throw new KubentlyError(
-          'usage',
-          `the kubeconfig has no current context (${probe.message}); pass --context NAME`,
-        );
-    }
-  }
-  const cluster = new LocalCluster({
-    kubectl,
-    kubeconfig,
-    context,
-    clusterId: clusterIdFromContext(context),
-    env: home.env,
-    now: io.now,
-  });
-  const config = agentConfigFrom(io.env);
+/** The tools of `kubently mcp --kubeconfig`. */
+export const openLocalBackend = async (flags: LocalFlags, io: CliIo): Promise<McpBackend> => {
+  const local = await openLocalCluster(flags, io);
+  const { cluster, context, agentConfig: config } = local;
   const backend = createLocalBackend({
     cluster,
     newId: randomUUID,
@@ -111,5 +97,31 @@ const openWithHome = async (
         : `with ${config.model.provider}`
     }`,
   });
-  return { ...backend, close: () => home.remove() };
+  return { ...backend, close: () => local.close() };
+};
+
+const pinContext = async (
+  kubectl: string,
+  kubeconfig: string | undefined,
+  flagContext: string | undefined,
+  home: LocalKubectlHome,
+  io: CliIo,
+): Promise<string> => {
+  if (flagContext !== undefined) return flagContext;
+  const env = kubeconfig === undefined ? home.env : { ...home.env, KUBECONFIG: kubeconfig };
+  const probe = await detectKubeContext(kubectl, env, io.signal);
+  switch (probe.type) {
+    case 'found':
+      return probe.context;
+    case 'kubectl-missing':
+      throw new KubentlyError(
+        'usage',
+        `kubectl "${kubectl}" could not be started: install kubectl or pass its path with --kubectl`,
+      );
+    case 'no-context':
+      throw new KubentlyError(
+        'usage',
+        `the kubeconfig has no current context (${probe.message}); pass --context NAME`,
+      );
+  }
 };

@@ -37,6 +37,11 @@ export interface AgentFinalEvent {
   readonly steps: number;
   readonly stopReason: StopReason;
   readonly mode: 'model' | 'engine';
+  /**
+   * Set when the model failed mid-run and the answer is the diagnosis engine's instead (mode
+   * `engine`): the provider's message, keys scrubbed. The answer starts by saying so.
+   */
+  readonly modelError?: string;
 }
 
 export interface AgentErrorEvent {

@@ -2,6 +2,7 @@ import { wrapUntrusted } from '@kubently/protocol';
 import type { ModelMessage } from 'ai';
 
 import { fencedQuote } from '../answer/fenced-quote.js';
+import { focusReport, nameWords } from '../answer/focus-report.js';
 import { noModelNotice, renderReportAnswer } from '../answer/report-answer.js';
 import { scrubSecrets } from '../tools/scrub-secrets.js';
 import type { AgentErrorEvent, AgentEvent, AgentFinalEvent } from './agent-event.js';
@@ -51,7 +52,19 @@ export async function runEngineOnly(
       ...(namespace === undefined ? {} : { namespace }),
       signal,
     });
-    const answer = renderReportAnswer(report, clusterId);
+    // "why is shop not ready?": the root causes that touch what the question names, not the whole cluster.
+    const focus = namespace === undefined ? focusReport(report, request.question) : { report, matched: [] };
+    const asked = nameWords(request.question);
+    const lead =
+      focus.matched.length > 0
+        ? `Focused on ${focus.matched.map((word) => `\`${word}\``).join(', ')}, named in the question.\n\n`
+        : namespace === undefined && asked.length > 0 && report.findings.length > 0
+          ? `Nothing the engine found matches a name in the question (${asked
+              .slice(0, 5)
+              .map((word) => `\`${word}\``)
+              .join(', ')}); every root cause in the cluster follows.\n\n`
+          : '';
+    const answer = `${lead}${renderReportAnswer(focus.report, clusterId)}`;
     emit({ type: 'text-delta', text: answer });
     // A model may continue this conversation later: there the engine's answer is history, and its
     // quotes from the cluster must stay inside the untrusted block rather than pass as the assistant's words.

@@ -13,6 +13,7 @@ import { firstLine, outcomeOf, summaryOf } from '../tools/tool-result.js';
 import { wrapToolCalls } from '../tools/wrap-tool-calls.js';
 import type { AgentErrorEvent, AgentEvent, AgentFinalEvent, StopReason, TokenUsage } from './agent-event.js';
 import type { AgentRequest, AgentServices } from './agent-services.js';
+import { runEngineOnly } from './run-engine-only.js';
 import { clusterFromText } from './text-hints.js';
 import { addUsage, estimateCost, toTokenUsage, zeroUsage } from './token-usage.js';
 
@@ -184,7 +185,10 @@ export async function runModelLoop(
   // A failure in the forced answer step (e.g. a model that calls a tool despite toolChoice "none")
   // still ends as a budget stop: the investigation ran, only the summary is missing.
   if (failure !== undefined && budget.forced === null) {
-    return { type: 'error', code: 'model_error', message: `The model call failed: ${errorText(failure)}` };
+    const modelError = errorText(failure);
+    if (gateway.diagnose === undefined)
+      return { type: 'error', code: 'model_error', message: `The model call failed: ${modelError}` };
+    return engineInstead(services, request, signal, emit, modelError);
   }
 
   const stopReason: StopReason = budget.forced?.reason ?? 'answered';
@@ -216,4 +220,30 @@ export async function runModelLoop(
     stopReason,
     mode: 'model',
   };
+}
+
+/**
+ * The model failed before it could answer: the engine's answer comes back instead, marked as such
+ * at its top and in `modelError`, so the question still gets its findings. When the engine fails
+ * too, both failures are reported.
+ */
+async function engineInstead(
+  services: AgentServices,
+  request: AgentRequest,
+  signal: AbortSignal,
+  emit: (event: AgentEvent) => void,
+  modelError: string,
+): Promise<AgentFinalEvent | AgentErrorEvent> {
+  const notice = `**Model failed:** ${modelError}\n\nThe answer below comes from the diagnosis engine alone.\n\n`;
+  emit({ type: 'text-delta', text: `\n\n${notice}` });
+  const engine = await runEngineOnly(services, request, signal, emit);
+  if (engine.type === 'error') {
+    if (engine.code === 'cancelled') return engine;
+    return {
+      type: 'error',
+      code: 'model_error',
+      message: `The model call failed: ${modelError}\nThe diagnosis engine could not answer either: ${engine.message}`,
+    };
+  }
+  return { ...engine, answer: `${notice}${engine.answer}`, modelError };
 }

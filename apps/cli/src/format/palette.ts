@@ -13,13 +13,18 @@ export function isTerminal(output: CliOutput): boolean {
   return (output as { isTTY?: unknown }).isTTY === true;
 }
 
-/** Colour only on a terminal, never with NO_COLOR set (no-color.org) or TERM=dumb. */
+/**
+ * Colour only on a terminal, never with NO_COLOR set (no-color.org) or TERM=dumb; FORCE_COLOR
+ * (any value but "0" or "false") turns it on when piped, e.g. into `less -R`. NO_COLOR wins.
+ */
 export function shouldUseColor(
   output: CliOutput,
   env: Readonly<Record<string, string | undefined>>,
 ): boolean {
   const noColor = env['NO_COLOR'];
   if (noColor !== undefined && noColor !== '') return false;
+  const force = env['FORCE_COLOR'];
+  if (force !== undefined && force !== '0' && force !== 'false') return true;
   if (env['TERM'] === 'dumb') return false;
   return isTerminal(output);
 }
