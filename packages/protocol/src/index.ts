@@ -30,6 +30,15 @@ export type {
   ResultAck,
 } from './command.js';
 export {
+  findingListSchema,
+  findingQuerySchema,
+  findingRecordSchema,
+  findingStatuses,
+  findingStatusSchema,
+  findingViewSchema,
+} from './findings.js';
+export type { FindingList, FindingQuery, FindingRecord, FindingView } from './findings.js';
+export {
   diagnoseLimits,
   diagnoseRequestSchema,
   diagnoseResponseSchema,

@@ -16,6 +16,7 @@ import {
   registerAuditRoutes,
   registerClusterRoutes,
   registerCommandRoutes,
+  registerFindingRoutes,
   registerHealthRoutes,
   registerMetricsRoute,
   registerKeyRoutes,
@@ -73,6 +74,7 @@ export const createApp = (services: ServerServices): Hono<AppEnv> => {
   registerSessionRoutes(app, services);
   registerCommandRoutes(app, services);
   registerAuditRoutes(app, services);
+  registerFindingRoutes(app, services);
   registerKeyRoutes(app, services);
   registerExecutorRoutes(app, services);
   registerSeedRoutes(app, services);

@@ -6,3 +6,4 @@ export { registerMetricsRoute } from './metrics-routes.js';
 export { registerOpenApiRoute } from './openapi-routes.js';
 export { registerSessionRoutes } from './session-routes.js';
 export { registerKeyRoutes } from './key-routes.js';
+export { registerFindingRoutes } from './finding-routes.js';
