@@ -39,24 +39,46 @@ export const redactSink = (sink: SinkConfig): Record<string, unknown> => {
   }
 };
 
-/** Every secret string of the sinks (whole URLs included), longest first. */
+/**
+ * A URL and the parts of it that may carry a token: its path with query, and every path segment or
+ * query value of 8 characters or more (a receiver's error may echo any of them).
+ */
+const urlSecrets = (url: string | undefined): string[] => {
+  if (url === undefined) return [];
+  try {
+    const parsed = new URL(url);
+    const parts = [
+      ...parsed.pathname.split('/'),
+      ...[...parsed.searchParams.values()],
+      parsed.username,
+      parsed.password,
+    ].filter((part) => part.length >= 8);
+    return [url, `${parsed.pathname}${parsed.search}`, ...parts];
+  } catch {
+    return [url];
+  }
+};
+
+/** Every secret string of the sinks (whole URLs and their token-like parts included), longest first. */
 export const sinkSecrets = (sinks: readonly SinkConfig[]): string[] => {
   const secrets = sinks.flatMap((sink): (string | undefined)[] => {
     switch (sink.type) {
       case 'webhook':
-        return [sink.url, sink.secret, ...Object.values(sink.headers ?? {})];
+        return [...urlSecrets(sink.url), sink.secret, ...Object.values(sink.headers ?? {})];
       case 'slack':
-        return [sink.webhookUrl, sink.botToken];
+        return [...urlSecrets(sink.webhookUrl), sink.botToken];
       case 'teams':
-        return [sink.url];
+        return urlSecrets(sink.url);
       case 'pagerduty':
-        return [sink.routingKey];
+        return [sink.routingKey, ...urlSecrets(sink.url).slice(1)];
       case 'email':
         return [sink.password];
     }
   });
   return [
-    ...new Set(secrets.filter((value): value is string => value !== undefined && value.length >= 4)),
+    ...new Set(
+      secrets.filter((value): value is string => value !== undefined && value.length >= 4 && value !== '/'),
+    ),
   ].sort((a, b) => b.length - a.length);
 };
 
