@@ -9,6 +9,9 @@ import type { OtlpTracing } from '@kubently/protocol';
 import { roleSchema } from '@kubently/protocol';
 
 import type { OidcConfig } from './auth/oidc-verifier.js';
+import type { NotifyConfig } from '@kubently/notify';
+
+import { loadNotifyConfig, notifyConfigVariable } from './notify-config.js';
 import { OidcConfigError, parseOidcEnvironment } from './oidc-config.js';
 import type { Role } from '@kubently/protocol';
 
@@ -109,6 +112,8 @@ export interface ServerConfig {
   readonly tlsTerminatedByProxy: boolean;
   /** The troubleshooting agent (KUBENTLY_LLM_*, docs/agent.md); `agent.model` null: engine-only. */
   readonly agent: AgentConfig;
+  /** Sinks, routes and watch targets (KUBENTLY_NOTIFY_CONFIG, docs/notifications.md); null: none. */
+  readonly notify: NotifyConfig | null;
   readonly version: string;
 }
 
@@ -150,6 +155,7 @@ export const defaultServerConfig: ServerConfig = Object.freeze({
   tlsReloadSeconds: 10,
   tlsTerminatedByProxy: false,
   agent: parseAgentConfig({}),
+  notify: null,
   version: '0.1.0',
 });
 
@@ -423,6 +429,11 @@ export const parseEnvironment = (env: Readonly<Record<string, string | undefined
   }
   overrides['agent'] = parseAgentEnvironment(env);
   overrides['tracing'] = parseOtlpTracing(env, 'kubently-server');
+  try {
+    overrides['notify'] = loadNotifyConfig(env);
+  } catch (error) {
+    throw new ConfigError(notifyConfigVariable, error instanceof Error ? error.message : String(error));
+  }
   try {
     overrides['oidc'] = parseOidcEnvironment(env);
   } catch (error) {
