@@ -1,3 +1,5 @@
+export { alertmanagerAlertSchema, alertmanagerPayloadSchema } from './alertmanager.js';
+export type { AlertmanagerAlert, AlertmanagerPayload } from './alertmanager.js';
 export { auditListSchema, auditOutcomes, auditQuerySchema, auditRecordSchema } from './audit.js';
 export type { AuditList, AuditQuery, AuditRecord } from './audit.js';
 export {

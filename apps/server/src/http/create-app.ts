@@ -13,6 +13,7 @@ import { errorResponse } from './error-body.js';
 import { registerExecutorRoutes } from './executor/index.js';
 import { registerMcpRoute } from './mcp/index.js';
 import {
+  registerAlertmanagerRoutes,
   registerAuditRoutes,
   registerClusterRoutes,
   registerCommandRoutes,
@@ -75,6 +76,7 @@ export const createApp = (services: ServerServices): Hono<AppEnv> => {
   registerCommandRoutes(app, services);
   registerAuditRoutes(app, services);
   registerFindingRoutes(app, services);
+  registerAlertmanagerRoutes(app, services);
   registerKeyRoutes(app, services);
   registerExecutorRoutes(app, services);
   registerSeedRoutes(app, services);

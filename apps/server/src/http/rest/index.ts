@@ -7,3 +7,4 @@ export { registerOpenApiRoute } from './openapi-routes.js';
 export { registerSessionRoutes } from './session-routes.js';
 export { registerKeyRoutes } from './key-routes.js';
 export { registerFindingRoutes } from './finding-routes.js';
+export { registerAlertmanagerRoutes } from './alertmanager-routes.js';
