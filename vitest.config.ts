@@ -10,6 +10,7 @@ const alias = {
   '@kubently/policy': here('./packages/policy/src/index.ts'),
   '@kubently/diagnosis': here('./packages/diagnosis/src/index.ts'),
   '@kubently/agent': here('./packages/agent/src/index.ts'),
+  '@kubently/notify': here('./packages/notify/src/index.ts'),
   '@kubently/server': here('./apps/server/src/index.ts'),
   '@kubently/executor': here('./apps/executor/src/index.ts'),
   '@kubently/cli': here('./apps/cli/src/index.ts'),

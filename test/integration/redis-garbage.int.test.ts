@@ -491,6 +491,39 @@ const cases: Record<KeyName, () => Promise<void>> = {
     });
     expect((await api().get('/v1/clusters')).status).toBe(200);
   },
+  findings: async () => {
+    // A record that is not JSON or not a finding reads as absent; a key of another type lists nothing.
+    await context.redis.sadd(keys.findingClusters, clusterId);
+    await context.redis.hset(keys.findings(clusterId), 'ghost', notJson, 'odd', '{"fingerprint":1}');
+    const listed = await api().get(`/v1/findings?cluster=${clusterId}`);
+    expect([listed.status, listed.body]).toEqual([200, { findings: [] }]);
+    await withWrongType(keys.findings(clusterId), async () => {
+      expect((await api().get('/v1/findings')).body).toEqual({ findings: [] });
+    });
+  },
+  findingClusters: async () => {
+    await context.redis.sadd(keys.findingClusters, 'ghost');
+    expect((await api().get('/v1/findings')).status).toBe(200);
+    await withWrongType(keys.findingClusters, async () => {
+      const refused = await api().get('/v1/findings');
+      expect([refused.status, code(refused)]).toEqual([503, 'backend_unavailable']);
+    });
+  },
+  watchClaim: async () => {
+    // Read only by the watch loop (not configured here): the claim script's WRONGTYPE is a backend
+    // error the loop logs and retries (apps/server/test/watch covers the loop).
+    await context.redis.hset(keys.watchClaim(clusterId), 'garbage', notJson);
+    await context.redis.del(keys.watchClaim(clusterId));
+  },
+  deadLetters: async () => {
+    await context.redis.lpush(keys.deadLetters, notJson, '{"sink":1}');
+    const listed = await api().get('/v1/findings/dead-letters');
+    expect([listed.status, listed.body]).toEqual([200, { deadLetters: [] }]);
+    await withWrongType(keys.deadLetters, async () => {
+      const refused = await api().get('/v1/findings/dead-letters');
+      expect([refused.status, code(refused)]).toEqual([503, 'backend_unavailable']);
+    });
+  },
   apiKeyHash: async () => {
     const key = `kbk_${randomUUID()}`;
     const index = keys.apiKeyHash(createHash('sha256').update(key).digest('hex'));

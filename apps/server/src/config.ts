@@ -15,6 +15,9 @@ import {
   parseCallbackEnvironment,
 } from './callbacks/callback-config.js';
 import type { CallbackConfig } from './callbacks/callback-config.js';
+import type { NotifyConfig } from '@kubently/notify';
+
+import { loadNotifyConfig, notifyConfigVariable } from './notify-config.js';
 import { OidcConfigError, parseOidcEnvironment } from './oidc-config.js';
 import type { Role } from '@kubently/protocol';
 
@@ -122,6 +125,8 @@ export interface ServerConfig {
   readonly agent: AgentConfig;
   /** Command callbacks and A2A pushes: signing secret and URL checks (KUBENTLY_CALLBACK_*, docs/security-model.md). */
   readonly callbacks: CallbackConfig;
+  /** Sinks, routes and watch targets (KUBENTLY_NOTIFY_CONFIG, docs/notifications.md); null: none. */
+  readonly notify: NotifyConfig | null;
   readonly version: string;
 }
 
@@ -167,6 +172,7 @@ export const defaultServerConfig: ServerConfig = Object.freeze({
   tlsTerminatedByProxy: false,
   agent: parseAgentConfig({}),
   callbacks: defaultCallbackConfig,
+  notify: null,
   version: '0.1.0',
 });
 
@@ -446,6 +452,11 @@ export const parseEnvironment = (env: Readonly<Record<string, string | undefined
   }
   overrides['agent'] = parseAgentEnvironment(env);
   overrides['tracing'] = parseOtlpTracing(env, 'kubently-server');
+  try {
+    overrides['notify'] = loadNotifyConfig(env);
+  } catch (error) {
+    throw new ConfigError(notifyConfigVariable, error instanceof Error ? error.message : String(error));
+  }
   try {
     overrides['oidc'] = parseOidcEnvironment(env);
   } catch (error) {

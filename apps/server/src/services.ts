@@ -1,5 +1,6 @@
 import { createModelFromConfig } from '@kubently/agent';
 import type { ConversationStore } from '@kubently/agent';
+import type { NotifyTransport } from '@kubently/notify';
 import type { Command } from '@kubently/protocol';
 
 import { createAgentService } from './agent/agent-service.js';
@@ -23,6 +24,8 @@ import { CommandService } from './commands/command-service.js';
 import { DiagnosisService } from './diagnosis/diagnosis-service.js';
 import type { ServerConfig } from './config.js';
 import { ExecutorHub } from './executors/executor-hub.js';
+import { createNotifications } from './watch/index.js';
+import type { Notifications } from './watch/index.js';
 import { followReportedPolicies } from './policy/policy-gate.js';
 import type { PolicyResolver } from './policy/policy-gate.js';
 import { SessionService } from './sessions/session-service.js';
@@ -74,6 +77,8 @@ export interface ServerServices {
   readonly telemetry: ServerTelemetry;
   /** Spans per request and per command (OTEL_*; off by default). */
   readonly tracing: ServerTracing;
+  /** Sinks and the watch loop (KUBENTLY_NOTIFY_CONFIG); null parts when not configured. */
+  readonly notifications: Notifications;
   readonly isShuttingDown: () => boolean;
   /** Fails waiting callers with shutting_down, closes executor links, stops timers, closes state. */
   close(): Promise<void>;
@@ -98,6 +103,8 @@ export interface ServiceOverrides {
   readonly redisProbe?: RedisProbePort;
   /** How callback hosts resolve (tests: names that stand for private or metadata addresses). */
   readonly resolveHost?: ResolveHost;
+  /** How notices leave the process (tests: the real one against local receivers is the default). */
+  readonly notifyTransport?: NotifyTransport;
 }
 
 /** Session expiry notices and result sweeping run on one coarse timer, never per command. */
@@ -253,6 +260,17 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
           metrics,
         });
 
+  const notifications = createNotifications({
+    config: config.notify,
+    transport: overrides.notifyTransport,
+    state,
+    diagnosis,
+    clock,
+    timers: overrides.timers ?? systemTimers,
+    ids,
+    logger,
+  });
+
   let ticks = 0;
   const housekeeping = setInterval(() => {
     ticks += 1;
@@ -308,12 +326,14 @@ export const createServices = (config: ServerConfig, overrides: ServiceOverrides
     diagnosis,
     telemetry,
     tracing,
+    notifications,
     isShuttingDown: () => shuttingDown,
     close: async () => {
       if (shuttingDown) return;
       shuttingDown = true;
       clearInterval(housekeeping);
       commandFeed.close();
+      await notifications.close();
       commands.close();
       await callbacks.close();
       hub.close();

@@ -1,3 +1,5 @@
+export { alertmanagerAlertSchema, alertmanagerPayloadSchema } from './alertmanager.js';
+export type { AlertmanagerAlert, AlertmanagerPayload } from './alertmanager.js';
 export { auditListSchema, auditOutcomes, auditQuerySchema, auditRecordSchema } from './audit.js';
 export type { AuditList, AuditQuery, AuditRecord } from './audit.js';
 export {
@@ -30,6 +32,15 @@ export type {
   CommandStatus,
   ResultAck,
 } from './command.js';
+export {
+  findingListSchema,
+  findingQuerySchema,
+  findingRecordSchema,
+  findingStatuses,
+  findingStatusSchema,
+  findingViewSchema,
+} from './findings.js';
+export type { FindingList, FindingQuery, FindingRecord, FindingView } from './findings.js';
 export {
   diagnoseLimits,
   diagnoseRequestSchema,

@@ -7,6 +7,7 @@ import {
   errorBodySchema,
   fanOutCommandResponseSchema,
   fanOutDiagnoseResponseSchema,
+  findingListSchema,
   headers,
   healthSchema,
   issuedKeySchema,
@@ -26,6 +27,7 @@ import type {
   FanOutCommandResponse,
   FanOutDiagnoseRequest,
   FanOutDiagnoseResponse,
+  FindingList,
   Health,
   IssuedKey,
   KeyList,
@@ -37,6 +39,12 @@ import type { Connection } from '../config/index.js';
 import { KubentlyError } from '../kubently-error.js';
 import { describeHttpError } from './describe-http-error.js';
 import { describeNetworkError } from './describe-network-error.js';
+
+export interface FindingFilter {
+  readonly cluster?: string | undefined;
+  readonly status?: 'open' | 'resolved' | 'all' | undefined;
+  readonly limit?: number | undefined;
+}
 
 export interface AuditFilter {
   readonly clusterId?: string | undefined;
@@ -63,6 +71,8 @@ export interface ApiClient {
   openSession(clusterId: string, ttlSeconds?: number): Promise<Session>;
   closeSession(id: string): Promise<void>;
   listAudit(filter: AuditFilter): Promise<AuditList>;
+  /** `GET /v1/findings`: the findings history of the continuous checks. */
+  listFindings(filter: FindingFilter): Promise<FindingList>;
   /** `POST /v1/clusters/:id/diagnose`: collects through the executor and answers the report. */
   diagnose(clusterId: string, request: DiagnoseRequest): Promise<DiagnoseResponse>;
   /** `/v1/keys` (admin): the new key is in the answer once. */
@@ -166,6 +176,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       if (filter.limit !== undefined) query.set('limit', String(filter.limit));
       const suffix = query.size === 0 ? '' : `?${query.toString()}`;
       return request('GET', `/v1/audit${suffix}`, auditListSchema);
+    },
+    listFindings: (filter) => {
+      const query = new URLSearchParams();
+      if (filter.cluster !== undefined) query.set('cluster', filter.cluster);
+      if (filter.status !== undefined) query.set('status', filter.status);
+      if (filter.limit !== undefined) query.set('limit', String(filter.limit));
+      const suffix = query.size === 0 ? '' : `?${query.toString()}`;
+      return request('GET', `/v1/findings${suffix}`, findingListSchema);
     },
   };
 }

@@ -15,6 +15,7 @@ import { diagnoseCommand } from './diagnose.js';
 import { debugCommand } from './debug.js';
 import { execCommand } from './exec.js';
 import { executorCommand } from './executor.js';
+import { findingsCommand } from './findings.js';
 import { manifestsCommand } from './manifests.js';
 import { keysCreateCommand } from './keys-create.js';
 import { keysListCommand } from './keys-list.js';
@@ -43,6 +44,7 @@ export const commands: readonly CommandSpec[] = [
   keysRevokeCommand,
   keysRotateCommand,
   auditCommand,
+  findingsCommand,
   policyCheckCommand,
   configSetServerCommand,
   configUseCommand,

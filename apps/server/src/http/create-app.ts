@@ -13,10 +13,12 @@ import { errorResponse } from './error-body.js';
 import { registerExecutorRoutes } from './executor/index.js';
 import { registerMcpRoute } from './mcp/index.js';
 import {
+  registerAlertmanagerRoutes,
   registerAuditRoutes,
   registerClusterRoutes,
   registerCommandFeedRoutes,
   registerCommandRoutes,
+  registerFindingRoutes,
   registerHealthRoutes,
   registerMetricsRoute,
   registerKeyRoutes,
@@ -78,6 +80,8 @@ export const createApp = (services: ServerServices): Hono<AppEnv> => {
   registerCommandRoutes(app, services);
   registerWhoamiRoute(app, services);
   registerAuditRoutes(app, services);
+  registerFindingRoutes(app, services);
+  registerAlertmanagerRoutes(app, services);
   registerKeyRoutes(app, services);
   registerExecutorRoutes(app, services);
   registerSeedRoutes(app, services);

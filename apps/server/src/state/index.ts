@@ -2,6 +2,16 @@ export { agentStateDefaults, listTasks } from './agent-task-store.js';
 export type { AgentTaskStore } from './agent-task-store.js';
 export type { AuditFilter, AuditLog } from './audit-log.js';
 export type { ClusterRecord, ClusterRegistry, ExecutorPresence, StoredToken } from './cluster-registry.js';
+export { deadLetterCapacity } from './finding-history.js';
+export type {
+  DeadLetterRecord,
+  FindingFilter,
+  FindingHistory,
+  FindingObservation,
+  FindingRecord,
+  FindingTransition,
+  ObserveInput,
+} from './finding-history.js';
 export type { KeyStore, StoredApiKey, StoredKeyHash } from './key-store.js';
 export type { RateDecision, RateLimit, RateLimiter } from './rate-limiter.js';
 export type { CommandQueue } from './command-queue.js';

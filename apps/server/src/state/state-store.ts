@@ -5,6 +5,7 @@ import type { AuditLog } from './audit-log.js';
 import type { ClusterRegistry } from './cluster-registry.js';
 import type { CommandQueue } from './command-queue.js';
 import type { CommandStore } from './command-store.js';
+import type { FindingHistory } from './finding-history.js';
 import type { KeyStore } from './key-store.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { QuotaLedger } from './quota-ledger.js';
@@ -24,6 +25,8 @@ export interface StateStore {
   readonly keys: KeyStore;
   /** Token buckets of the request rate limits. */
   readonly rates: RateLimiter;
+  /** Root causes over time by stable fingerprint, watch claims and dead-lettered notifications. */
+  readonly findings: FindingHistory;
   /** A2A tasks of the agent and the cross-replica cancel signal. */
   readonly tasks: AgentTaskStore;
   /** The agent's per-conversation memory (keys already scoped per caller). */

@@ -10,6 +10,7 @@ import { auditLogContract } from './audit-log-contract.js';
 import { clusterRegistryContract } from './cluster-registry-contract.js';
 import { commandQueueContract } from './command-queue-contract.js';
 import { commandStoreContract } from './command-store-contract.js';
+import { findingHistoryContract } from './finding-history-contract.js';
 import { keyStoreContract } from './key-store-contract.js';
 import { quotaLedgerContract } from './quota-ledger-contract.js';
 import { rateLimiterContract } from './rate-limiter-contract.js';
@@ -47,6 +48,7 @@ auditLogContract(
   async ({ maxRecords }) => (await states.create({ auditMaxRecords: maxRecords })).audit,
 );
 clusterRegistryContract('redis-cluster', async () => (await states.create()).clusters);
+findingHistoryContract('redis-cluster', async () => (await states.create()).findings);
 quotaLedgerContract('redis-cluster', async ({ clock }) => (await states.create({ clock })).quotas);
 keyStoreContract('redis-cluster', async () => (await states.create()).keys);
 rateLimiterContract('redis-cluster', async () => (await states.create()).rates);
@@ -94,6 +96,10 @@ const builderParameters: Record<keyof RedisKeys, readonly Parameter[] | 'constan
   apiKeys: 'constant',
   apiKeyHash: ['other'],
   rateBucket: ['other'],
+  findings: ['clusterId'],
+  findingClusters: 'constant',
+  watchClaim: ['other'],
+  deadLetters: 'constant',
 };
 
 describe('redis-cluster: hash tags', () => {

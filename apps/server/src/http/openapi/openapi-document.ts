@@ -21,6 +21,7 @@ import {
   fanOutCommandResponseSchema,
   fanOutDiagnoseRequestSchema,
   fanOutDiagnoseResponseSchema,
+  findingListSchema,
   healthSchema,
   issuedKeySchema,
   keyListSchema,
@@ -64,6 +65,7 @@ const components = {
   Whoami: [whoamiSchema, 'output'],
   CommandCheckResponse: [commandCheckResponseSchema, 'output'],
   CommandFeedEvent: [commandFeedEventSchema, 'output'],
+  FindingList: [findingListSchema, 'output'],
   CreateKeyRequest: [createKeyRequestSchema, 'input'],
   RotateKeyRequest: [rotateKeyRequestSchema, 'input'],
   IssuedKey: [issuedKeySchema, 'output'],
@@ -258,6 +260,29 @@ const paths = {
         },
       ],
       responses: { '200': json('AuditList', 'records'), ...errors(400, 401, 403) },
+    },
+  },
+  '/v1/findings': {
+    get: {
+      summary:
+        'Findings history of the continuous checks: each root cause by cluster and stable fingerprint with first seen, last seen, resolved at and occurrences; open first (any role, within its cluster scope)',
+      security: apiKey,
+      parameters: [
+        { name: 'cluster', in: 'query', required: false, schema: { type: 'string' } },
+        {
+          name: 'status',
+          in: 'query',
+          required: false,
+          schema: { type: 'string', enum: ['open', 'resolved', 'all'], default: 'all' },
+        },
+        {
+          name: 'limit',
+          in: 'query',
+          required: false,
+          schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+        },
+      ],
+      responses: { '200': json('FindingList', 'findings'), ...errors(400, 401) },
     },
   },
   '/v1/keys': {

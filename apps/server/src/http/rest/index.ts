@@ -8,3 +8,5 @@ export { registerSessionRoutes } from './session-routes.js';
 export { registerKeyRoutes } from './key-routes.js';
 export { registerCommandFeedRoutes } from './command-feed-routes.js';
 export { registerWhoamiRoute } from './whoami-routes.js';
+export { registerFindingRoutes } from './finding-routes.js';
+export { registerAlertmanagerRoutes } from './alertmanager-routes.js';

@@ -8,6 +8,7 @@ import { MemoryAuditLog } from './memory-audit-log.js';
 import { MemoryClusterRegistry } from './memory-cluster-registry.js';
 import { MemoryCommandQueue } from './memory-command-queue.js';
 import { MemoryCommandStore } from './memory-command-store.js';
+import { MemoryFindingHistory } from './memory-finding-history.js';
 import { MemoryKeyStore } from './memory-key-store.js';
 import { MemoryRateLimiter } from './memory-rate-limiter.js';
 import { MemoryQuotaLedger } from './memory-quota-ledger.js';
@@ -30,6 +31,7 @@ export const createMemoryState = (options: MemoryStateOptions): StateStore => ({
   quotas: new MemoryQuotaLedger(options.clock),
   keys: new MemoryKeyStore(),
   rates: new MemoryRateLimiter(),
+  findings: new MemoryFindingHistory(),
   tasks: new MemoryAgentTaskStore(),
   conversations: createMemoryConversationStore({ maxMessages: agentStateDefaults.conversationMaxMessages }),
   ping: () => Promise.resolve(),

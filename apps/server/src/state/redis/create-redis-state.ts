@@ -22,6 +22,7 @@ import { RedisConversationStore } from './redis-conversation-store.js';
 import { createRedisClient, parseRedisUrl } from './redis-connection.js';
 import type { RedisTarget } from './redis-connection.js';
 import { RedisEvents } from './redis-events.js';
+import { RedisFindingHistory } from './redis-finding-history.js';
 import { RedisProbe } from './redis-probe.js';
 import { createRedisKeys } from './redis-keys.js';
 import type { RedisClient } from './redis-script.js';
@@ -217,6 +218,7 @@ export const createRedisState = async (options: RedisStateOptions): Promise<Redi
     quotas: guard(new RedisQuotaLedger({ client, keys, clock: options.clock }), 'quotas'),
     keys: guard(new RedisKeyStore({ client, keys, reporter }), 'keys'),
     rates: guard(new RedisRateLimiter({ client, keys }), 'rates'),
+    findings: guard(new RedisFindingHistory({ client, keys, reporter }), 'findings'),
     tasks: guard(tasks, 'tasks'),
     conversations: guard(
       new RedisConversationStore({

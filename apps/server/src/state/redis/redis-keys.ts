@@ -61,6 +61,14 @@ export interface RedisKeys {
   apiKeyHash(hash: string): string;
   /** Hash {tokens, at}: one token bucket (rate limits per identity and per service identity). */
   rateBucket(key: string): string;
+  /** Hash fingerprint → finding record JSON: one cluster's findings history. */
+  findings(clusterId: string): string;
+  /** Set of cluster ids with a findings history. */
+  readonly findingClusters: string;
+  /** String holder with a TTL: the replica running one watch scope's check. */
+  watchClaim(scope: string): string;
+  /** List of dead-lettered notifications (JSON), newest first, capped. */
+  readonly deadLetters: string;
 }
 
 export const queueGroup = 'executors';
@@ -99,4 +107,8 @@ export const createRedisKeys = (prefix: string): RedisKeys => ({
   apiKeys: `${prefix}api-keys`,
   apiKeyHash: (hash) => `${prefix}api-key-hash:${hash}`,
   rateBucket: (key) => `${prefix}rate:${encodeURIComponent(key)}`,
+  findings: (clusterId) => `${prefix}findings:{${clusterId}}`,
+  findingClusters: `${prefix}finding-clusters`,
+  watchClaim: (scope) => `${prefix}watch-claim:${encodeURIComponent(scope)}`,
+  deadLetters: `${prefix}dead-letters`,
 });
