@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { ExecutorCapabilities, ExecutorFrame } from '@kubently/protocol';
-import { readLimits } from '@kubently/protocol';
 
 import { detectKubectlVersion } from './capabilities/detect-kubectl-version.js';
 import {
@@ -31,7 +30,7 @@ import { startHealthServer } from './observability/health-server.js';
 import type { HealthServer } from './observability/health-server.js';
 import { readinessChecks } from './observability/readiness-checks.js';
 import { CommandRunner } from './runner/command-runner.js';
-import { openApiReader } from './reader/open-api-reader.js';
+import { openApiReader, readBudgetBytes, readCapability } from './reader/open-api-reader.js';
 import { prepareKubectlHome } from './runner/kubectl-home.js';
 import { postResultUntilAcked } from './runner/result-poster.js';
 import { createExecutorTracing, disabledExecutorTracing, ExecutorMetrics } from './telemetry/index.js';
@@ -141,8 +140,10 @@ export async function start(
     'kubectl talks to this cluster',
   );
 
-  // The read path's API client (decision 0011): the same server and identity kubectl uses.
-  const reader = await openApiReader({ kubectl: config.kubectl, env: kubectlHome.environment, logger });
+  // The read path's API client (decision 0011): kubectl's server and identity.
+  const reader = config.readPath
+    ? await openApiReader({ kubectl: config.kubectl, env: kubectlHome.environment, logger })
+    : null;
   const kubectlVersion: Promise<string | null> = detectKubectlVersion({
     kubectl: config.kubectl,
     env: kubectlHome.environment,
@@ -204,8 +205,7 @@ export async function start(
     maxOutputBytes: config.maxOutputBytes,
     kubectlEnvironment: kubectlHome.environment,
     reader,
-    // A List's JSON grows when posted inside a JSON string (escaped quotes): keep it well under the limit.
-    maxReadBytes: () => Math.min(config.maxOutputBytes, Math.floor((client.maxResultBytes ?? Infinity) * 0.7)),
+    maxReadBytes: () => readBudgetBytes(config.maxOutputBytes, client.maxResultBytes),
     executorId,
     metrics,
     logger,
@@ -251,7 +251,7 @@ export async function start(
       maxConcurrency: config.maxConcurrency,
       transport: config.transport,
       ...(status === null ? {} : { apiServer: status }),
-      ...(reader === null ? {} : { read: { maxPageSize: readLimits.maxPageSize, table: true } }),
+      ...(reader === null ? {} : { read: readCapability }),
     };
     // The server takes a report only over a live link (409 until it has recorded this one, e.g. on
     // another replica): retry briefly while this connection is the current one.

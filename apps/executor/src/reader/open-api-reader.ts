@@ -1,5 +1,8 @@
 import { tmpdir } from 'node:os';
 
+import { readLimits } from '@kubently/protocol';
+import type { ReadCapability } from '@kubently/protocol';
+
 import type { Logger } from '../logger.js';
 import { runProcess } from '../runner/run-process.js';
 import { apiConnectionFromKubeconfig } from './api-connection.js';
@@ -53,3 +56,13 @@ export async function openApiReader(options: OpenApiReaderOptions): Promise<ApiR
   );
   return new ApiReader(result.connection);
 }
+
+/** What the executor advertises when it has a reader. */
+export const readCapability: ReadCapability = { maxPageSize: readLimits.maxPageSize, table: true };
+
+/**
+ * Bytes a read's List may have: the output cap, and well under the server's result body limit
+ * (a List's JSON grows when posted inside a JSON string: every quote is escaped).
+ */
+export const readBudgetBytes = (maxOutputBytes: number, maxResultBytes: number | null): number =>
+  Math.min(maxOutputBytes, maxResultBytes === null ? maxOutputBytes : Math.floor(maxResultBytes * 0.7));
