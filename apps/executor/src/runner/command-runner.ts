@@ -30,10 +30,10 @@ export interface CommandRunnerOptions {
   readonly now: () => number;
   readonly killGraceMs?: number;
   /**
-   * Answers `Command.read` through the Kubernetes API (decision 0011); null or absent: such a
-   * command runs its kubectl argv like any other.
+   * Answers `Command.read` through the Kubernetes API (decision 0011), once open; null or absent:
+   * such a command runs its kubectl argv like any other.
    */
-  readonly reader?: ApiReader | null;
+  readonly reader?: Promise<ApiReader | null>;
   /** Bytes a read's List may have (the output cap, lowered to fit the server's result limit). */
   readonly maxReadBytes?: () => number;
 }
@@ -160,7 +160,7 @@ export class CommandRunner {
   async #execute(command: Command): Promise<void> {
     const { logger, now } = this.#options;
     const startedAt = now();
-    const reader = this.#options.reader ?? null;
+    const reader = (await this.#options.reader) ?? null;
     const read = reader === null ? undefined : command.read;
     let args: string[];
     try {
