@@ -94,7 +94,8 @@ export async function start(
     traceparentOf: (commandId) => tracing.traceparentOf(commandId),
   });
 
-  const { kubectlHome, target, remove: removeClusterKubectl } = await prepareClusterKubectl(config, logger);
+  const clusterKubectl = await prepareClusterKubectl(config, logger);
+  const { kubectlHome, target } = clusterKubectl;
   logger.info(
     { apiServer: target.server, credentials: config.cluster.type, namespace: target.namespace },
     'kubectl talks to this cluster',
@@ -352,7 +353,7 @@ export async function start(
     await policy.stop();
     await kubectlVersion.catch(() => undefined);
     (await reader)?.close();
-    await removeClusterKubectl();
+    await clusterKubectl.remove();
     await health?.close();
     await tracing.shutdown();
     logger.info('executor stopped');
