@@ -227,13 +227,14 @@ describe('executor read path (real API server)', () => {
 function objectNames(snapshot: ClusterSnapshot): Record<string, string[]> {
   const names: Record<string, string[]> = {};
   for (const [kind, value] of Object.entries(snapshot)) {
-    if (!Array.isArray(value) || kind === 'events' || kind === 'containerLogs') continue;
+    if (!Array.isArray(value) || ['events', 'containerLogs', 'namespaces'].includes(kind)) continue;
     names[kind] = value
       .map((item) => {
-        const metadata = z
-          .object({ metadata: z.object({ name: z.string(), namespace: z.string().optional() }) })
-          .parse(item).metadata;
-        return `${metadata.namespace ?? ''}/${metadata.name}`;
+        // Objects keep their metadata; Secret and ConfigMap summaries name themselves at the top.
+        const ref = z.object({ name: z.string().optional(), namespace: z.string().optional() });
+        const parsed = z.object({ metadata: ref.optional() }).and(ref).parse(item);
+        const where = parsed.metadata ?? parsed;
+        return `${where.namespace ?? ''}/${where.name ?? ''}`;
       })
       .sort();
   }
