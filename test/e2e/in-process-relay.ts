@@ -1,5 +1,5 @@
 import { buildExecutorConfig, start as startExecutor } from '@kubently/executor';
-import type { RunningExecutor } from '@kubently/executor';
+import type { ExecutorOptions, RunningExecutor } from '@kubently/executor';
 import { createConfig, start as startServer } from '@kubently/server';
 import type { RunningServer, ServiceOverrides } from '@kubently/server';
 
@@ -22,6 +22,8 @@ export interface InProcessRelayOptions {
   readonly kubeconfig?: string;
   /** Reach the server's services (e.g. a scripted model for the agent). */
   readonly overrides?: ServiceOverrides;
+  /** Executor options beyond the connection (e.g. `readPath`, `maxOutputBytes`). */
+  readonly executor?: Partial<ExecutorOptions>;
 }
 
 /**
@@ -63,6 +65,7 @@ export async function startInProcessRelay(
           kubectl: testbed.kubectl,
           kubeconfig: options.kubeconfig ?? testbed.kubeconfig,
           logLevel: 'silent',
+          ...options.executor,
         },
         { PATH: `${testbed.binDir}:${process.env['PATH'] ?? ''}`, HOME: options.home ?? testbed.runDir },
       ),

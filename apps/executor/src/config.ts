@@ -68,6 +68,8 @@ export const executorOptionsSchema = z.object({
   transport: z.enum(['sse', 'poll']).default('sse'),
   maxConcurrency: positiveInt(256).default(4),
   maxOutputBytes: positiveInt(64 * 1024 * 1024).default(1024 * 1024),
+  /** Answer structured reads through the Kubernetes API (decision 0011); false: kubectl only. */
+  readPath: booleanString.default(true),
   healthPort: z.coerce.number().int().min(0).max(65_535).optional(),
   healthHost: z.string().min(1).default('127.0.0.1'),
   kubeconfig: z.string().min(1).optional(),
@@ -128,6 +130,7 @@ export interface ExecutorConfig {
   readonly transport: 'sse' | 'poll';
   readonly maxConcurrency: number;
   readonly maxOutputBytes: number;
+  readonly readPath: boolean;
   readonly health: { readonly host: string; readonly port: number } | null;
   /**
    * What kubectl inherits: the allowlist, KUBENTLY_KUBECTL_ENV and the kubeconfig. `start` adds
@@ -162,6 +165,7 @@ const environmentNames: Readonly<Record<keyof ExecutorOptions, string>> = {
   transport: 'KUBENTLY_TRANSPORT',
   maxConcurrency: 'KUBENTLY_MAX_CONCURRENCY',
   maxOutputBytes: 'KUBENTLY_MAX_OUTPUT_BYTES',
+  readPath: 'KUBENTLY_READ_PATH',
   healthPort: 'KUBENTLY_HEALTH_PORT',
   healthHost: 'KUBENTLY_HEALTH_HOST',
   kubeconfig: 'KUBECONFIG',
@@ -238,6 +242,7 @@ export function buildExecutorConfig(
     transport: o.transport,
     maxConcurrency: o.maxConcurrency,
     maxOutputBytes: o.maxOutputBytes,
+    readPath: o.readPath,
     health: o.healthPort === undefined ? null : Object.freeze({ host: o.healthHost, port: o.healthPort }),
     kubectlEnvironment: Object.freeze(kubectlEnvironment),
     home: env['HOME'] ?? null,

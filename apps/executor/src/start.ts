@@ -1,16 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import type { ExecutorCapabilities, ExecutorFrame } from '@kubently/protocol';
 
 import { detectKubectlVersion } from './capabilities/detect-kubectl-version.js';
-import {
-  ApiServerMonitor,
-  checkApiServer,
-  checkKubeconfigServer,
-  writeClusterKubeconfig,
-} from './cluster/index.js';
+import { ApiServerMonitor, checkApiServer, prepareClusterKubectl } from './cluster/index.js';
 import type { ExecutorConfig } from './config.js';
 import { defaultDependencies } from './dependencies.js';
 import type { ExecutorDependencies } from './dependencies.js';
@@ -30,7 +21,8 @@ import { startHealthServer } from './observability/health-server.js';
 import type { HealthServer } from './observability/health-server.js';
 import { readinessChecks } from './observability/readiness-checks.js';
 import { CommandRunner } from './runner/command-runner.js';
-import { prepareKubectlHome } from './runner/kubectl-home.js';
+import type { ApiReader } from './reader/api-reader.js';
+import { openApiReader, readBudgetBytes, readCapability } from './reader/open-api-reader.js';
 import { postResultUntilAcked } from './runner/result-poster.js';
 import { createExecutorTracing, disabledExecutorTracing, ExecutorMetrics } from './telemetry/index.js';
 import { executorVersion } from './version.js';
@@ -102,43 +94,17 @@ export async function start(
     traceparentOf: (commandId) => tracing.traceparentOf(commandId),
   });
 
-  // The kubeconfig kubectl runs with (a ServiceAccount one in a pod, a context pin), in a private
-  // directory; start fails closed when it names no API server (no localhost:8080 fallback).
-  const clusterDirectory = await mkdtemp(join(tmpdir(), 'kubently-cluster-'));
-  const removeClusterDirectory = (): Promise<void> => rm(clusterDirectory, { recursive: true, force: true });
-  const environment: Record<string, string> = { ...config.kubectlEnvironment };
-  delete environment['KUBECONFIG'];
-  let kubectlHome: Awaited<ReturnType<typeof prepareKubectlHome>>;
-  let target: Awaited<ReturnType<typeof checkKubeconfigServer>>;
-  try {
-    const kubeconfig = await writeClusterKubeconfig(config.cluster, clusterDirectory);
-    if (kubeconfig !== null) environment['KUBECONFIG'] = kubeconfig;
-    kubectlHome = await prepareKubectlHome({
-      kubectl: config.kubectl,
-      environment,
-      home: config.home,
-      logger,
-    });
-  } catch (error) {
-    await removeClusterDirectory();
-    throw error;
-  }
-  try {
-    target = await checkKubeconfigServer({
-      kubectl: config.kubectl,
-      env: kubectlHome.environment,
-      access: config.cluster,
-    });
-  } catch (error) {
-    await kubectlHome.remove();
-    await removeClusterDirectory();
-    throw error;
-  }
+  const clusterKubectl = await prepareClusterKubectl(config, logger);
+  const { kubectlHome, target } = clusterKubectl;
   logger.info(
     { apiServer: target.server, credentials: config.cluster.type, namespace: target.namespace },
     'kubectl talks to this cluster',
   );
 
+  // The read path's API client (decision 0011): kubectl's server and identity.
+  const reader: Promise<ApiReader | null> = config.readPath
+    ? openApiReader({ kubectl: config.kubectl, env: kubectlHome.environment, logger }).catch(() => null)
+    : Promise.resolve(null);
   const kubectlVersion: Promise<string | null> = detectKubectlVersion({
     kubectl: config.kubectl,
     env: kubectlHome.environment,
@@ -199,6 +165,8 @@ export async function start(
     maxConcurrency: config.maxConcurrency,
     maxOutputBytes: config.maxOutputBytes,
     kubectlEnvironment: kubectlHome.environment,
+    reader,
+    maxReadBytes: () => readBudgetBytes(config.maxOutputBytes, client.maxResultBytes),
     executorId,
     metrics,
     logger,
@@ -230,7 +198,7 @@ export async function start(
   let lastServerVersion: string | null = null;
   const reportCapabilities = async (): Promise<void> => {
     const mine = (connection += 1);
-    const known = { kubectlVersion: await kubectlVersion };
+    const known = { kubectlVersion: await kubectlVersion, reader: await reader };
     // Reported at once (the server's pre-check needs the policy); the first API server check,
     // when it ends, is reported again by the monitor's onChange.
     const status = monitor.current;
@@ -244,6 +212,7 @@ export async function start(
       maxConcurrency: config.maxConcurrency,
       transport: config.transport,
       ...(status === null ? {} : { apiServer: status }),
+      ...(known.reader === null ? {} : { read: readCapability }),
     };
     // The server takes a report only over a live link (409 until it has recorded this one, e.g. on
     // another replica): retry briefly while this connection is the current one.
@@ -383,8 +352,8 @@ export async function start(
     await monitorDone;
     await policy.stop();
     await kubectlVersion.catch(() => undefined);
-    await kubectlHome.remove();
-    await removeClusterDirectory();
+    (await reader)?.close();
+    await clusterKubectl.remove();
     await health?.close();
     await tracing.shutdown();
     logger.info('executor stopped');

@@ -11,6 +11,7 @@ export {
   namespaceListArgs,
   SnapshotCollectionError,
   snapshotSources,
+  sourceRead,
 } from './collect/index.js';
 export type {
   ClassifiedFailure,
@@ -26,6 +27,7 @@ export type {
   FailingContainer,
   KubectlOutcome,
   KubectlRun,
+  ListRead,
   ListScope,
   LogLimits,
   SnapshotSource,

@@ -13,4 +13,5 @@ export type { PolicyDecision, PolicyFlag, ResolvedResource } from './policy-deci
 export { PolicyConfigError, PolicyInputError } from './policy-errors.js';
 export { isWithheldNotice, redactOutput } from './redact-output.js';
 export type { OutputCompleteness, RedactedOutput, RedactOutputOptions } from './redact-output.js';
+export { redactSecretValues } from './redact-secret-values.js';
 export { tokenize } from './tokenize.js';

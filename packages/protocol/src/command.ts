@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { clusterIdSchema, idSchema, isoDateSchema, namespaceSchema } from './identifiers.js';
+import { readRequestSchema } from './read.js';
 
 export const commandLimits = {
   maxArgs: 64,
@@ -64,6 +65,11 @@ export const commandSchema = z.object({
   requestedBy: z.string().max(256).optional(),
   /** W3C trace context of the server's command span, when tracing is on (docs/operations.md). */
   traceparent: traceparentSchema.optional(),
+  /**
+   * A structured read (docs/decisions/0011): an executor with the `read` capability answers it
+   * through the Kubernetes API; `args` is then `readArgv(read)`, which an older executor runs.
+   */
+  read: readRequestSchema.optional(),
 });
 export type Command = z.infer<typeof commandSchema>;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { commandSchema } from './command.js';
 import { apiServerStatusSchema } from './api-server-status.js';
+import { readCapabilitySchema } from './read.js';
 import {
   clusterIdSchema,
   idSchema,
@@ -135,5 +136,7 @@ export const executorCapabilitiesSchema = z.object({
    * executors before it; re-posted when the status changes.
    */
   apiServer: apiServerStatusSchema.optional(),
+  /** The executor answers `Command.read` through the Kubernetes API (absent: kubectl only). */
+  read: readCapabilitySchema.optional(),
 });
 export type ExecutorCapabilities = z.infer<typeof executorCapabilitiesSchema>;

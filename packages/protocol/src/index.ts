@@ -104,6 +104,15 @@ export type {
   SessionStartedFrame,
 } from './executor-link.js';
 export { apiServerStatusSchema, rbacSummarySchema } from './api-server-status.js';
+export {
+  readArgv,
+  readCapabilitySchema,
+  readLimits,
+  readListSchema,
+  readRequestSchema,
+  readResourceName,
+} from './read.js';
+export type { ReadCapability, ReadList, ReadRequest } from './read.js';
 export type { ApiServerStatus, RbacSummary } from './api-server-status.js';
 export { headers } from './headers.js';
 export {

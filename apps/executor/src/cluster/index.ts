@@ -6,3 +6,5 @@ export { defaultServiceAccountDirectory, resolveClusterAccess } from './cluster-
 export type { ClusterAccess } from './cluster-access.js';
 export { writeClusterKubeconfig } from './cluster-kubeconfig.js';
 export { summarizeRbac } from './rbac-summary.js';
+export { prepareClusterKubectl } from './prepare-cluster-kubectl.js';
+export type { ClusterKubectl } from './prepare-cluster-kubectl.js';

@@ -1,8 +1,11 @@
 import { applyNamespace, evaluate, PolicyInputError } from '@kubently/policy';
 import type { PolicyConfig } from '@kubently/policy';
+import { readArgv } from '@kubently/protocol';
 import type { Command, CommandResult } from '@kubently/protocol';
 
 import type { Logger } from '../logger.js';
+import type { ApiReader } from '../reader/api-reader.js';
+import { runRead } from '../reader/read-result.js';
 import type { ExecutorMetrics } from '../telemetry/index.js';
 import { failureResult, policyDeniedExitCode, processResult } from './build-result.js';
 import type { BuiltResult } from './build-result.js';
@@ -26,6 +29,13 @@ export interface CommandRunnerOptions {
   readonly logger: Logger;
   readonly now: () => number;
   readonly killGraceMs?: number;
+  /**
+   * Answers `Command.read` through the Kubernetes API (decision 0011), once open; null or absent:
+   * such a command runs its kubectl argv like any other.
+   */
+  readonly reader?: Promise<ApiReader | null>;
+  /** Bytes a read's List may have (the output cap, lowered to fit the server's result limit). */
+  readonly maxReadBytes?: () => number;
 }
 
 /**
@@ -150,9 +160,13 @@ export class CommandRunner {
   async #execute(command: Command): Promise<void> {
     const { logger, now } = this.#options;
     const startedAt = now();
+    const reader = (await this.#options.reader) ?? null;
+    const read = reader === null ? undefined : command.read;
     let args: string[];
     try {
-      args = applyNamespace(command.args, command.namespace);
+      // A read is checked as the kubectl argv that means the same, derived here from the read
+      // itself: `command.args` is not trusted to match it.
+      args = read === undefined ? applyNamespace(command.args, command.namespace) : readArgv(read);
     } catch (error) {
       if (!(error instanceof PolicyInputError)) throw error;
       await this.#finish(command, this.#denied(command, startedAt, error.message));
@@ -178,6 +192,26 @@ export class CommandRunner {
     );
     const cancel = { controller: new AbortController(), reason: null as string | null };
     this.#cancels.set(command.id, cancel);
+    if (read !== undefined && reader !== null) {
+      let built: BuiltResult;
+      try {
+        built = await runRead(
+          read,
+          { command, executorId: this.#options.executorId, startedAt, now },
+          {
+            reader,
+            maxBytes: this.#options.maxReadBytes?.() ?? this.#options.maxOutputBytes,
+            signal: AbortSignal.any([this.#shutdown.signal, cancel.controller.signal]),
+            cancelReason: () => cancel.reason,
+            isShuttingDown: () => this.#shutdown.signal.aborted,
+          },
+        );
+      } finally {
+        this.#cancels.delete(command.id);
+      }
+      await this.#finish(command, built);
+      return;
+    }
     let outcome: Awaited<ReturnType<typeof runProcess>>;
     try {
       outcome = await runProcess({

@@ -56,6 +56,18 @@ export class ClusterService {
     return policiesInForce(presence, this.#hub.connectedExecutorIds(clusterId));
   }
 
+  /**
+   * True when every executor of the cluster connected now reported the `read` capability (and at
+   * least one did): a structured read then reaches an executor that answers it through the API.
+   * Otherwise callers read through kubectl (decision 0011).
+   */
+  async offersRead(clusterId: string): Promise<boolean> {
+    const presence = await this.#state.clusters.listPresence(clusterId);
+    const liveHere = this.#hub.connectedExecutorIds(clusterId);
+    const live = presence.filter((entry) => entry.connected || liveHere.has(entry.executorId));
+    return live.length > 0 && live.every((entry) => entry.capabilities?.read !== undefined);
+  }
+
   /** A caller limited to some clusters may register only those. */
   async create(id: string, caller: Caller): Promise<ClusterTokenResponse> {
     if (!canUseCluster(caller, id)) {

@@ -1,6 +1,7 @@
 import { defaultPolicyConfig } from '@kubently/policy';
 import type { PolicyConfig } from '@kubently/policy';
-import type { Command, CommandFailure, CommandResult, ResultAck } from '@kubently/protocol';
+import { readArgv } from '@kubently/protocol';
+import type { Command, CommandFailure, CommandResult, ReadRequest, ResultAck } from '@kubently/protocol';
 
 import type { Caller } from '../auth/api-key-verifier.js';
 import { canSee, canUseCluster } from '../auth/can-see.js';
@@ -46,6 +47,11 @@ export interface SubmitInput {
    * undelivered command is then withdrawn, a delivered one ended and cancelled on its executor.
    */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * A structured read (decision 0011) for an executor with the `read` capability: `args` and
+   * `namespace` are then ignored; the command is checked, queued and audited as `readArgv(read)`.
+   */
+  readonly read?: ReadRequest | undefined;
 }
 
 export interface CommandServiceOptions {
@@ -116,7 +122,7 @@ export class CommandService {
       input.clusterId,
       await this.#options.reportedPolicies(input.clusterId),
     );
-    const verdict = checkCommand(input, policies);
+    const verdict = checkCommand(input.read === undefined ? input : { args: readArgv(input.read) }, policies);
     if (verdict.type === 'denied') {
       this.#options.metrics?.policyDenied({ clusterId: input.clusterId, argv: verdict.argv });
       await this.#options.audit.denied({
@@ -142,6 +148,7 @@ export class CommandService {
       requestedBy: input.caller.identity,
       ...(input.namespace === undefined ? {} : { namespace: input.namespace }),
       ...(input.sessionId === undefined ? {} : { sessionId: input.sessionId }),
+      ...(input.read === undefined ? {} : { read: input.read }),
     };
     const command = this.#options.tracing?.commandQueued(draft) ?? draft;
     const { identity } = input.caller;

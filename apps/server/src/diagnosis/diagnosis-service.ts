@@ -11,6 +11,7 @@ import type { Clock } from '../support/clock.js';
 import type { Logger } from '../support/logger.js';
 import type { DiagnosisOutcomeLabel, ServerMetrics } from '../telemetry/index.js';
 import { relayKubectlRun } from './relay-kubectl-run.js';
+import { relayListRead } from './relay-list-read.js';
 
 export interface DiagnosisServiceOptions {
   readonly commands: CommandService;
@@ -25,6 +26,8 @@ export interface DiagnosisServiceOptions {
   /** How long one `kubectl get` may take through the relay (default 30 s). */
   readonly commandTimeoutSeconds?: number;
   readonly metrics?: ServerMetrics | undefined;
+  /** False: always collect through kubectl, even from executors that offer the read path (benchmarks). */
+  readonly useReadPath?: boolean | undefined;
 }
 
 export interface DiagnoseClusterInput {
@@ -102,18 +105,22 @@ export class DiagnosisService {
     let collected;
     const namespaces =
       input.namespaces === undefined || input.namespaces.length === 0 ? undefined : input.namespaces;
+    const relay = {
+      commands,
+      clusterId: input.clusterId,
+      caller: input.caller,
+      correlationId: input.correlationId,
+      timeoutSeconds: this.#options.commandTimeoutSeconds ?? 30,
+      onError: (error: KubentlyError) => {
+        if (error.code === 'rate_limited' || error.code === 'capacity_exceeded') refusal ??= error;
+      },
+    };
+    // The executor's read path when every live executor offers it, else kubectl (decision 0011).
+    const offersRead = this.#options.useReadPath !== false && (await clusters.offersRead(input.clusterId));
     try {
       collected = await collectSnapshot({
-        run: relayKubectlRun({
-          commands,
-          clusterId: input.clusterId,
-          caller: input.caller,
-          correlationId: input.correlationId,
-          timeoutSeconds: this.#options.commandTimeoutSeconds ?? 30,
-          onError: (error) => {
-            if (error.code === 'rate_limited' || error.code === 'capacity_exceeded') refusal ??= error;
-          },
-        }),
+        run: relayKubectlRun(relay),
+        ...(offersRead ? { read: relayListRead(relay) } : {}),
         namespaces: namespaces ?? 'all',
         signal: input.signal,
         concurrency: this.#options.concurrency ?? 6,
@@ -146,6 +153,7 @@ export class DiagnosisService {
         identity: input.caller.identity,
         durationMs: clock.now() - started,
         collectionMs: collection.durationMs,
+        readPath: offersRead,
         commands: collection.commands.length,
         missing: collection.missing,
         rootCauses: report.summary.rootCauses,

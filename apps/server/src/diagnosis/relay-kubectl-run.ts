@@ -1,4 +1,5 @@
 import type { KubectlOutcome, KubectlRun } from '@kubently/diagnosis';
+import type { ReadRequest } from '@kubently/protocol';
 
 import type { Caller } from '../auth/api-key-verifier.js';
 import type { CommandService } from '../commands/command-service.js';
@@ -37,6 +38,40 @@ const abortReason = (signal: AbortSignal): Error =>
   signal.reason instanceof Error ? signal.reason : new Error('the diagnosis was aborted');
 
 /**
+ * Submits one collector command (kubectl argv, or a structured read) exactly like `POST
+ * /v1/commands` and waits for its outcome: known failures become `failure` outcomes; an abort rejects.
+ */
+export const relayCommand = async (
+  options: RelayKubectlRunOptions,
+  what: { readonly args: readonly string[] } | { readonly read: ReadRequest },
+  signal: AbortSignal,
+): Promise<KubectlOutcome> => {
+  signal.throwIfAborted();
+  const submitted = options.commands.submit({
+    clusterId: options.clusterId,
+    ...what,
+    timeoutSeconds: options.timeoutSeconds,
+    caller: options.caller,
+    correlationId: options.correlationId,
+    source: 'diagnosis',
+    wait: true,
+    signal,
+  });
+  try {
+    const record = await untilAborted(submitted, signal);
+    if (record === null) throw abortReason(signal);
+    return outcomeOf(record);
+  } catch (error) {
+    signal.throwIfAborted();
+    if (isKubentlyError(error)) {
+      options.onError?.(error);
+      return { type: 'failure', code: error.code, message: error.message };
+    }
+    throw error;
+  }
+};
+
+/**
  * The collector's kubectl port over the relay: each command goes through `CommandService.submit`
  * exactly like `POST /v1/commands` (policy check, queue, executor, audit with the caller's identity
  * and correlation id, source `diagnosis`). Known failures (timeout, no executor, policy denial)
@@ -44,28 +79,5 @@ const abortReason = (signal: AbortSignal): Error =>
  */
 export const relayKubectlRun =
   (options: RelayKubectlRunOptions): KubectlRun =>
-  async (args, signal) => {
-    signal.throwIfAborted();
-    const submitted = options.commands.submit({
-      clusterId: options.clusterId,
-      args,
-      timeoutSeconds: options.timeoutSeconds,
-      caller: options.caller,
-      correlationId: options.correlationId,
-      source: 'diagnosis',
-      wait: true,
-      signal,
-    });
-    try {
-      const record = await untilAborted(submitted, signal);
-      if (record === null) throw abortReason(signal);
-      return outcomeOf(record);
-    } catch (error) {
-      signal.throwIfAborted();
-      if (isKubentlyError(error)) {
-        options.onError?.(error);
-        return { type: 'failure', code: error.code, message: error.message };
-      }
-      throw error;
-    }
-  };
+  (args, signal) =>
+    relayCommand(options, { args }, signal);

@@ -14,6 +14,7 @@ export type {
   CollectionWarning,
 } from './collection-warning.js';
 export type { KubectlOutcome, KubectlRun } from './kubectl-run.js';
+export type { ListRead } from './list-read.js';
 export { SnapshotCollectionError } from './snapshot-collection-error.js';
 export {
   bundleArgs,
@@ -21,5 +22,6 @@ export {
   namespaceBundleArgs,
   namespaceListArgs,
   snapshotSources,
+  sourceRead,
 } from './snapshot-sources.js';
 export type { ListScope, SnapshotSource } from './snapshot-sources.js';

@@ -1,3 +1,5 @@
+import type { ReadRequest } from '@kubently/protocol';
+
 import type { SnapshotKind } from '../snapshot/cluster-snapshot.js';
 
 /** One `kubectl get` a snapshot kind is collected from. */
@@ -8,6 +10,10 @@ export interface SnapshotSource {
   readonly objectKind: string;
   /** The fully qualified resource (`deployments.apps`), so a CRD with the same plural never answers. */
   readonly resource: string;
+  /** The API version the read path lists (`kubectl get` picks the preferred one itself). */
+  readonly version: string;
+  /** The plural alone (`deployments`), for the API path. */
+  readonly plural: string;
   readonly namespaced: boolean;
   /**
    * Listed with a command of its own even cluster-wide: kinds that grow large in real clusters
@@ -30,9 +36,12 @@ const source = (
   resource: string,
   namespaced: boolean,
   partialIsSafe = false,
+  version = 'v1',
 ): SnapshotSource => {
   const dot = resource.indexOf('.');
   return {
+    version,
+    plural: dot === -1 ? resource : resource.slice(0, dot),
     listedAlone: largeKinds.has(kind),
     kind,
     objectKind,
@@ -74,7 +83,7 @@ export const snapshotSources: readonly SnapshotSource[] = [
   source('clusterroles', 'ClusterRole', 'clusterroles.rbac.authorization.k8s.io', false),
   source('clusterrolebindings', 'ClusterRoleBinding', 'clusterrolebindings.rbac.authorization.k8s.io', false),
   source('networkpolicies', 'NetworkPolicy', 'networkpolicies.networking.k8s.io', true),
-  source('hpas', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers.autoscaling', true),
+  source('hpas', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers.autoscaling', true, false, 'v2'),
   source('pdbs', 'PodDisruptionBudget', 'poddisruptionbudgets.policy', true),
   source('resourcequotas', 'ResourceQuota', 'resourcequotas', true),
   source('limitranges', 'LimitRange', 'limitranges', true),
@@ -122,3 +131,16 @@ export const namespaceBundleArgs = (
 
 /** Lists namespace names compactly (`namespace/<name>` lines) for the per-namespace fallback. */
 export const namespaceListArgs: readonly string[] = ['get', 'namespaces', '-o', 'name'];
+
+/** The structured read (decision 0011) that lists `source` in one namespace or everywhere. */
+export const sourceRead = (
+  source: SnapshotSource,
+  namespace: string | undefined,
+  continueToken: string | undefined,
+): ReadRequest => ({
+  group: source.group,
+  version: source.version,
+  resource: source.plural,
+  ...(namespace === undefined ? {} : { namespace }),
+  ...(continueToken === undefined ? {} : { continue: continueToken }),
+});
