@@ -31,6 +31,9 @@ export type {
 } from './command.js';
 export {
   diagnoseLimits,
+  diagnosisIncludes,
+  diagnosisIncludeSchema,
+  findingCategorySchema,
   diagnoseRequestSchema,
   diagnoseResponseSchema,
   diagnosisCollectionSchema,

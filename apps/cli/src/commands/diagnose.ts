@@ -1,5 +1,5 @@
-import { severities } from '@kubently/diagnosis';
-import type { Report, Severity } from '@kubently/diagnosis';
+import { diagnosisIncludes, severities } from '@kubently/diagnosis';
+import type { DiagnosisInclude, Report, Severity } from '@kubently/diagnosis';
 import { namespaceSchema } from '@kubently/protocol';
 
 import { openApiClient } from '../api/index.js';
@@ -18,7 +18,7 @@ import { exitCodesHelp } from '../exit-codes.js';
 import { KubentlyError } from '../kubently-error.js';
 import { resolveKubectl } from '../local/index.js';
 
-const usage = `kubently diagnose <cluster> [-n NS]... [-A] [-o table|json|markdown] [--min-severity S] [--fail-on S]
+const usage = `kubently diagnose <cluster> [-n NS]... [-A] [-o table|json|markdown] [--min-severity S] [--fail-on S] [--include posture]
        kubently diagnose --kubeconfig PATH [--context C] [--kubectl PATH] [-n NS]... [-A] [-o ...]`;
 
 const options = {
@@ -28,6 +28,7 @@ const options = {
   'all-namespaces': { type: 'boolean', short: 'A' },
   'min-severity': { type: 'string' },
   'fail-on': { type: 'string' },
+  include: { type: 'string', multiple: true },
   kubeconfig: { type: 'string' },
   context: { type: 'string' },
   kubectl: { type: 'string' },
@@ -42,6 +43,17 @@ const parseChoice = <T extends string>(
   if (raw === undefined) return undefined;
   if ((choices as readonly string[]).includes(raw)) return raw as T;
   throw new KubentlyError('usage', `--${flag} must be one of ${choices.join(', ')} (got "${raw}")`);
+};
+
+/** `--include posture` (repeatable, or comma-separated); each must be an opt-in category. */
+const parseIncludes = (raw: readonly string[] | undefined): DiagnosisInclude[] => {
+  const names = (raw ?? []).flatMap((value) => value.split(',')).map((name) => name.trim());
+  const included = new Set<DiagnosisInclude>();
+  for (const name of names) {
+    const choice = parseChoice('include', name, diagnosisIncludes);
+    if (choice !== undefined) included.add(choice);
+  }
+  return [...included];
 };
 
 /** `-n a -n b` and `-n a,b` both work; each name must be a namespace name. */
@@ -82,6 +94,10 @@ Flags:
   -o, --output FORMAT     table (default; colour on a terminal unless NO_COLOR), json, or markdown
   --min-severity S        report only findings at least this severe: critical, warning, info (default)
   --fail-on S             exit 8 when a finding is at least this severe (CI gating)
+  --include posture       also report security posture: privileged containers, host namespaces
+                          and hostPath, credentials in plain env values (names only), the default
+                          ServiceAccount's token mounted, missing limits, moving image tags;
+                          ranked after every incident, never above warning
 Local mode:
   --kubeconfig PATH       kubeconfig to use (selects local mode)
   --context NAME          context of the kubeconfig (also selects local mode)
@@ -138,6 +154,7 @@ Examples:
     const minSeverity: Severity | undefined = parseChoice('min-severity', values['min-severity'], severities);
     const failOn: Severity | undefined = parseChoice('fail-on', values['fail-on'], severities);
     const namespaces = parseNamespaces(values.namespace, values['all-namespaces'] === true);
+    const include = parseIncludes(values.include);
 
     let report: Report;
     let collection: CollectionView;
@@ -150,6 +167,7 @@ Examples:
         response = await client.diagnose(clusterId, {
           ...(namespaces === 'all' ? {} : { namespaces }),
           ...(minSeverity === undefined ? {} : { minSeverity }),
+          ...(include.length === 0 ? {} : { include }),
         });
       } catch (error) {
         if (error instanceof KubentlyError && error.code === 'cluster_not_found')
@@ -172,6 +190,7 @@ Examples:
         context: values.context,
         namespaces,
         minSeverity,
+        include,
         concurrency,
         io,
       });
