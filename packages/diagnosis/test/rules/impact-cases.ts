@@ -251,4 +251,47 @@ export const impactCases: readonly RuleCase[] = [
     resource: 'ServiceAccount/default',
     root: false,
   },
+  {
+    name: 'a Pending claim on a missing StorageClass that nothing mounts yet is a warning',
+    snapshot: () =>
+      snapshot({
+        storageclasses: [],
+        pvcs: [
+          {
+            metadata: { name: 'data', namespace: 'shop' },
+            spec: { storageClassName: 'fast-ssd' },
+            status: { phase: 'Pending' },
+          },
+        ],
+      }),
+    rule: 'pvc-pending',
+    resource: 'PersistentVolumeClaim/data',
+    severity: 'warning',
+    root: true,
+  },
+  {
+    name: 'the same claim is critical once a workload mounts it',
+    snapshot: () =>
+      snapshot({
+        ...withApps(
+          {},
+          app('db', {
+            withService: false,
+            podSpec: { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }] },
+          }),
+        ),
+        storageclasses: [],
+        pvcs: [
+          {
+            metadata: { name: 'data', namespace: 'shop' },
+            spec: { storageClassName: 'fast-ssd' },
+            status: { phase: 'Pending' },
+          },
+        ],
+      }),
+    rule: 'pvc-pending',
+    resource: 'PersistentVolumeClaim/data',
+    severity: 'critical',
+    root: true,
+  },
 ];
