@@ -42,6 +42,7 @@ describe('kubently diagnose: argument errors', () => {
     [['prod', '-o', 'xml'], /-o\/--output must be one of table, wide, json, yaml, markdown \(got "xml"\)/],
     [['prod', '--min-severity', 'high'], /--min-severity must be one of critical, warning, info/],
     [['prod', '--fail-on', 'error'], /--fail-on must be one of critical, warning, info/],
+    [['prod', '--include', 'security'], /--include must be one of posture \(got "security"\)/],
     [['prod', '-A', '-n', 'shop'], /-A and -n exclude each other/],
     [['prod', '-n', 'Shop_1'], /-n "Shop_1" is not a namespace name/],
     [['prod', '-n', 'shop,'], /-n "" is not a namespace name/],
@@ -133,6 +134,22 @@ describe('kubently diagnose --kubeconfig (local, kubectl test double)', { timeou
     expect(result.out).toContain("Error: ENOENT: no such file or directory, open '/etc/api.yaml'");
     expect(body.collection.missing).toEqual([]);
     expect(result.out).not.toContain('aHVudGVyMg==');
+  });
+
+  it('adds posture findings after the incidents with --include posture, and none without', async () => {
+    const parse = (out: string) =>
+      JSON.parse(out) as { findings: { rule: string; category: string }[]; summary: { posture: number } };
+    const without = parse((await local(['-o', 'json'])).out);
+    expect(without.findings.map((finding) => finding.category)).not.toContain('posture');
+    const result = await local(['-o', 'json', '--include', 'posture']);
+    expect(result.code).toBe(0);
+    const categories = parse(result.out).findings.map((finding) => finding.category);
+    expect(categories[0]).toBe('incident');
+    expect(categories).toContain('posture');
+    expect(categories.slice(categories.indexOf('posture')).every((category) => category === 'posture')).toBe(
+      true,
+    );
+    expect(parse(result.out).summary.posture).toBeGreaterThan(0);
   });
 
   it('prints Markdown with the root cause, evidence commands and fix', async () => {

@@ -237,6 +237,7 @@ describe('chat and diagnosis output', () => {
     const finding = {
       id: 'f1',
       rule: 'container-crash-loop',
+      category: 'incident' as const,
       severity: 'critical' as const,
       resource: { kind: 'Pod', namespace: 'shop', name: 'api-1' },
       summary: `container api is crash-looping${eraseUp}`,
@@ -262,6 +263,7 @@ describe('chat and diagnosis output', () => {
       symptoms: [],
       summary: {
         rootCauses: 1,
+        posture: 0,
         symptoms: 0,
         bySeverity: { critical: 1, warning: 0, info: 0 },
         rulesRun: 1,

@@ -37,8 +37,18 @@ export type { DiagnoseOptions } from './engine/diagnose.js';
 export { DiagnosisContext } from './engine/diagnosis-context.js';
 export type { KindMap, WorkloadTemplate } from './engine/diagnosis-context.js';
 export type { ObservedEvent } from './engine/observed-event.js';
-export { severities, severityRank } from './model/finding.js';
-export type { Evidence, Finding, FindingDraft, ResourceRef, Severity, Suspect } from './model/finding.js';
+export { diagnosisIncludes, findingCategories, severities, severityRank } from './model/finding.js';
+export type {
+  DiagnosisInclude,
+  Evidence,
+  Finding,
+  FindingCategory,
+  FindingDraft,
+  ResourceRef,
+  Severity,
+  Suspect,
+} from './model/finding.js';
+export { postureRules } from './posture/index.js';
 export type { Report, ReportSummary } from './model/report.js';
 export { renderJson } from './render/render-json.js';
 export { renderMarkdown } from './render/render-markdown.js';

@@ -8,6 +8,13 @@ export const diagnosisSeveritySchema = z.enum(diagnosisSeverities);
 
 export const diagnoseLimits = { maxNamespaces: 100 } as const;
 
+/** Opt-in finding categories (mirrors `@kubently/diagnosis`); incidents are always reported. */
+export const diagnosisIncludes = ['posture'] as const;
+export const diagnosisIncludeSchema = z.enum(diagnosisIncludes);
+
+/** `incident`: broken or about to break; `posture`: a security weakness, only when included. */
+export const findingCategorySchema = z.enum(['incident', 'posture']);
+
 /** `POST /v1/clusters/:id/diagnose`. No body, or `{}`, diagnoses every namespace. */
 export const diagnoseRequestSchema = z
   .object({
@@ -20,6 +27,8 @@ export const diagnoseRequestSchema = z
       )
       .optional(),
     minSeverity: diagnosisSeveritySchema.optional(),
+    /** `["posture"]` adds security posture findings, ranked after every incident. */
+    include: z.array(diagnosisIncludeSchema).max(diagnosisIncludes.length).optional(),
   })
   .strict();
 export type DiagnoseRequest = z.infer<typeof diagnoseRequestSchema>;
@@ -55,6 +64,8 @@ const evidenceSchema = z.discriminatedUnion('type', [
 export const diagnosisFindingSchema = z.object({
   id: z.string(),
   rule: z.string(),
+  /** Absent from servers that predate posture findings: those are incidents. */
+  category: findingCategorySchema.default('incident'),
   severity: diagnosisSeveritySchema,
   resource: resourceRefSchema,
   summary: z.string(),
@@ -76,6 +87,8 @@ export const diagnosisReportSchema = z.object({
   symptoms: z.array(diagnosisFindingSchema),
   summary: z.object({
     rootCauses: count,
+    /** Posture findings; absent from servers that predate them. */
+    posture: count.default(0),
     symptoms: count,
     bySeverity: z.object({ critical: count, warning: count, info: count }),
     rulesRun: count,

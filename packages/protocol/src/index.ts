@@ -43,6 +43,9 @@ export {
 export type { FindingList, FindingQuery, FindingRecord, FindingView } from './findings.js';
 export {
   diagnoseLimits,
+  diagnosisIncludes,
+  diagnosisIncludeSchema,
+  findingCategorySchema,
   diagnoseRequestSchema,
   diagnoseResponseSchema,
   diagnosisCollectionSchema,

@@ -86,6 +86,7 @@ export interface ReportLike {
 interface FindingLike {
   readonly id: string;
   readonly rule: string;
+  readonly category?: 'incident' | 'posture';
   readonly severity: 'critical' | 'warning' | 'info';
   readonly resource: { readonly kind: string; readonly namespace: string; readonly name: string };
   readonly summary: string;
@@ -98,6 +99,7 @@ interface FindingLike {
 const toFinding = (finding: FindingLike): McpFinding => ({
   id: finding.id,
   rule: finding.rule,
+  category: finding.category ?? 'incident',
   severity: finding.severity,
   resource: { ...finding.resource },
   summary: finding.summary,
@@ -142,7 +144,7 @@ export const diagnosisText = (diagnosis: McpDiagnosis): string => {
     }
     lines.push(
       '',
-      `[${finding.severity}] ${resourceName(finding)} (${finding.rule}): ${finding.summary}`,
+      `[${finding.category === 'posture' ? 'posture ' : ''}${finding.severity}] ${resourceName(finding)} (${finding.rule}): ${finding.summary}`,
       `Root cause: ${finding.rootCause}`,
       `Fix: ${finding.remediation}`,
       ...finding.commands.map((command) => `  evidence: ${command}`),

@@ -113,6 +113,13 @@ export const diagnoseClusterInputSchema = z
       .max(50)
       .optional()
       .describe('Only these namespaces (default: all the snapshot covers).'),
+    include: z
+      .array(z.enum(['posture']))
+      .max(1)
+      .optional()
+      .describe(
+        'Opt-in finding categories: ["posture"] adds security posture (privileged containers, host namespaces and hostPath, credentials in plain env values, default ServiceAccount token automount, missing limits, moving image tags), ranked after every incident.',
+      ),
   })
   .strict();
 
@@ -120,6 +127,7 @@ const resourceRefSchema = z.object({ kind: z.string(), namespace: z.string(), na
 export const mcpFindingSchema = z.object({
   id: z.string(),
   rule: z.string(),
+  category: z.enum(['incident', 'posture']).default('incident'),
   severity: z.enum(['critical', 'warning', 'info']),
   resource: resourceRefSchema,
   summary: z.string(),

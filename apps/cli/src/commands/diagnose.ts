@@ -1,5 +1,5 @@
-import { severities } from '@kubently/diagnosis';
-import type { Report, Severity } from '@kubently/diagnosis';
+import { diagnosisIncludes, severities } from '@kubently/diagnosis';
+import type { DiagnosisInclude, Report, Severity } from '@kubently/diagnosis';
 import { namespaceSchema } from '@kubently/protocol';
 
 import { openApiClient } from '../api/index.js';
@@ -20,7 +20,7 @@ import { parseChoice, parseOutputFormat } from '../format/index.js';
 import { KubentlyError } from '../kubently-error.js';
 import { resolveKubectl } from '../local/index.js';
 
-const usage = `kubently diagnose [<cluster>] [-n NS]... [-A] [-o table|wide|json|yaml|markdown] [--min-severity S] [--fail-on S]
+const usage = `kubently diagnose [<cluster>] [-n NS]... [-A] [-o table|wide|json|yaml|markdown] [--min-severity S] [--fail-on S] [--include posture]
        kubently diagnose --all [-n NS]... [-o ...] [--min-severity S] [--fail-on S]
        kubently diagnose --kubeconfig PATH [--context C] [--kubectl PATH] [-n NS]... [-A] [-o ...]`;
 
@@ -31,12 +31,24 @@ const options = {
   'all-namespaces': { type: 'boolean', short: 'A' },
   'min-severity': { type: 'string' },
   'fail-on': { type: 'string' },
+  include: { type: 'string', multiple: true },
   kubeconfig: { type: 'string' },
   context: { type: 'string' },
   kubectl: { type: 'string' },
   concurrency: { type: 'string' },
   all: { type: 'boolean' },
 } as const;
+
+/** `--include posture` (repeatable, or comma-separated); each must be an opt-in category. */
+const parseIncludes = (raw: readonly string[] | undefined): DiagnosisInclude[] => {
+  const names = (raw ?? []).flatMap((value) => value.split(',')).map((name) => name.trim());
+  const included = new Set<DiagnosisInclude>();
+  for (const name of names) {
+    const choice = parseChoice('--include', name, diagnosisIncludes);
+    if (choice !== undefined) included.add(choice);
+  }
+  return [...included];
+};
 
 /** `-n a -n b` and `-n a,b` both work; each name must be a namespace name. */
 const parseNamespaces = (raw: readonly string[] | undefined, all: boolean): 'all' | string[] => {
@@ -81,6 +93,10 @@ Flags:
   --all                   every cluster your key may use, one "==> <cluster> <==" section each
                           (JSON: {results, summary}); clusters that cannot be diagnosed (no
                           executor connected) are reported on stderr and make the exit code 1
+  --include posture       also report security posture: privileged containers, host namespaces
+                          and hostPath, credentials in plain env values (names only), the default
+                          ServiceAccount's token mounted, missing limits, moving image tags;
+                          ranked after every incident, never above warning
 Local mode:
   --kubeconfig PATH       kubeconfig to use (selects local mode)
   --context NAME          context of the kubeconfig (also selects local mode)
@@ -114,11 +130,13 @@ Examples:
         );
       const namespaces = parseNamespaces(values.namespace, values['all-namespaces'] === true);
       const minSeverity = parseChoice('--min-severity', values['min-severity'], severities);
+      const include = parseIncludes(values.include);
       const client = await openApiClient(values, io);
       const answer = await client.diagnoseFanOut({
         clusterIds: 'all',
         ...(namespaces === 'all' ? {} : { namespaces }),
         ...(minSeverity === undefined ? {} : { minSeverity }),
+        ...(include.length === 0 ? {} : { include }),
       });
       return printDiagnosisAll(answer, {
         format: parseOutputFormat(values.output, diagnoseFormats),
@@ -169,6 +187,7 @@ Examples:
     );
     const failOn: Severity | undefined = parseChoice('--fail-on', values['fail-on'], severities);
     const namespaces = parseNamespaces(values.namespace, values['all-namespaces'] === true);
+    const include = parseIncludes(values.include);
 
     let report: Report;
     let collection: CollectionView;
@@ -181,6 +200,7 @@ Examples:
         response = await client.diagnose(clusterId, {
           ...(namespaces === 'all' ? {} : { namespaces }),
           ...(minSeverity === undefined ? {} : { minSeverity }),
+          ...(include.length === 0 ? {} : { include }),
         });
       } catch (error) {
         if (error instanceof KubentlyError && error.code === 'cluster_not_found')
@@ -203,6 +223,7 @@ Examples:
         context: values.context,
         namespaces,
         minSeverity,
+        include,
         concurrency,
         io,
       });

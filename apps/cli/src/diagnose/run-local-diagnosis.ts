@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
 import { collectSnapshot, diagnose, SnapshotCollectionError } from '@kubently/diagnosis';
-import type { CollectedSnapshot, Report, Severity } from '@kubently/diagnosis';
+import type { CollectedSnapshot, DiagnosisInclude, Report, Severity } from '@kubently/diagnosis';
 
 import type { CliIo } from '../cli-io.js';
 import { KubentlyError } from '../kubently-error.js';
@@ -14,6 +14,8 @@ export interface LocalDiagnosisOptions {
   readonly context: string | undefined;
   readonly namespaces: 'all' | readonly string[];
   readonly minSeverity: Severity | undefined;
+  /** Opt-in categories (`--include posture`). */
+  readonly include: readonly DiagnosisInclude[];
   readonly concurrency: number | undefined;
   readonly io: CliIo;
 }
@@ -79,6 +81,7 @@ export const runLocalDiagnosis = async (
     now: () => io.now(),
     ...(options.namespaces === 'all' ? {} : { namespaces: options.namespaces }),
     ...(options.minSeverity === undefined ? {} : { minSeverity: options.minSeverity }),
+    include: options.include,
   });
   return { ...collected, report };
 };

@@ -74,9 +74,9 @@ export const createLocalBackend = (options: LocalBackendOptions): McpBackend => 
       const run = await cluster.run(input.args, input.namespace, input.timeoutSeconds, signal);
       return toResult(cluster, options.newId(), run);
     },
-    diagnose: async (clusterId, namespaces, signal) => {
+    diagnose: async (clusterId, namespaces, signal, include) => {
       cluster.check(clusterId);
-      return toMcpDiagnosis(clusterId, await cluster.diagnose(namespaces, signal));
+      return toMcpDiagnosis(clusterId, await cluster.diagnose(namespaces, signal, include));
     },
     ask: options.ask,
   };

@@ -1,5 +1,5 @@
 import { collectSnapshot, diagnose, SnapshotCollectionError } from '@kubently/diagnosis';
-import type { KubectlOutcome, Report } from '@kubently/diagnosis';
+import type { DiagnosisInclude, KubectlOutcome, Report } from '@kubently/diagnosis';
 import { applyNamespace } from '@kubently/policy';
 import type { ClusterInfo } from '@kubently/protocol';
 
@@ -91,7 +91,11 @@ export class LocalCluster {
     return { outcome, args: argv, durationMs, redactions };
   }
 
-  async diagnose(namespaces: readonly string[] | undefined, signal: AbortSignal): Promise<Report> {
+  async diagnose(
+    namespaces: readonly string[] | undefined,
+    signal: AbortSignal,
+    include: readonly DiagnosisInclude[] = [],
+  ): Promise<Report> {
     const run = localKubectlRun({
       kubectl: this.#options.kubectl,
       kubeconfig: this.#options.kubeconfig,
@@ -106,7 +110,11 @@ export class LocalCluster {
         signal,
         now: () => this.#options.now().getTime(),
       });
-      return diagnose(snapshot, { now: () => this.#options.now(), ...(scoped ? { namespaces } : {}) });
+      return diagnose(snapshot, {
+        now: () => this.#options.now(),
+        include,
+        ...(scoped ? { namespaces } : {}),
+      });
     } catch (error) {
       if (!(error instanceof SnapshotCollectionError)) throw error;
       throw new McpToolError(error.code, `${error.message}; fix: ${error.fix}`);

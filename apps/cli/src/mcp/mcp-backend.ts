@@ -38,6 +38,8 @@ export interface McpBackend {
     clusterId: string,
     namespaces: readonly string[] | undefined,
     signal: AbortSignal,
+    /** Opt-in categories (`posture`); default incidents only. */
+    include?: readonly 'posture'[],
   ) => Promise<McpDiagnosis>;
   /** Releases what the backend holds (the local mode's private kubectl directory). */
   readonly close?: () => Promise<void>;

@@ -135,7 +135,7 @@ export const registerCliTools = (server: McpServer, backend: McpBackend): void =
       tools.diagnose_cluster.name,
       tools.diagnose_cluster,
       guard(async (args, ctx) => {
-        const result = await diagnose(args.clusterId, args.namespaces, ctx.mcpReq.signal);
+        const result = await diagnose(args.clusterId, args.namespaces, ctx.mcpReq.signal, args.include);
         return answer(diagnosisContent(result));
       }, true),
     );

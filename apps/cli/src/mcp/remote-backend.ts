@@ -40,11 +40,11 @@ export const createRemoteBackend = (options: {
       toMcpCommandResult(await client(signal).getCommand(commandId)),
     createSession: (clusterId, ttlSeconds, signal) => client(signal).openSession(clusterId, ttlSeconds),
     closeSession: (sessionId, signal) => client(signal).closeSession(sessionId),
-    diagnose: async (clusterId, namespaces, signal) => {
-      const response = await client(signal).diagnose(
-        clusterId,
-        namespaces === undefined || namespaces.length === 0 ? {} : { namespaces: [...namespaces] },
-      );
+    diagnose: async (clusterId, namespaces, signal, include) => {
+      const response = await client(signal).diagnose(clusterId, {
+        ...(namespaces === undefined || namespaces.length === 0 ? {} : { namespaces: [...namespaces] }),
+        ...(include === undefined || include.length === 0 ? {} : { include: [...include] }),
+      });
       return toMcpDiagnosis(clusterId, response);
     },
     ask: (input, signal, onProgress) =>

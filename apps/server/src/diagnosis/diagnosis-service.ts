@@ -1,5 +1,5 @@
 import { collectSnapshot, diagnose, SnapshotCollectionError } from '@kubently/diagnosis';
-import type { Collection, Report, Severity } from '@kubently/diagnosis';
+import type { Collection, DiagnosisInclude, Report, Severity } from '@kubently/diagnosis';
 import type { ErrorCode } from '@kubently/protocol';
 
 import type { Caller } from '../auth/api-key-verifier.js';
@@ -35,6 +35,8 @@ export interface DiagnoseClusterInput {
   /** Only these namespaces (default: the whole cluster). */
   readonly namespaces?: readonly string[] | undefined;
   readonly minSeverity?: Severity | undefined;
+  /** Opt-in categories (`posture`); default incidents only. */
+  readonly include?: readonly DiagnosisInclude[] | undefined;
   /** Who asks: each command is policy-checked and audited as theirs. */
   readonly caller: Caller;
   readonly correlationId: string;
@@ -145,6 +147,7 @@ export class DiagnosisService {
       now: () => new Date(clock.now()),
       ...(namespaces === undefined ? {} : { namespaces }),
       ...(input.minSeverity === undefined ? {} : { minSeverity: input.minSeverity }),
+      ...(input.include === undefined ? {} : { include: input.include }),
     });
     logger.info(
       {

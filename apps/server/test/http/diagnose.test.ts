@@ -134,6 +134,28 @@ describe('POST /v1/clusters/:id/diagnose', { timeout: 30_000 }, () => {
     );
   });
 
+  it('adds posture findings with include: ["posture"], ranked after every incident', async () => {
+    server = createTestServer();
+    const executor = await server.connectExecutor(await server.createCluster());
+    const pending = diagnose({ include: ['posture'] });
+    await serve(executor, pending);
+    const body = diagnoseResponseSchema.parse(await (await pending).json());
+    const categories = body.findings.map((finding) => finding.category);
+    expect(categories[0]).toBe('incident');
+    expect(body.findings).toContainEqual(
+      expect.objectContaining({
+        rule: 'posture-missing-limits',
+        category: 'posture',
+        severity: 'info',
+        resource: { kind: 'Pod', namespace: 'shop', name: 'api-7d9f-x1' },
+      }),
+    );
+    expect(categories.slice(categories.indexOf('posture')).every((category) => category === 'posture')).toBe(
+      true,
+    );
+    expect(body.summary.posture).toBe(categories.filter((category) => category === 'posture').length);
+  });
+
   it('refuses viewers like running a command, and sends nothing', async () => {
     server = createTestServer();
     await server.connectExecutor(await server.createCluster());
@@ -146,6 +168,7 @@ describe('POST /v1/clusters/:id/diagnose', { timeout: 30_000 }, () => {
     [{ namespaces: [] }, /namespaces: namespaces must name at least one namespace/],
     [{ namespaces: ['Shop'] }, /namespaces\.0: namespace must be a DNS-1123 label/],
     [{ minSeverity: 'high' }, /minSeverity/],
+    [{ include: ['security'] }, /include\.0/],
     [{ namespace: 'shop' }, /Unrecognized key.*namespace/],
   ])('rejects %j with a 400 naming the field', async (body, message) => {
     server = createTestServer();

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { CallToolResult } from '@modelcontextprotocol/client';
 
-import { wrapUntrusted } from '@kubently/protocol';
+import { diagnoseClusterOutputSchema, wrapUntrusted } from '@kubently/protocol';
 import type { AuditList } from '@kubently/protocol';
 
 import { scriptedModel } from '../../../../packages/agent/test/support/scripted-model.js';
@@ -274,6 +274,47 @@ describe('/mcp (in-process)', { timeout: 30_000 }, () => {
     const audit = (await (await server.call('GET', '/v1/audit?limit=1000')).json()) as AuditList;
     expect(audit.records.length).toBeGreaterThan(0);
     expect(audit.records.every((record) => record.identity === 'oncall')).toBe(true);
+  });
+
+  it('diagnose_cluster adds posture findings only with include: ["posture"], after the incidents', async () => {
+    server = createTestServer();
+    const executor = await server.connectExecutor(await server.createCluster('prod'));
+    const client = await connect('operator');
+    const answering = new AbortController();
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'app', namespace: 'web', uid: 'pod-1' },
+      spec: { containers: [{ name: 'app', image: 'registry.example/app:latest' }] },
+      status: { phase: 'Running' },
+    };
+    const answer = (async () => {
+      while (!answering.signal.aborted) {
+        const command = await executor.nextCommand(10_000).catch(() => null);
+        if (command === null) continue;
+        const items = command.args[1]?.split(',').includes('pods') === true ? [pod] : [];
+        await executor.postResult(command.id, {
+          stdout: JSON.stringify({ apiVersion: 'v1', kind: 'List', items }),
+        });
+      }
+    })();
+    const plain = await call(client, 'diagnose_cluster', { clusterId: 'prod', namespaces: ['web'] });
+    const withPosture = await call(client, 'diagnose_cluster', {
+      clusterId: 'prod',
+      namespaces: ['web'],
+      include: ['posture'],
+    });
+    answering.abort();
+    await answer;
+    const rules = (result: typeof plain): string[] =>
+      diagnoseClusterOutputSchema
+        .parse(result.structuredContent)
+        .findings.map((finding) => `${finding.category} ${finding.rule}`);
+    expect(rules(plain)).toEqual([]);
+    expect(rules(withPosture)).toEqual(
+      expect.arrayContaining(['posture posture-mutable-image-tag', 'posture posture-missing-limits']),
+    );
+    expect(text(withPosture)).toContain('[posture info] Pod/web/app (posture-mutable-image-tag)');
   });
 
   it('withdraws an undelivered command when the client cancels the call', async () => {

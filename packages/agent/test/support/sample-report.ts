@@ -5,6 +5,7 @@ export function sampleReport(): Report {
   const rootCause = {
     id: 'f-configmap-key',
     rule: 'pod-config-missing',
+    category: 'incident' as const,
     severity: 'critical' as const,
     resource: { kind: 'ConfigMap', namespace: 'shop', name: 'web-config' },
     summary: 'ConfigMap shop/web-config has no key "DATABASE_URL" that 2 pods need',
@@ -29,6 +30,7 @@ export function sampleReport(): Report {
   const symptom = {
     id: 'f-svc',
     rule: 'service-no-endpoints',
+    category: 'incident' as const,
     severity: 'warning' as const,
     resource: { kind: 'Service', namespace: 'shop', name: 'web' },
     summary: 'Service shop/web has no ready endpoints',
@@ -44,6 +46,7 @@ export function sampleReport(): Report {
     symptoms: [symptom],
     summary: {
       rootCauses: 1,
+      posture: 0,
       symptoms: 1,
       bySeverity: { critical: 1, warning: 1, info: 0 },
       rulesRun: 46,

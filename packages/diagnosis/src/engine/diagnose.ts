@@ -1,7 +1,8 @@
-import type { Finding, FindingDraft, Severity } from '../model/finding.js';
+import type { DiagnosisInclude, Finding, FindingDraft, Severity } from '../model/finding.js';
 import { severityRank } from '../model/finding.js';
 import type { Report } from '../model/report.js';
-import { rules as defaultRules } from '../rules/index.js';
+import { postureRules } from '../posture/index.js';
+import { rules as incidentRules } from '../rules/index.js';
 import type { Rule } from '../rules/rule.js';
 import type { ClusterSnapshot } from '../snapshot/cluster-snapshot.js';
 import { fingerprint } from '../util/fingerprint.js';
@@ -17,9 +18,32 @@ export interface DiagnoseOptions {
   readonly namespaces?: readonly string[];
   /** Drop findings below this severity; default `info` (keep all). */
   readonly minSeverity?: Severity;
-  /** The rules to run; defaults to every built-in rule. */
+  /** The rules to run; defaults to every built-in rule (incident and posture). */
   readonly rules?: readonly Rule[];
+  /**
+   * Opt-in categories. `posture` runs the rules whose category is `posture` (privileged containers,
+   * host namespaces, plain-text secrets in env...); without it they do not run at all.
+   */
+  readonly include?: readonly DiagnosisInclude[];
 }
+
+const defaultRules: readonly Rule[] = [...incidentRules, ...postureRules];
+
+/** A posture finding breaks nothing today: it never explains an incident and stays below critical. */
+const postureFinding = (id: string, draft: FindingDraft): Finding => ({
+  id,
+  rule: draft.rule,
+  category: 'posture',
+  severity: draft.severity === 'critical' ? 'warning' : draft.severity,
+  resource: draft.resource,
+  summary: draft.summary,
+  rootCause: draft.rootCause,
+  evidence: draft.evidence,
+  remediation: draft.remediation,
+  affected: draft.affected ?? [],
+  causes: [],
+  causedBy: [],
+});
 
 const sortKey = (finding: Finding): string =>
   `${finding.rule}\u0000${refKey(finding.resource)}\u0000${finding.id}`;
@@ -72,7 +96,11 @@ const keptInNamespaces = (findings: readonly Finding[], namespaces: ReadonlySet<
 export const diagnose = (snapshot: ClusterSnapshot, options: DiagnoseOptions = {}): Report => {
   const now = options.now?.() ?? new Date(snapshot.collectedAt);
   const context = new DiagnosisContext(snapshot, now.getTime());
-  const rules = options.rules ?? defaultRules;
+  const included = new Set<string>(options.include ?? []);
+  const rules = (options.rules ?? defaultRules).filter(
+    (rule) => rule.category === undefined || rule.category === 'incident' || included.has(rule.category),
+  );
+  const postureIds = new Set(rules.filter((rule) => rule.category === 'posture').map((rule) => rule.id));
   const minRank = severityRank[options.minSeverity ?? 'info'];
   const namespaceFilter = options.namespaces === undefined ? undefined : new Set(options.namespaces);
 
@@ -90,9 +118,14 @@ export const diagnose = (snapshot: ClusterSnapshot, options: DiagnoseOptions = {
   // namespaces is known before the filter; links to findings the filter drops are cut.
   // Severity is filtered after linking, since linking raises a cause to the severity of what it
   // breaks; a kept finding's causes are never less severe than it, so no kept symptom loses its root.
-  const linked = linkCauses([...unique].map(([id, draft]) => ({ id, draft }))).filter(
-    (finding) => severityRank[finding.severity] <= minRank,
-  );
+  // Posture findings stay out of the causal graph: a privileged container explains no outage.
+  const entries = [...unique].map(([id, draft]) => ({ id, draft }));
+  const linked = [
+    ...linkCauses(entries.filter(({ draft }) => !postureIds.has(draft.rule))),
+    ...entries
+      .filter(({ draft }) => postureIds.has(draft.rule))
+      .map(({ id, draft }) => postureFinding(id, draft)),
+  ].filter((finding) => severityRank[finding.severity] <= minRank);
   const kept =
     namespaceFilter === undefined
       ? new Set(linked.map((finding) => finding.id))
@@ -106,7 +139,9 @@ export const diagnose = (snapshot: ClusterSnapshot, options: DiagnoseOptions = {
     }));
   const byId = new Map(findings.map((finding) => [finding.id, finding]));
   const weight = new Map(findings.map((finding) => [finding.id, countDescendants(finding, byId)]));
+  // Every incident finding ranks above every posture finding, whatever their severities.
   const order = (left: Finding, right: Finding): number =>
+    Number(left.category === 'posture') - Number(right.category === 'posture') ||
     severityRank[left.severity] - severityRank[right.severity] ||
     (weight.get(right.id) ?? 0) - (weight.get(left.id) ?? 0) ||
     (sortKey(left) < sortKey(right) ? -1 : sortKey(left) > sortKey(right) ? 1 : 0);
@@ -120,7 +155,8 @@ export const diagnose = (snapshot: ClusterSnapshot, options: DiagnoseOptions = {
     findings: roots,
     symptoms,
     summary: {
-      rootCauses: roots.length,
+      rootCauses: roots.filter((finding) => finding.category === 'incident').length,
+      posture: roots.filter((finding) => finding.category === 'posture').length,
       symptoms: symptoms.length,
       bySeverity,
       rulesRun: rules.length,

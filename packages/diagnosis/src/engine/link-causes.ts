@@ -85,6 +85,7 @@ export const linkCauses = (items: readonly IdentifiedDraft[]): Finding[] => {
   return items.map(({ id, draft }) => ({
     id,
     rule: draft.rule,
+    category: 'incident',
     severity: effective.get(id) ?? draft.severity,
     resource: draft.resource,
     summary: draft.summary,

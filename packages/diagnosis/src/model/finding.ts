@@ -4,6 +4,18 @@ export type Severity = (typeof severities)[number];
 /** Lower is more severe; used for sorting and the minimum-severity filter. */
 export const severityRank: Readonly<Record<Severity, number>> = { critical: 0, warning: 1, info: 2 };
 
+/**
+ * `incident`: something is broken or about to break. `posture`: a security or hygiene weakness that
+ * breaks nothing today (opt-in with `include: ['posture']`); it never explains an incident, is never
+ * more severe than `warning` and is ranked after every incident finding.
+ */
+export const findingCategories = ['incident', 'posture'] as const;
+export type FindingCategory = (typeof findingCategories)[number];
+
+/** Opt-in finding categories (incidents are always reported). */
+export const diagnosisIncludes = ['posture'] as const;
+export type DiagnosisInclude = (typeof diagnosisIncludes)[number];
+
 export interface ResourceRef {
   readonly kind: string;
   /** Empty for cluster-scoped objects. */
@@ -69,6 +81,7 @@ export interface Finding {
   /** Stable fingerprint of rule + resource + cause key: the same problem has the same id on every run. */
   readonly id: string;
   readonly rule: string;
+  readonly category: FindingCategory;
   readonly severity: Severity;
   readonly resource: ResourceRef;
   readonly summary: string;

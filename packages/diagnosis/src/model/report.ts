@@ -1,7 +1,10 @@
 import type { Finding, Severity } from './finding.js';
 
 export interface ReportSummary {
+  /** Incident root causes (posture findings are counted apart). */
   readonly rootCauses: number;
+  /** Posture findings (0 unless posture was included). */
+  readonly posture: number;
   readonly symptoms: number;
   readonly bySeverity: Readonly<Record<Severity, number>>;
   readonly rulesRun: number;

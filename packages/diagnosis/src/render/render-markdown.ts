@@ -23,7 +23,7 @@ export const renderMarkdown = (report: Report): string => {
     '# Kubently diagnosis',
     '',
     `Collected ${report.collectedAt} · scope ${report.namespaces === 'all' ? 'all namespaces' : report.namespaces.join(', ')} · ` +
-      `${summary.rootCauses} root causes, ${summary.symptoms} symptoms (${summary.bySeverity.critical} critical, ${summary.bySeverity.warning} warning, ${summary.bySeverity.info} info)`,
+      `${summary.rootCauses} root causes, ${summary.symptoms} symptoms${summary.posture > 0 ? `, ${String(summary.posture)} posture findings` : ''} (${summary.bySeverity.critical} critical, ${summary.bySeverity.warning} warning, ${summary.bySeverity.info} info)`,
     '',
   ];
   if (report.findings.length === 0) {
@@ -32,7 +32,7 @@ export const renderMarkdown = (report: Report): string => {
   }
   for (const finding of report.findings) {
     lines.push(
-      `## ${icon[finding.severity]} ${finding.severity}: ${shortRef(finding.resource)} — ${finding.summary}`,
+      `## ${icon[finding.severity]} ${finding.category === 'posture' ? 'posture ' : ''}${finding.severity}: ${shortRef(finding.resource)} — ${finding.summary}`,
       '',
     );
     lines.push(`**Root cause.** ${finding.rootCause}`, '');

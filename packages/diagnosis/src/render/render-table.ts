@@ -87,15 +87,21 @@ export const renderTable = (report: Report, options: TableOptions): string => {
   };
 
   const { summary } = report;
+  const posture = summary.posture > 0 ? `, ${String(summary.posture)} posture` : '';
   const lines = [
-    `${summary.rootCauses} root causes, ${summary.symptoms} symptoms · ${summary.bySeverity.critical} critical, ${summary.bySeverity.warning} warning, ${summary.bySeverity.info} info · collected ${report.collectedAt}`,
+    `${summary.rootCauses} root causes, ${summary.symptoms} symptoms${posture} · ${summary.bySeverity.critical} critical, ${summary.bySeverity.warning} warning, ${summary.bySeverity.info} info · collected ${report.collectedAt}`,
   ];
   if (report.findings.length === 0) {
     lines.push('No problems found.');
     return `${lines.join('\n')}\n`;
   }
   lines.push(row(fit('SEVERITY', severityWidth), 'RESOURCE', 'ROOT CAUSE', 'FIX'));
+  let postureShown = false;
   for (const finding of report.findings) {
+    if (finding.category === 'posture' && !postureShown) {
+      postureShown = true;
+      lines.push(faint(`-- security posture (${String(summary.posture)}): weaknesses, not outages --`));
+    }
     const severity = paint(finding.severity, fit(finding.severity.toUpperCase(), severityWidth));
     lines.push(
       options.wrap === true

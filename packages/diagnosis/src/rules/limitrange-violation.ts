@@ -5,6 +5,7 @@ import { parseQuantity } from '../util/quantity.js';
 import { refOf } from '../util/resource-ref.js';
 import { listNames } from '../util/text.js';
 import type { Rule } from './rule.js';
+import { templateImpact } from './template-impact.js';
 
 /**
  * Checks each container's requests/limits against the namespace LimitRanges (type Container) the way
@@ -58,7 +59,7 @@ export const limitRangeViolationRule: Rule = {
       const list = [...problems].sort();
       return {
         rule: 'limitrange-violation',
-        severity: 'critical',
+        severity: templateImpact(context, users),
         resource,
         causeKey: users
           .map((user) => `${user.kind}/${user.name}`)

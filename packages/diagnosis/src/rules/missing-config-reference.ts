@@ -4,6 +4,7 @@ import { kubectlField, kubectlList } from '../util/kubectl.js';
 import { ref } from '../util/resource-ref.js';
 import { listNames } from '../util/text.js';
 import type { Rule } from './rule.js';
+import { templateImpact } from './template-impact.js';
 import { configReferences } from './template-references.js';
 
 interface Missing {
@@ -54,7 +55,7 @@ export const missingConfigReferenceRule: Rule = {
       return entry.key === undefined
         ? {
             rule: 'missing-config-reference',
-            severity: 'critical',
+            severity: templateImpact(context, entry.users),
             resource: entry.object,
             causeKey: 'missing',
             summary: `${entry.object.kind} ${entry.object.name} does not exist but ${users} need it`,
@@ -71,7 +72,7 @@ export const missingConfigReferenceRule: Rule = {
           }
         : {
             rule: 'missing-config-reference',
-            severity: 'critical',
+            severity: templateImpact(context, entry.users),
             resource: entry.object,
             causeKey: `key:${entry.key}`,
             summary: `${entry.object.kind} ${entry.object.name} has no key ${entry.key}, which ${users} need`,

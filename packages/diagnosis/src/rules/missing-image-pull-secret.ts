@@ -4,6 +4,7 @@ import { kubectlList } from '../util/kubectl.js';
 import { ref } from '../util/resource-ref.js';
 import { listNames } from '../util/text.js';
 import type { Rule } from './rule.js';
+import { templateImpact } from './template-impact.js';
 
 const pullSecretTypes = ['kubernetes.io/dockerconfigjson', 'kubernetes.io/dockercfg'];
 
@@ -41,7 +42,7 @@ export const missingImagePullSecretRule: Rule = {
     }
     return [...problems.values()].map(({ secret, users, wrongType }): FindingDraft => ({
       rule: 'missing-image-pull-secret',
-      severity: 'critical',
+      severity: templateImpact(context, users),
       resource: secret,
       causeKey: wrongType === undefined ? 'missing' : `type:${wrongType}`,
       summary:

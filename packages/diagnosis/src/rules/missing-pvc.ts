@@ -4,6 +4,7 @@ import { kubectlList } from '../util/kubectl.js';
 import { ref } from '../util/resource-ref.js';
 import { listNames } from '../util/text.js';
 import type { Rule } from './rule.js';
+import { templateImpact } from './template-impact.js';
 
 export const missingPvcRule: Rule = {
   id: 'missing-pvc',
@@ -31,7 +32,7 @@ export const missingPvcRule: Rule = {
     }
     return [...missing.values()].map(({ claim, users }): FindingDraft => ({
       rule: 'missing-pvc',
-      severity: 'critical',
+      severity: templateImpact(context, users),
       resource: claim,
       causeKey: 'missing',
       summary: `PersistentVolumeClaim ${claim.name} does not exist but ${listNames(users.map((user) => `${user.kind.toLowerCase()}/${user.name}`))} mount it`,

@@ -4,6 +4,7 @@ import { kubectlList } from '../util/kubectl.js';
 import { ref } from '../util/resource-ref.js';
 import { listNames } from '../util/text.js';
 import type { Rule } from './rule.js';
+import { templateImpact } from './template-impact.js';
 
 export const missingServiceAccountRule: Rule = {
   id: 'missing-service-account',
@@ -26,7 +27,7 @@ export const missingServiceAccountRule: Rule = {
     }
     return [...missing.values()].map(({ account, users }): FindingDraft => ({
       rule: 'missing-service-account',
-      severity: 'critical',
+      severity: templateImpact(context, users),
       resource: account,
       causeKey: 'missing',
       summary: `ServiceAccount ${account.name} does not exist but ${listNames(users.map((user) => `${user.kind.toLowerCase()}/${user.name}`))} use it`,

@@ -1,5 +1,6 @@
-import type { FindingDraft } from '../model/finding.js';
-import type { StorageClass } from '../snapshot/kubernetes-types.js';
+import type { DiagnosisContext } from '../engine/diagnosis-context.js';
+import type { FindingDraft, Severity } from '../model/finding.js';
+import type { StorageClass, Volume } from '../snapshot/kubernetes-types.js';
 import { absenceEvidence, eventEvidence, fieldEvidence } from '../util/evidence.js';
 import { kubectlList } from '../util/kubectl.js';
 import { ageSeconds } from '../util/pod-status.js';
@@ -8,6 +9,23 @@ import { oneLine } from '../util/text.js';
 import type { Rule } from './rule.js';
 
 const defaultAnnotation = 'storageclass.kubernetes.io/is-default-class';
+
+/**
+ * A claim is ranked by what it breaks: `critical` when a pod or a pod template mounts it (those pods
+ * cannot start), `warning` when nothing does yet.
+ */
+const impactOf = (context: DiagnosisContext, namespace: string, name: string): Severity => {
+  const mounts = (volumes: readonly Volume[] | undefined): boolean =>
+    (volumes ?? []).some((volume) => volume.persistentVolumeClaim?.claimName === name);
+  const used =
+    (context.snapshot.pods ?? []).some(
+      (pod) => pod.metadata?.namespace === namespace && mounts(pod.spec?.volumes),
+    ) ||
+    context
+      .workloadTemplates()
+      .some(({ workload, template }) => workload.namespace === namespace && mounts(template.spec?.volumes));
+  return used ? 'critical' : 'warning';
+};
 
 export const pvcPendingRule: Rule = {
   id: 'pvc-pending',
@@ -19,10 +37,11 @@ export const pvcPendingRule: Rule = {
     for (const claim of context.snapshot.pvcs ?? []) {
       const resource = refOf('PersistentVolumeClaim', claim);
       const phase = claim.status?.phase;
+      const severity = impactOf(context, resource.namespace, resource.name);
       if (phase === 'Lost') {
         drafts.push({
           rule: 'pvc-pending',
-          severity: 'critical',
+          severity,
           resource,
           causeKey: 'lost',
           summary: `claim is Lost (volume ${claim.spec?.volumeName ?? '?'} is gone)`,
@@ -47,7 +66,7 @@ export const pvcPendingRule: Rule = {
       if (className !== undefined && className !== '' && classes !== undefined && byName === undefined) {
         drafts.push({
           rule: 'pvc-pending',
-          severity: 'critical',
+          severity,
           resource,
           causeKey: `missing-class:${className}`,
           summary: `StorageClass ${className} does not exist`,
@@ -74,7 +93,7 @@ export const pvcPendingRule: Rule = {
       ) {
         drafts.push({
           rule: 'pvc-pending',
-          severity: 'critical',
+          severity,
           resource,
           causeKey: 'no-default-class',
           summary: 'no storageClassName and no default StorageClass',
@@ -98,7 +117,7 @@ export const pvcPendingRule: Rule = {
       if (provisioning === undefined && age < 300) continue;
       drafts.push({
         rule: 'pvc-pending',
-        severity: 'critical',
+        severity,
         resource,
         causeKey: provisioning === undefined ? 'pending' : 'provisioning-failed',
         summary:

@@ -112,6 +112,8 @@ export const rbacAccessDeniedRule: Rule = {
         ],
         remediation: `Add a rule {apiGroups: ["${access.apiGroup}"], resources: ["${access.resource}"], verbs: ["${access.verb}"]} to a Role bound to ServiceAccount ${access.serviceAccount}${access.scope === '' ? ' (ClusterRole + ClusterRoleBinding for cluster scope)' : ` in namespace ${access.scope}`}.`,
         affected: pods,
+        // A binding of this account to a Role that does not exist is the deeper cause: it owns the denial.
+        suspects: [{ ...account, rules: ['rbac-binding-broken'] }],
       });
     }
     return drafts;

@@ -1,5 +1,5 @@
 import type { DiagnosisContext } from '../engine/diagnosis-context.js';
-import type { FindingDraft } from '../model/finding.js';
+import type { FindingCategory, FindingDraft } from '../model/finding.js';
 
 /** One check: a pure function of the snapshot indexes. Rules never throw on malformed objects. */
 export interface Rule {
@@ -7,5 +7,7 @@ export interface Rule {
   readonly id: string;
   /** One line for docs and `--list-rules`. */
   readonly title: string;
+  /** Default `incident`; `posture` rules run only when the caller includes posture. */
+  readonly category?: FindingCategory;
   readonly run: (context: DiagnosisContext) => readonly FindingDraft[];
 }

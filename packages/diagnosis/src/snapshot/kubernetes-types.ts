@@ -80,6 +80,8 @@ export interface KeySelector {
 
 export interface EnvVar {
   readonly name?: string;
+  /** A plain value written into the spec (readable by anyone who can read the workload). */
+  readonly value?: string;
   readonly valueFrom?: {
     readonly configMapKeyRef?: KeySelector;
     readonly secretKeyRef?: KeySelector;
@@ -108,6 +110,11 @@ export interface Container {
   readonly readinessProbe?: Probe;
   readonly livenessProbe?: Probe;
   readonly startupProbe?: Probe;
+  readonly securityContext?: {
+    readonly privileged?: boolean;
+    readonly allowPrivilegeEscalation?: boolean;
+    readonly capabilities?: { readonly add?: readonly string[] };
+  };
 }
 
 export interface KeyToPath {
@@ -141,6 +148,7 @@ export interface Volume {
   readonly secret?: SecretVolumeSource;
   readonly persistentVolumeClaim?: { readonly claimName?: string };
   readonly projected?: { readonly sources?: readonly ProjectedSource[] };
+  readonly hostPath?: { readonly path?: string; readonly type?: string };
 }
 
 export interface Toleration {
@@ -161,6 +169,10 @@ export interface PodSpec {
   readonly nodeSelector?: StringMap;
   readonly tolerations?: readonly Toleration[];
   readonly restartPolicy?: string;
+  readonly hostNetwork?: boolean;
+  readonly hostPID?: boolean;
+  readonly hostIPC?: boolean;
+  readonly automountServiceAccountToken?: boolean;
 }
 
 export interface ContainerState {
@@ -405,6 +417,7 @@ export interface StorageClass extends KubeObject {
 
 export interface ServiceAccount extends KubeObject {
   readonly imagePullSecrets?: readonly { readonly name?: string }[];
+  readonly automountServiceAccountToken?: boolean;
 }
 
 export interface PolicyRule {

@@ -6,6 +6,7 @@ import {
   scaledToZeroBehindIngress,
   statefulSetDb,
 } from '../fixtures/impact-fixtures.js';
+import { crashLooping } from '../fixtures/scenarios.js';
 import type { RuleCase } from './rule-case.js';
 
 /** Severity and ownership follow impact: a root cause is ranked by what it breaks. */
@@ -167,6 +168,129 @@ export const impactCases: readonly RuleCase[] = [
     },
     rule: 'probe-misconfigured',
     resource: 'Deployment/web',
+    severity: 'critical',
+    root: true,
+  },
+  {
+    name: 'a missing ConfigMap that only a Deployment at 0 replicas uses breaks the next scale-up, not a service',
+    snapshot: () =>
+      snapshot(
+        withApps(
+          { configmaps: [] },
+          app('batch', {
+            replicas: 0,
+            container: { envFrom: [{ configMapRef: { name: 'batch-config' } }] },
+            withService: false,
+          }),
+        ),
+      ),
+    rule: 'missing-config-reference',
+    resource: 'ConfigMap/batch-config',
+    severity: 'warning',
+    root: true,
+  },
+  {
+    name: 'the same missing ConfigMap is critical as soon as one user wants pods',
+    snapshot: () =>
+      snapshot(
+        withApps(
+          { configmaps: [] },
+          app('batch', {
+            replicas: 0,
+            container: { envFrom: [{ configMapRef: { name: 'batch-config' } }] },
+            withService: false,
+          }),
+          app('web', { container: { envFrom: [{ configMapRef: { name: 'batch-config' } }] } }),
+        ),
+      ),
+    rule: 'missing-config-reference',
+    resource: 'ConfigMap/batch-config',
+    severity: 'critical',
+    root: true,
+  },
+  {
+    name: 'a RoleBinding to a missing Role owns the denial of its ServiceAccount (and is raised to critical)',
+    snapshot: () => ({
+      ...crashLooping(
+        1,
+        'Error',
+        'pods is forbidden: User "system:serviceaccount:shop:default" cannot list resource "pods" in API group "" in the namespace "shop"',
+      ),
+      roles: [],
+      rolebindings: [
+        {
+          metadata: { name: 'reader', namespace: 'shop' },
+          roleRef: { kind: 'Role', name: 'pod-reader' },
+          subjects: [{ kind: 'ServiceAccount', name: 'default' }],
+        },
+      ],
+    }),
+    rule: 'rbac-binding-broken',
+    resource: 'RoleBinding/reader',
+    severity: 'critical',
+    root: true,
+  },
+  {
+    name: 'the denial is then its symptom',
+    snapshot: () => ({
+      ...crashLooping(
+        1,
+        'Error',
+        'pods is forbidden: User "system:serviceaccount:shop:default" cannot list resource "pods" in API group "" in the namespace "shop"',
+      ),
+      roles: [],
+      rolebindings: [
+        {
+          metadata: { name: 'reader', namespace: 'shop' },
+          roleRef: { kind: 'Role', name: 'pod-reader' },
+          subjects: [{ kind: 'ServiceAccount', name: 'default' }],
+        },
+      ],
+    }),
+    rule: 'rbac-access-denied',
+    resource: 'ServiceAccount/default',
+    root: false,
+  },
+  {
+    name: 'a Pending claim on a missing StorageClass that nothing mounts yet is a warning',
+    snapshot: () =>
+      snapshot({
+        storageclasses: [],
+        pvcs: [
+          {
+            metadata: { name: 'data', namespace: 'shop' },
+            spec: { storageClassName: 'fast-ssd' },
+            status: { phase: 'Pending' },
+          },
+        ],
+      }),
+    rule: 'pvc-pending',
+    resource: 'PersistentVolumeClaim/data',
+    severity: 'warning',
+    root: true,
+  },
+  {
+    name: 'the same claim is critical once a workload mounts it',
+    snapshot: () =>
+      snapshot({
+        ...withApps(
+          {},
+          app('db', {
+            withService: false,
+            podSpec: { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }] },
+          }),
+        ),
+        storageclasses: [],
+        pvcs: [
+          {
+            metadata: { name: 'data', namespace: 'shop' },
+            spec: { storageClassName: 'fast-ssd' },
+            status: { phase: 'Pending' },
+          },
+        ],
+      }),
+    rule: 'pvc-pending',
+    resource: 'PersistentVolumeClaim/data',
     severity: 'critical',
     root: true,
   },

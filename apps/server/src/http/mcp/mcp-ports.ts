@@ -60,6 +60,7 @@ export interface McpDiagnosisPort {
   diagnose(input: {
     readonly clusterId: string;
     readonly namespaces?: readonly string[] | undefined;
+    readonly include?: readonly 'posture'[] | undefined;
     readonly caller: Caller;
     readonly correlationId: string;
     readonly signal: AbortSignal;

@@ -184,6 +184,7 @@ export const registerServerTools = (server: McpServer, services: McpServices, wh
           const { report } = await diagnosis.diagnose({
             clusterId: args.clusterId,
             namespaces: args.namespaces,
+            include: args.include,
             caller,
             correlationId,
             signal: ctx.mcpReq.signal,

@@ -30,6 +30,7 @@ export const registerDiagnosisRoutes = (app: Hono<AppEnv>, services: ServerServi
       clusterId: id.data,
       namespaces: request.namespaces,
       minSeverity: request.minSeverity,
+      include: request.include,
       caller: c.get('caller'),
       correlationId: c.get('correlationId'),
       signal: c.req.raw.signal,

@@ -13,7 +13,7 @@ const commandsPerDiagnosis = 6;
 const maxDiagnosesAtOnce = 4;
 
 /**
- * `POST /v1/diagnose` `{clusterIds: [...] | "all", namespaces?, minSeverity?}`: the diagnosis of
+ * `POST /v1/diagnose` `{clusterIds: [...] | "all", namespaces?, minSeverity?, include?}`: the diagnosis of
  * each cluster, as `POST /v1/clusters/:id/diagnose` answers it, or that call's error (decision
  * 0015). Diagnoses run a few at a time so their collector commands stay within the caller's
  * in-flight limit.
@@ -39,6 +39,7 @@ export const registerFanOutDiagnoseRoute = (app: Hono<AppEnv>, services: ServerS
           clusterId,
           namespaces: request.namespaces,
           minSeverity: request.minSeverity,
+          include: request.include,
           caller,
           correlationId: c.get('correlationId'),
           signal: c.req.raw.signal,
