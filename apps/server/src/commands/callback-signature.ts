@@ -1,8 +1,8 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { signatureHeader, signWebhook, timestampHeader, verifyWebhook } from '@kubently/notify';
 
 /**
- * The signature on every callback and push the server sends (the generic webhook sink of the
- * notifications signs the same way):
+ * The signature on every callback and push the server sends: the one scheme of `@kubently/notify`
+ * (the generic webhook sink signs the same way):
  *   X-Kubently-Timestamp: <unix seconds>
  *   X-Kubently-Signature: v1=<lowercase hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>
  * The timestamp is inside the MAC so a captured delivery cannot be replayed later; receivers refuse
@@ -15,19 +15,16 @@ export const callbackHeaders = {
 
 export const callbackToleranceSeconds = 300;
 
-const hmacHex = (secret: string, timestamp: string, body: string): string =>
-  createHmac('sha256', secret).update(`${timestamp}.${body}`, 'utf8').digest('hex');
-
 /** The two headers for `body` sent at `nowMs`. */
 export const signCallback = (
   secret: string,
   body: string,
   nowMs: number,
 ): { readonly [callbackHeaders.timestamp]: string; readonly [callbackHeaders.signature]: string } => {
-  const timestamp = String(Math.floor(nowMs / 1000));
+  const signed = signWebhook({ secret, body, timestamp: Math.floor(nowMs / 1000) });
   return {
-    [callbackHeaders.timestamp]: timestamp,
-    [callbackHeaders.signature]: `v1=${hmacHex(secret, timestamp, body)}`,
+    [callbackHeaders.timestamp]: signed[timestampHeader],
+    [callbackHeaders.signature]: signed[signatureHeader],
   };
 };
 
@@ -43,16 +40,13 @@ export const verifyCallback = (input: {
   readonly nowMs: number;
   readonly toleranceSeconds?: number;
 }): CallbackVerdict => {
-  const { timestamp, signature } = input;
-  if (timestamp === null || timestamp === undefined || !/^\d{1,12}$/.test(timestamp))
-    return { valid: false, reason: `missing or malformed ${callbackHeaders.timestamp}` };
-  const skew = Math.abs(Math.floor(input.nowMs / 1000) - Number(timestamp));
-  if (skew > (input.toleranceSeconds ?? callbackToleranceSeconds))
-    return { valid: false, reason: `timestamp is ${String(skew)}s away from now` };
-  const match = /^v1=([0-9a-f]{64})$/.exec(signature ?? '');
-  if (match?.[1] === undefined)
-    return { valid: false, reason: `missing or malformed ${callbackHeaders.signature}` };
-  const expected = Buffer.from(hmacHex(input.secret, timestamp, input.body), 'hex');
-  const given = Buffer.from(match[1], 'hex');
-  return timingSafeEqual(expected, given) ? { valid: true } : { valid: false, reason: 'signature mismatch' };
+  const verdict = verifyWebhook({
+    secret: input.secret,
+    body: input.body,
+    timestamp: input.timestamp ?? undefined,
+    signature: input.signature ?? undefined,
+    now: Math.floor(input.nowMs / 1000),
+    toleranceSeconds: input.toleranceSeconds ?? callbackToleranceSeconds,
+  });
+  return verdict.ok ? { valid: true } : { valid: false, reason: verdict.message };
 };
