@@ -1,4 +1,5 @@
 import { parseNotifyConfig, verifyWebhook } from '@kubently/notify';
+import { issuedKeySchema } from '@kubently/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createConfig } from '../../src/config.js';
@@ -10,6 +11,8 @@ import { jsonOf, kubentlyWebhookSchema } from './wire-formats.js';
 
 const operatorKey = 'operator-key-0123456789abcdef';
 const viewerKey = 'viewer-key-0123456789abcdef';
+const adminKey = 'admin-key-0123456789abcdef0123';
+let devOnlyKey = '';
 const secret = 'alertmanager-test-secret';
 
 let hook: LocalReceiver;
@@ -64,6 +67,7 @@ beforeAll(async () => {
       apiKeys: [
         { identity: 'alertmanager', key: operatorKey, role: 'operator' },
         { identity: 'victor', key: viewerKey, role: 'viewer' },
+        { identity: 'root', key: adminKey, role: 'admin' },
       ],
       notify: parseNotifyConfig(
         `sinks: [{name: ops, type: webhook, url: "${hook.url}/am", secret: "${secret}"}]\nroutes: [{sinks: [ops], sources: [alertmanager]}]\n`,
@@ -123,5 +127,41 @@ describe('POST /v1/webhooks/alertmanager', () => {
       fingerprint: trigger.fingerprint,
       resolvedAt: '2026-01-01T00:05:00Z',
     });
+  });
+
+  it("refuses alerts for clusters outside the key's scope: a dev key can neither page nor resolve prod", async () => {
+    const issued = await fetch(`${server.url}/v1/keys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
+      body: JSON.stringify({ identity: 'dev-alerts', role: 'operator', clusters: ['dev'] }),
+    });
+    expect(issued.status).toBe(201);
+    devOnlyKey = issuedKeySchema.parse(await issued.json()).key;
+    const before = hook.received.length;
+    const forProd = await post(payload('resolved'), `Bearer ${devOnlyKey}`);
+    expect(forProd.status).toBe(202);
+    expect(await forProd.json()).toMatchObject({ accepted: 0, rejected: 1 });
+    const bad = payload('firing');
+    const badLabel = {
+      ...bad,
+      alerts: bad.alerts.map((alert) => ({ ...alert, labels: { ...alert.labels, cluster: 'Prod!' } })),
+    };
+    expect(await (await post(badLabel, `Bearer ${operatorKey}`)).json()).toMatchObject({
+      accepted: 0,
+      rejected: 1,
+    });
+
+    const forDev = payload('resolved');
+    const devAlert = {
+      ...forDev,
+      alerts: forDev.alerts.map((alert) => ({ ...alert, labels: { ...alert.labels, cluster: 'dev' } })),
+    };
+    expect(await (await post(devAlert, `Bearer ${devOnlyKey}`)).json()).toMatchObject({
+      accepted: 1,
+      rejected: 0,
+    });
+    const next = jsonOf(kubentlyWebhookSchema, (await hook.nth(before)).body);
+    expect(next.clusterId).toBe('dev');
+    expect(hook.received).toHaveLength(before + 1);
   });
 });

@@ -1,8 +1,10 @@
 import type { Hono } from 'hono';
 
 import { alertmanagerPayloadSchema, clusterIdSchema, namespaceSchema } from '@kubently/protocol';
+import type { AlertmanagerAlert } from '@kubently/protocol';
 
 import type { Caller } from '../../auth/api-key-verifier.js';
+import { canUseCluster } from '../../auth/can-see.js';
 import { isAllowed } from '../../auth/permissions.js';
 import { KubentlyError } from '../../errors/kubently-error.js';
 import type { ServerServices } from '../../services.js';
@@ -27,6 +29,7 @@ const basicPassword = (authorization: string | undefined): string | undefined =>
  * diagnosed as the caller and the notice sent to the routed sinks, threaded per alert.
  */
 export const registerAlertmanagerRoutes = (app: Hono<AppEnv>, services: ServerServices): void => {
+  let alertsInFlight = 0;
   app.post('/v1/webhooks/alertmanager', async (c) => {
     const header = (name: string): string | undefined => c.req.header(name);
     const key = presentedKey(header) ?? basicPassword(header('authorization'));
@@ -50,20 +53,72 @@ export const registerAlertmanagerRoutes = (app: Hono<AppEnv>, services: ServerSe
     const payload = await readJson(c, alertmanagerPayloadSchema, services.config.requestBodyLimitBytes);
     const notifications = services.notifications.service;
     const correlationId = c.get('correlationId');
-    const work = Promise.all(
-      payload.alerts.map((alert) => handleAlert(services, caller, alert, defaultCluster, correlationId)),
+    // An alert may speak only for a cluster the key may use: its cluster label chooses the sinks
+    // (and a PagerDuty resolve), so a key scoped to dev must not page or resolve prod.
+    const accepted: AlertmanagerAlert[] = [];
+    const rejected: { fingerprint: string; reason: string }[] = [];
+    for (const alert of payload.alerts) {
+      const refusal = refusalOf(alertTargetOf(alert, defaultCluster).clusterId, caller);
+      if (refusal === null) accepted.push(alert);
+      else rejected.push({ fingerprint: alert.fingerprint, reason: refusal });
+    }
+    if (rejected.length > 0) {
+      services.logger.warn(
+        { correlationId, identity: caller.identity, rejected },
+        'Alertmanager alerts refused: their cluster is not one this key may use',
+      );
+    }
+    if (accepted.length > 0) {
+      if (alertsInFlight + accepted.length > maxAlertsInFlight) {
+        throw new KubentlyError(
+          'rate_limited',
+          `${alertsInFlight} Alertmanager alerts are still being diagnosed (at most ${maxAlertsInFlight}); Alertmanager retries this group later`,
+          { retryAfterSeconds: 30 },
+        );
+      }
+      alertsInFlight += accepted.length;
+      const work = (async () => {
+        // One alert at a time per webhook: each runs a diagnosis through the executor.
+        for (const alert of accepted) {
+          try {
+            await handleAlert(services, caller, alert, defaultCluster, correlationId);
+          } finally {
+            alertsInFlight -= 1;
+          }
+        }
+      })();
+      work.catch((error: unknown) => {
+        services.logger.error({ err: error, correlationId }, 'handling an Alertmanager webhook failed');
+      });
+    }
+    return c.json(
+      {
+        accepted: accepted.length,
+        rejected: rejected.length,
+        ...(rejected.length === 0 ? {} : { rejections: rejected }),
+        sinksConfigured: notifications !== null,
+      },
+      202,
     );
-    work.catch((error: unknown) => {
-      services.logger.error({ err: error, correlationId }, 'handling an Alertmanager webhook failed');
-    });
-    return c.json({ accepted: payload.alerts.length, sinksConfigured: notifications !== null }, 202);
   });
+};
+
+/** Alerts waiting for or in their diagnosis, across every webhook call of one server. */
+const maxAlertsInFlight = 200;
+
+/** Null when the alert may be handled for this caller; otherwise why not. */
+const refusalOf = (clusterId: string | undefined, caller: Caller): string | null => {
+  if (clusterId === undefined) return null; // logged and dropped in handleAlert
+  if (!clusterIdSchema.safeParse(clusterId).success)
+    return `cluster label "${clusterId.slice(0, 80)}" is not a cluster id`;
+  if (!canUseCluster(caller, clusterId)) return `cluster "${clusterId}" is outside this key's cluster scope`;
+  return null;
 };
 
 const handleAlert = async (
   services: ServerServices,
   caller: Caller,
-  alert: Parameters<typeof alertTargetOf>[0],
+  alert: AlertmanagerAlert,
   defaultCluster: string | undefined,
   correlationId: string,
 ): Promise<void> => {
