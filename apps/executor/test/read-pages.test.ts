@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
 import { apiConnectionFromKubeconfig } from '../src/reader/api-connection.js';
-import { readPath } from '../src/reader/api-reader.js';
+import { apiUrl, readPath } from '../src/reader/api-reader.js';
 import { ReadPages } from '../src/reader/read-pages.js';
 
 const listSchema = z.object({
@@ -107,6 +107,17 @@ describe('readPath', () => {
     ).toBe('/apis/apps/v1/namespaces/shop/deployments?limit=10&continue=a+b');
     expect(readPath({ group: '', version: 'v1', resource: 'pods', as: 'table' }, 5, undefined)).toBe(
       '/api/v1/pods?limit=5&includeObject=None',
+    );
+  });
+});
+
+describe('apiUrl', () => {
+  it('keeps the path prefix of a proxied API server and the query of the request', () => {
+    expect(
+      apiUrl('https://rancher.example/k8s/clusters/c-x', '/api/v1/namespaces/a/pods?limit=500').toString(),
+    ).toBe('https://rancher.example/k8s/clusters/c-x/api/v1/namespaces/a/pods?limit=500');
+    expect(apiUrl('https://10.0.0.1:6443/', '/apis/apps/v1/deployments').toString()).toBe(
+      'https://10.0.0.1:6443/apis/apps/v1/deployments',
     );
   });
 });

@@ -38,7 +38,8 @@ const fromStatus = (response: HttpResponse, what: string): DeliveryAttempt => {
   return {
     ok: false,
     isRetryable: response.status === 429 || response.status >= 500 || response.status === 408,
-    message: `${what} answered HTTP ${response.status}: ${response.body.slice(0, 200)}`,
+    // The whole (transport-capped) body: the notifier scrubs sink secrets first, then shortens.
+    message: `${what} answered HTTP ${response.status}: ${response.body}`,
   };
 };
 

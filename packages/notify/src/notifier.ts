@@ -117,7 +117,8 @@ export class Notifier {
       } catch (error) {
         lastError = error instanceof Error ? error.message : String(error);
       }
-      lastError = scrubSinkSecrets(lastError, this.#secrets);
+      // Scrub before shortening: a secret cut in half would no longer match.
+      lastError = shorten(scrubSinkSecrets(lastError, this.#secrets));
       if (!isRetryable || attempt >= delivery.attempts || signal.aborted) break;
       const delayMs = backoffDelay(attempt, delivery.initialBackoffMs, delivery.maxBackoffMs, random);
       this.#options.onRetry?.({ sink: sink.name, attempt, delayMs, error: lastError });
@@ -140,3 +141,8 @@ export class Notifier {
     return { sink: sink.name, type: 'dead-lettered', attempts: attempt, error: lastError };
   }
 }
+
+/** Error text kept in logs and dead letters. */
+const maxErrorChars = 300;
+const shorten = (text: string): string =>
+  text.length <= maxErrorChars ? text : `${text.slice(0, maxErrorChars)}…`;

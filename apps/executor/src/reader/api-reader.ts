@@ -137,7 +137,7 @@ export class ApiReader {
     };
     const token = await this.#token();
     if (token !== null) headers['authorization'] = `Bearer ${token}`;
-    const url = new URL(path, this.#connection.server);
+    const url = apiUrl(this.#connection.server, path);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise<Page | 'too-large'>((resolve, reject) => {
       const request = send(
@@ -190,3 +190,16 @@ function apiErrorText(page: Page): string {
   }
   return `Error from server (${reason}): ${message.replace(/[^\x20-\x7e]/g, '?').slice(0, 500)}\n`;
 }
+
+/**
+ * The API path under the kubeconfig's server URL, keeping a path prefix the server has (a proxy
+ * such as `https://host/k8s/clusters/c-x`): `new URL(path, server)` would drop it and send the
+ * cluster's token to another endpoint.
+ */
+export const apiUrl = (server: string | URL, path: string): URL => {
+  const wanted = new URL(path, 'http://api.invalid');
+  const url = new URL(server);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}${wanted.pathname}`;
+  url.search = wanted.search;
+  return url;
+};

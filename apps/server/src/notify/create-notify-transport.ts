@@ -3,6 +3,25 @@ import { readFile } from 'node:fs/promises';
 import { createTransport } from 'nodemailer';
 import type { NotifyTransport } from '@kubently/notify';
 
+/** A sink's answer is read for its error message only; a receiver cannot make us hold more. */
+const maxAnswerBytes = 64 * 1024;
+
+const readCapped = async (response: Response, limit: number): Promise<string> => {
+  if (response.body === null) return '';
+  const reader: ReadableStreamDefaultReader<Uint8Array> =
+    response.body.getReader() as ReadableStreamDefaultReader<Uint8Array>;
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  while (bytes < limit) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    bytes += value.byteLength;
+  }
+  await reader.cancel().catch(() => undefined);
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+};
+
 /**
  * The real transport: fetch for the HTTP sinks, nodemailer for SMTP (STARTTLS required unless the
  * sink asks for implicit TLS). Certificates are always verified; `caFile` adds a private CA.
@@ -16,7 +35,7 @@ export const createNotifyTransport = (): NotifyTransport => ({
       signal: AbortSignal.any([signal, AbortSignal.timeout(request.timeoutMs)]),
       redirect: 'error',
     });
-    return { status: response.status, body: await response.text() };
+    return { status: response.status, body: await readCapped(response, maxAnswerBytes) };
   },
   sendMail: async (sink, message, signal) => {
     const ca = sink.caFile === undefined ? undefined : await readFile(sink.caFile, 'utf8');

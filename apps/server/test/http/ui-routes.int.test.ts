@@ -59,7 +59,12 @@ describe('/ui (the dashboard build)', () => {
 
   it('never serves a file outside its directory and answers a missing file 404', async () => {
     const app = appFor(join(root, 'ui'));
-    for (const path of ['/ui/..%2Fsecret.txt', '/ui/%2e%2e/secret.txt', '/ui/assets/missing.js']) {
+    for (const path of [
+      '/ui/..%2Fsecret.txt',
+      '/ui/%2e%2e/secret.txt',
+      '/ui/assets/missing.js',
+      '/ui/%E0%A4%A',
+    ]) {
       const response = await app.request(path);
       expect(response.status, path).toBe(404);
       expect(await response.text()).not.toContain('outside the ui directory');

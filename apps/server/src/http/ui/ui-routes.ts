@@ -58,11 +58,21 @@ const readOrNull = async (path: string): Promise<Buffer | null> => {
  * other path without a file extension is the single-page app's own route and gets `index.html`.
  * Paths never leave `root`. The dashboard is a client of the public API: it has no endpoint of its own.
  */
+/** A path with a malformed %-escape names no file (404, not a 500 from URIError). */
+const decodedOrNull = (encoded: string): string | null => {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return null;
+  }
+};
+
 export const registerUiRoutes = (app: Hono<AppEnv>, root: string = defaultUiRoot): void => {
   const base = resolve(root);
   app.get('/ui', (c) => c.redirect('/ui/', 308));
   app.get('/ui/*', async (c) => {
-    const relative = decodeURIComponent(c.req.path.slice('/ui/'.length));
+    const relative = decodedOrNull(c.req.path.slice('/ui/'.length));
+    if (relative === null) throw new KubentlyError('not_found', `no dashboard file ${c.req.path}`);
     const wanted = resolve(base, relative === '' ? 'index.html' : relative);
     if (wanted !== base && !wanted.startsWith(base + sep)) {
       throw new KubentlyError('not_found', `no dashboard file ${c.req.path}`);
