@@ -34,6 +34,11 @@ const forbidden: readonly Range[] = [
   ['ff00::', 8, 'ipv6', 'ff00::/8 (multicast)'],
   ['100::', 64, 'ipv6', '100::/64 (discard)'],
   ['2001:db8::', 32, 'ipv6', '2001:db8::/32 (documentation)'],
+  // IPv4 carried inside IPv6 in forms a gateway may route to any IPv4 address, the metadata ones
+  // included: refused outright rather than unwrapped.
+  ['::ffff:0:0:0', 96, 'ipv6', '::ffff:0:0:0/96 (IPv4-translated)'],
+  ['64:ff9b:1::', 48, 'ipv6', '64:ff9b:1::/48 (local-use NAT64)'],
+  ['2002::', 16, 'ipv6', '2002::/16 (6to4)'],
 ];
 
 const privateRanges: readonly Range[] = [
@@ -54,10 +59,13 @@ const find = (ranges: readonly Range[], address: string, family: 'ipv4' | 'ipv6'
     return list.check(address, family);
   })?.[3];
 
-/** The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d) or NAT64 (64:ff9b::a.b.c.d) address. */
+/**
+ * The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d), NAT64 (64:ff9b::a.b.c.d) or deprecated
+ * IPv4-compatible (::a.b.c.d) address; `::1` and `::` are not IPv4-compatible.
+ */
 const embeddedIpv4 = (address: string): string | undefined => {
   const lower = address.toLowerCase();
-  for (const prefix of ['::ffff:', '64:ff9b::']) {
+  for (const prefix of ['::ffff:', '64:ff9b::', '::']) {
     if (!lower.startsWith(prefix)) continue;
     const rest = lower.slice(prefix.length);
     if (isIPv4(rest)) return rest;

@@ -35,6 +35,12 @@ describe('callback address classes', () => {
     ['::ffff:127.0.0.1', 'private'],
     ['64:ff9b::10.0.0.1', 'private'],
     ['::ffff:93.184.216.34', 'public'],
+    ['::7f00:1', 'private'],
+    ['::a9fe:a9fe', 'forbidden'],
+    ['::169.254.169.254', 'forbidden'],
+    ['::ffff:0:a9fe:a9fe', 'forbidden'],
+    ['64:ff9b:1::a9fe:a9fe', 'forbidden'],
+    ['2002:a9fe:a9fe::1', 'forbidden'],
     ['[::1]', 'private'],
     ['not-an-address', 'forbidden'],
   ] as const)('%s is %s', (address, type) => {
