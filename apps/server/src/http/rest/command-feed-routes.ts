@@ -14,6 +14,9 @@ import { requireCaller } from '../require-caller.js';
 
 const encoder = new TextEncoder();
 
+/** Frames one feed stream may hold for a reader that does not read. */
+const maxQueuedFrames = 1000;
+
 const frame = (event: CommandFeedEvent): string =>
   event.type === 'command'
     ? `id: ${event.record.id}\nevent: command\ndata: ${JSON.stringify(event)}\n\n`
@@ -63,6 +66,12 @@ export const registerCommandFeedRoutes = (app: Hono<AppEnv>, services: ServerSer
     let isOpen = true;
     const write = (text: string): void => {
       if (!isOpen || controller === undefined) return;
+      // A reader that stops reading would make the server hold every frame: past the bound the
+      // stream ends, and the client reconnects (the backlog replays what it missed).
+      if ((controller.desiredSize ?? 0) < -maxQueuedFrames) {
+        end();
+        return;
+      }
       try {
         controller.enqueue(encoder.encode(text));
       } catch {
