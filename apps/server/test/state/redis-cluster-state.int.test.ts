@@ -134,7 +134,11 @@ describe('redis-cluster: hash tags', () => {
         }
       }
     }
-    expect(checked).toBe(clusterIds.length * 7 * 3);
+    const perCluster = Object.values(builderParameters).filter(
+      (parameters) => parameters !== 'constant' && parameters.includes('clusterId'),
+    ).length;
+    expect(perCluster).toBe(8);
+    expect(checked).toBe(clusterIds.length * perCluster * 3);
     // Every quota key shares one slot: the admission script reads an identity's keys and the totals.
     const quotaSlot = await keySlot(keys.quotaAllResults);
     for (const key of [
