@@ -58,7 +58,16 @@ describe('fan-out and async callbacks with several executors', { timeout: 120_00
       executors.push(
         await startExecutor(
           buildExecutorConfig(
-            { apiUrl: server.url, clusterId: id, token, kubectl: kubectl.path, logLevel: 'silent' },
+            // The kubectl double serves lists, not the API: diagnoses go through kubectl, as for
+            // an executor without the read path.
+            {
+              apiUrl: server.url,
+              clusterId: id,
+              token,
+              kubectl: kubectl.path,
+              logLevel: 'silent',
+              readPath: false,
+            },
             { PATH: process.env['PATH'] ?? '', HOME: home },
           ),
         ),
