@@ -4,10 +4,11 @@ import { KubentlyError } from '../../errors/kubently-error.js';
  * Messages of failures that mean "Redis is away or stalled": socket errors, ioredis refusing to
  * queue while disconnected (no offline queue), a command that got no reply within
  * `commandTimeout`, a connection dropped with replies outstanding, a Redis that is loading,
- * read-only or without a master.
+ * read-only or without a master, a Redis Cluster between a primary's death and its replica's
+ * promotion (slots down, redirections running out, TRYAGAIN).
  */
 const connectionFailure =
-  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|Connection is closed|enableOfflineQueue|Stream isn't writeable|MaxRetriesPerRequest|max retries per request|Command timed out|Socket timeout|Command aborted due to connection close|LOADING|READONLY|BUSY|CLUSTERDOWN|MASTERDOWN|All sentinels are unreachable|Failed to refresh slots cache/i;
+  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|Connection is closed|enableOfflineQueue|Stream isn't writeable|MaxRetriesPerRequest|max retries per request|Command timed out|Socket timeout|Command aborted due to connection close|LOADING|READONLY|BUSY|CLUSTERDOWN|MASTERDOWN|All sentinels are unreachable|Failed to refresh slots cache|Cluster isn't ready|Too many Cluster redirections|None of startup nodes is available|TRYAGAIN/i;
 
 const firstLine = (message: string): string => (message.split('\n')[0] ?? message).slice(0, 300);
 
@@ -17,7 +18,8 @@ const firstLine = (message: string): string => (message.split('\n')[0] ?? messag
  * `other`: not a Redis failure (a bug); it passes through unchanged.
  */
 const classify = (error: Error, isReady: boolean): 'unreachable' | 'refused' | 'other' => {
-  if (!isReady || connectionFailure.test(error.message)) return 'unreachable';
+  if (!isReady || connectionFailure.test(error.message) || error.name === 'ClusterAllFailedError')
+    return 'unreachable';
   return error.name === 'ReplyError' ? 'refused' : 'other';
 };
 
