@@ -158,9 +158,35 @@ export class CommandRunner {
   }
 
   async #execute(command: Command): Promise<void> {
+    const startedAt = this.#options.now();
+    // Registered before the first await: a `cancel` that arrives while the command is being set up
+    // (the read path still opening) finds it, instead of being ignored as unknown.
+    const cancel = { controller: new AbortController(), reason: null as string | null };
+    this.#cancels.set(command.id, cancel);
+    try {
+      await this.#setUpAndRun(command, startedAt, cancel);
+    } finally {
+      this.#cancels.delete(command.id);
+    }
+  }
+
+  async #setUpAndRun(
+    command: Command,
+    startedAt: number,
+    cancel: { readonly controller: AbortController; reason: string | null },
+  ): Promise<void> {
     const { logger, now } = this.#options;
-    const startedAt = now();
     const reader = (await this.#options.reader) ?? null;
+    if (cancel.reason !== null) {
+      const built = failureResult(
+        this.#context(command, now() - startedAt),
+        { code: 'executor_error', message: `cancelled by the server (${cancel.reason}) before it started` },
+        1,
+        'cancelled',
+      );
+      await this.#finish(command, built);
+      return;
+    }
     const read = reader === null ? undefined : command.read;
     let args: string[];
     try {
@@ -190,8 +216,6 @@ export class CommandRunner {
       },
       'running kubectl',
     );
-    const cancel = { controller: new AbortController(), reason: null as string | null };
-    this.#cancels.set(command.id, cancel);
     if (read !== undefined && reader !== null) {
       let built: BuiltResult;
       try {
