@@ -155,7 +155,7 @@ describe('the web dashboard in Chromium against the testbed', () => {
     await page.getByRole('button', { name: 'Diagnose' }).click();
     const cause = page.locator('details.finding').first();
     await cause.waitFor({ timeout: 90_000 });
-    await cause.locator('summary').click();
+    await cause.locator(':scope > summary').click();
     const proof = cause.locator('.proof').first();
     await proof.waitFor();
     expect(await proof.textContent()).toMatch(/^kubectl /);
