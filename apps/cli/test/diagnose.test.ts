@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 import { snapshotSources } from '@kubently/diagnosis';
 import { evaluate } from '@kubently/policy';
+import { diagnosisReportSchema } from '@kubently/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { run } from '../src/run.js';
@@ -137,8 +138,7 @@ describe('kubently diagnose --kubeconfig (local, kubectl test double)', { timeou
   });
 
   it('adds posture findings after the incidents with --include posture, and none without', async () => {
-    const parse = (out: string) =>
-      JSON.parse(out) as { findings: { rule: string; category: string }[]; summary: { posture: number } };
+    const parse = (out: string) => diagnosisReportSchema.parse(JSON.parse(out));
     const without = parse((await local(['-o', 'json'])).out);
     expect(without.findings.map((finding) => finding.category)).not.toContain('posture');
     const result = await local(['-o', 'json', '--include', 'posture']);
