@@ -16,7 +16,14 @@ import {
   toolCall,
 } from '../integration/support/scripted-stream-model.js';
 import { executorMain, spawnNode, stopAll } from '../integration/support/processes.js';
-import { launchChromium, openPage, screenshot, signedInPage } from './dashboard-browser.js';
+import {
+  filterDeniedAndExport,
+  launchChromium,
+  openPage,
+  screenshot,
+  sendAndCancelTurn,
+  signedInPage,
+} from './dashboard-browser.js';
 import './testbed-context.js';
 
 /**
@@ -181,31 +188,16 @@ describe('the web dashboard in Chromium against the testbed', () => {
     await screenshot(page, 'chat');
 
     scripted.script([hangUntilCancelled]);
-    await page.getByLabel('Question').fill('and every other namespace?');
-    await page.getByRole('button', { name: 'Send' }).click();
-    const second = page.locator('li.turn').last();
-    await second.getByText('Looking at every namespace').waitFor({ timeout: 30_000 });
-    await page.getByRole('button', { name: 'Cancel' }).click();
-    await second.locator('.turn-end.canceled').waitFor({ timeout: 30_000 });
+    await sendAndCancelTurn(page, 'and every other namespace?');
     expect(scripted.aborted.length).toBeGreaterThan(0);
     await screenshot(page, 'chat-cancelled');
   });
 
   it('lists the audit log with filters and exports it', async () => {
-    await openPage(page, 'Audit log');
-    await page.locator('tr', { hasText: 'kubectl delete pod web-1' }).first().waitFor();
-    await page.getByLabel('Outcome').selectOption('denied');
-    const rows = page.locator('tbody tr');
-    await rows.first().waitFor();
-    const count = await rows.count();
-    for (let index = 0; index < count; index += 1)
-      expect(await rows.nth(index).getAttribute('data-outcome')).toBe('denied');
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Export CSV' }).click(),
-    ]);
-    expect(download.suggestedFilename()).toMatch(/^kubently-audit-.*\.csv$/);
-    await page.getByLabel('Outcome').selectOption('');
+    const { outcomes, fileName } = await filterDeniedAndExport(page);
+    expect(outcomes.length).toBeGreaterThan(0);
+    for (const outcome of outcomes) expect(outcome).toBe('denied');
+    expect(fileName).toMatch(/^kubently-audit-.*\.csv$/);
     await screenshot(page, 'audit');
   });
 });

@@ -7,7 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConfig, start } from '@kubently/server';
 import type { RunningServer } from '@kubently/server';
 
-import { launchChromium, openPage, screenshot, signedInPage } from '../e2e/dashboard-browser.js';
+import {
+  filterDeniedAndExport,
+  launchChromium,
+  openPage,
+  screenshot,
+  sendAndCancelTurn,
+  signedInPage,
+} from '../e2e/dashboard-browser.js';
 import { createFakeKubectl } from '../fixtures/fake-kubectl.js';
 import { Api } from './support/kubently.js';
 import { executorMain, spawnNode, stopAll } from './support/processes.js';
@@ -124,31 +131,16 @@ describe('the web dashboard in Chromium (kubectl test double)', { timeout: 120_0
     expect(await turn.locator('.answer').textContent()).toContain('Root cause');
     await screenshot(page, 'chat');
     scripted.script([hangUntilCancelled]);
-    await page.getByLabel('Question').fill('and every namespace, slowly?');
-    await page.getByRole('button', { name: 'Send' }).click();
-    const second = page.locator('li.turn').last();
-    await second.getByText('Looking at every namespace').waitFor({ timeout: 30_000 });
-    await page.getByRole('button', { name: 'Cancel' }).click();
-    await second.locator('.turn-end.canceled').waitFor({ timeout: 30_000 });
+    await sendAndCancelTurn(page, 'and every namespace, slowly?');
     expect(scripted.aborted.length).toBeGreaterThan(0);
     await screenshot(page, 'chat-cancelled');
   });
 
   it('filters the audit log by outcome and exports it as CSV', async () => {
-    await openPage(page, 'Audit log');
-    await page.locator('tr', { hasText: 'kubectl delete pod web-1' }).first().waitFor();
-    await page.getByLabel('Outcome').selectOption('denied');
-    const rows = page.locator('tbody tr');
-    await rows.first().waitFor();
-    const count = await rows.count();
-    for (let index = 0; index < count; index += 1)
-      expect(await rows.nth(index).getAttribute('data-outcome')).toBe('denied');
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Export CSV' }).click(),
-    ]);
-    expect(download.suggestedFilename()).toMatch(/^kubently-audit-.*\.csv$/);
-    await page.getByLabel('Outcome').selectOption('');
+    const { outcomes, fileName } = await filterDeniedAndExport(page);
+    expect(outcomes.length).toBeGreaterThan(0);
+    for (const outcome of outcomes) expect(outcome).toBe('denied');
+    expect(fileName).toMatch(/^kubently-audit-.*\.csv$/);
     await screenshot(page, 'audit');
   });
 });
